@@ -1,0 +1,3 @@
+from camket.cli import main
+
+main()

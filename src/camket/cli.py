@@ -1,0 +1,202 @@
+"""The command line: a thin layer over :class:`camket.Workspace`.
+
+Every command parses options, calls one library function and renders the result.
+Errors become exit codes in one place (:class:`_Cli`): 0 done, 1 could not complete,
+2 usage error, 3 done but the data has error-severity findings.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .errors import CamketError
+from .model import Finding, Severity
+from .samples import sample_names
+from .workspace import Workspace, check_workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_DATA_ERRORS = 3
+
+
+class _Cli(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CamketError as exc:
+            click.echo(f"Lỗi: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+def workspace_option(func: F) -> F:
+    """``-w/--workspace`` on a command too, so ``camket check -w ws`` works like ``camket -w ws check``."""
+    return click.option(
+        "-w", "--workspace", "workspace_dir", type=click.Path(file_okay=False, path_type=Path),
+        default=None, help="Thư mục làm việc (mặc định: thư mục hiện tại hoặc -w của camket).",
+    )(func)
+
+
+def _root(ctx: click.Context, workspace_dir: Path | None) -> Path:
+    if workspace_dir is not None:
+        return workspace_dir
+    return ctx.find_root().obj.get("workspace") or Path.cwd()
+
+
+def _open(ctx: click.Context, workspace_dir: Path | None) -> Workspace:
+    return Workspace.open(_root(ctx, workspace_dir))
+
+
+def render_findings(findings: Iterable[Finding]) -> str:
+    """One line per finding, errors first: ``Lỗi  code  file, sheet "X", ô A1: message. advice``."""
+    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    lines = [
+        f"{f.severity.label:<9} {f.code:<28} {f}"
+        for f in sorted(findings, key=lambda f: order[f.severity])
+    ]
+    return "\n".join(lines)
+
+
+def _summary(findings: Iterable[Finding]) -> str:
+    counts = {s: 0 for s in Severity}
+    for f in findings:
+        counts[f.severity] += 1
+    return f"{counts[Severity.ERROR]} lỗi, {counts[Severity.WARNING]} cảnh báo, {counts[Severity.INFO]} thông tin"
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Thư mục làm việc (mặc định: thư mục hiện tại).",
+)
+@click.version_option(package_name="camket", prog_name="camket")
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path | None) -> None:
+    """camket: mẫu báo cáo, tiếp nhận, tổng hợp và báo cáo kết quả cam kết trách nhiệm.
+
+    \b
+    Chu trình một kỳ báo cáo:
+      camket init ws --sample bo-2022      tạo thư mục làm việc
+      camket -w ws check                   kiểm tra cấu hình và danh mục
+      camket -w ws templates --round 2022-6T
+      camket -w ws ingest thu-muc-nhan/ --round 2022-6T
+      camket -w ws status --round 2022-6T
+      camket -w ws report --round 2022-6T
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["workspace"] = workspace
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--sample", type=str, default=None,
+              help=f"Tạo kèm dữ liệu mẫu: {', '.join(sample_names()) or 'bo-2022, so-2023'}.")
+@click.option("--force", is_flag=True, help="Ghi đè camket.toml và danh-muc.xlsx đã có.")
+def init(directory: Path, sample: str | None, force: bool) -> None:
+    """Tạo thư mục làm việc mới: camket.toml và danh-muc.xlsx.
+
+    \b
+    Ví dụ:
+      camket init ws --sample bo-2022
+      camket init so-vhttdl-2023
+    """
+    ws = Workspace.init(directory, sample=sample, force=force)
+    click.echo(f"Đã tạo thư mục làm việc {ws.root}", err=True)
+    click.echo(f"  {ws.config_path}\n  {ws.master_path}", err=True)
+    click.echo(f"Tiếp theo: camket -w {ws.root} check", err=True)
+
+
+@cli.command()
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="In danh sách phát hiện dạng JSON.")
+@click.pass_context
+def check(ctx: click.Context, workspace_dir: Path | None, as_json: bool) -> None:
+    """Kiểm tra camket.toml và danh-muc.xlsx; thoát với mã 3 nếu có lỗi.
+
+    \b
+    Ví dụ:
+      camket -w ws check
+      camket check -w ws --json
+    """
+    report = check_workspace(_root(ctx, workspace_dir))
+    if as_json:
+        payload = {
+            "units": report.units, "tasks": report.tasks, "rounds": report.rounds,
+            "findings": [f.as_dict() for f in report.findings],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        if report.findings:
+            click.echo(render_findings(report.findings))
+        click.echo(
+            f"{report.units} đơn vị, {report.tasks} nhiệm vụ, {report.rounds} kỳ báo cáo; "
+            f"{_summary(report.findings)}.", err=True)
+    if report.errors:
+        ctx.exit(EXIT_DATA_ERRORS)
+
+
+class _Bar:
+    """An ``on_progress`` callback drawn as a click progress bar on stderr."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _codes(value: str | None) -> list[str] | None:
+    return [c for c in (value or "").split(",") if c.strip()] or None
+
+
+@cli.command()
+@workspace_option
+@click.option("--round", "-r", "round_id", required=True, help="Mã kỳ báo cáo, ví dụ 2022-6T.")
+@click.option("--units", default=None, help="Chỉ lập cho các đơn vị này (mã, cách nhau dấu phẩy).")
+@click.option("--prefill-from", default=None, help="Điền sẵn câu trả lời đã chấp nhận của kỳ trước.")
+@click.pass_context
+def templates(ctx: click.Context, workspace_dir: Path | None, round_id: str, units: str | None,
+              prefill_from: str | None) -> None:
+    """Lập mẫu báo cáo cho từng đơn vị vào out/<kỳ>/templates/, kèm tệp nén và danh sách gửi.
+
+    \b
+    Ví dụ:
+      camket -w ws templates --round 2022-6T
+      camket -w ws templates --round 2022-9T --prefill-from 2022-6T
+      camket -w ws templates --round 2022-6T --units VPC,TTR
+    """
+    ws = _open(ctx, workspace_dir)
+    bar = _Bar("Lập mẫu")
+    try:
+        result = ws.templates(round_id, units=_codes(units), prefill_from=prefill_from, on_progress=bar)
+    finally:
+        bar.close()
+    click.echo(f"Đã lập {len(result.files)} mẫu báo cáo kỳ {result.round.name}:", err=True)
+    click.echo(str(result.files[0].parent) if result.files else "")
+    click.echo(str(result.zip_path))
+    click.echo(str(result.mailing_list))
+
+
+def main() -> None:
+    """Console entry point."""
+    if sys.platform == "win32":  # pragma: no cover - Vietnamese in a Windows console
+        for stream in (sys.stdout, sys.stderr):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure:
+                reconfigure(encoding="utf-8")
+    cli(obj={})

@@ -1,0 +1,270 @@
+"""The single source of truth for every column camket reads or writes.
+
+A :class:`Column` carries its Vietnamese header, the other spellings people type
+(matched without diacritics or case), its kind, width and, for template inputs,
+the hint and the error text of its validation. Templates, ingest, checks and
+reports all read these objects; no header string is typed anywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .model import Status
+from .vi import fold_key
+
+__all__ = [
+    "APPRAISAL",
+    "Column",
+    "Kind",
+    "MASTER_TASKS",
+    "MASTER_UNITS",
+    "REPORT",
+    "STATUS_VALUES",
+    "Sheet",
+]
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    CODE = "code"
+    INTEGER = "integer"
+    NUMBER = "number"
+    PERCENT = "percent"
+    DATE = "date"
+    DEADLINE = "deadline"
+    STATUS = "status"
+    FLAG = "flag"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: ``key`` for code, ``header`` for people."""
+
+    key: str
+    header: str
+    kind: Kind = Kind.TEXT
+    width: float = 14
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    locked: bool = True
+    hint: str = ""  # input message of the template validation / instructions
+    error: str = ""  # error message of the template validation
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Folded spellings that identify this column in a header row."""
+        return frozenset(fold_key(x) for x in (self.header, *self.aliases))
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet camket writes and reads back by header labels."""
+
+    name: str
+    columns: tuple[Column, ...]
+    aliases: tuple[str, ...] = ()
+
+    def __getitem__(self, key: str) -> Column:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(key)
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(fold_key(x) for x in (self.name, *self.aliases))
+
+    def index(self, key: str) -> int:
+        """0-based position of a column in the layout camket writes."""
+        return [c.key for c in self.columns].index(key)
+
+
+STATUS_VALUES: tuple[str, ...] = tuple(s.value for s in Status)
+
+_UNIT_CODE = Column(
+    "unit_code", "Mã đơn vị", Kind.CODE, 12,
+    aliases=("ma dv", "ma co quan", "ma co quan don vi", "don vi ma"), required=True,
+)
+_TASK_CODE = Column(
+    "task_code", "Mã nhiệm vụ", Kind.CODE, 10,
+    aliases=("ma nv", "ma so nhiem vu", "ma so", "ma"), required=True,
+)
+_CONTENT = Column(
+    "content", "Nội dung nhiệm vụ", Kind.TEXT, 40,
+    aliases=("nhiem vu", "ten nhiem vu", "noi dung", "noi dung cong viec", "dau viec"),
+    required=True,
+)
+_GROUP = Column("group", "Nhóm", Kind.TEXT, 15, aliases=("nhom nhiem vu", "linh vuc"))
+_PRODUCT = Column(
+    "product", "Sản phẩm", Kind.TEXT, 15,
+    aliases=("san pham dau ra", "ket qua du kien", "hinh thuc san pham"),
+)
+_TARGET = Column("target", "Chỉ tiêu", Kind.TEXT, 11, aliases=("chi tieu ke hoach",))
+_DEADLINE = Column(
+    "deadline", "Thời hạn", Kind.DEADLINE, 11,
+    aliases=("thoi han hoan thanh", "thoi gian hoan thanh", "han hoan thanh", "thoi gian"),
+    required=True,
+)
+_POINTS = Column(
+    "points", "Điểm tối đa", Kind.NUMBER, 7,
+    aliases=("diem", "so diem", "diem chuan", "thang diem"),
+)
+
+MASTER_UNITS = Sheet(
+    "Đơn vị",
+    (
+        _UNIT_CODE,
+        Column("unit_name", "Tên đơn vị", Kind.TEXT, 45,
+               aliases=("ten co quan", "co quan don vi", "don vi", "ten co quan don vi"),
+               required=True),
+        Column("block", "Khối", Kind.TEXT, 22, aliases=("khoi don vi", "nhom don vi")),
+        Column("head", "Thủ trưởng", Kind.TEXT, 24,
+               aliases=("nguoi dung dau", "ho va ten thu truong", "ho ten", "lanh dao")),
+        Column("position", "Chức vụ", Kind.TEXT, 18),
+        Column("email", "Email", Kind.TEXT, 30, aliases=("thu dien tu", "e mail", "dia chi email")),
+    ),
+    aliases=("don vi", "danh sach don vi", "co quan don vi", "units"),
+)
+
+MASTER_TASKS = Sheet(
+    "Nhiệm vụ",
+    (
+        _TASK_CODE,
+        _UNIT_CODE,
+        _CONTENT,
+        _GROUP,
+        Column("source", "Nguồn", Kind.TEXT, 16, aliases=("nguon nhiem vu", "loai nhiem vu")),
+        _PRODUCT,
+        _TARGET,
+        _DEADLINE,
+        _POINTS,
+        Column("hard", "Nhiệm vụ khó", Kind.FLAG, 10,
+               aliases=("kho dot pha", "nhiem vu kho dot pha", "dot pha")),
+        Column("parent", "Mã nhiệm vụ cấp trên", Kind.CODE, 14,
+               aliases=("ma cap tren", "nhiem vu cap tren")),
+        Column("note", "Ghi chú", Kind.TEXT, 24),
+    ),
+    aliases=("nhiem vu", "danh sach nhiem vu", "danh muc nhiem vu", "tasks"),
+)
+
+REPORT = Sheet(
+    "Báo cáo",
+    (
+        Column("stt", "STT", Kind.INTEGER, 5, aliases=("tt", "so tt", "so thu tu")),
+        _TASK_CODE,
+        _CONTENT,
+        _GROUP,
+        _PRODUCT,
+        _TARGET,
+        _DEADLINE,
+        _POINTS,
+        Column(
+            "status", "Tình trạng", Kind.STATUS, 14,
+            aliases=("tinh trang thuc hien", "trang thai", "ket qua danh gia"),
+            locked=False,
+            hint="Chọn trong danh sách: Hoàn thành, Đang thực hiện, Chưa thực hiện, "
+                 "Không thực hiện (ghi lý do ở cột Khó khăn, vướng mắc).",
+            error="Chỉ được chọn một trong bốn giá trị của danh sách.",
+        ),
+        Column(
+            "progress", "Tiến độ (%)", Kind.PERCENT, 8,
+            aliases=("tien do", "ty le hoan thanh", "ti le hoan thanh", "ty le", "muc do hoan thanh"),
+            locked=False,
+            hint="Số từ 0 đến 100, ví dụ 80 hoặc 66,5. Hoàn thành thì ghi 100.",
+            error="Tiến độ phải là số từ 0 đến 100.",
+        ),
+        Column(
+            "completed_on", "Ngày hoàn thành", Kind.DATE, 11,
+            aliases=("ngay hoan thanh thuc te", "thoi gian hoan thanh thuc te"),
+            locked=False,
+            hint="Ngày/tháng/năm, ví dụ 15/08/2022. Chỉ ghi khi đã hoàn thành.",
+            error="Ngày hoàn thành phải là ngày hợp lệ (ngày/tháng/năm) trong năm thực hiện "
+                  "và không sau hạn gửi báo cáo.",
+        ),
+        Column(
+            "result", "Kết quả / sản phẩm đạt được", Kind.TEXT, 28,
+            aliases=("ket qua", "ket qua dat duoc", "san pham dat duoc", "ket qua thuc hien"),
+            locked=False,
+            hint="Nêu sản phẩm cụ thể: số, ngày văn bản, sự kiện đã tổ chức, số liệu đạt được.",
+        ),
+        Column(
+            "difficulties", "Khó khăn, vướng mắc", Kind.TEXT, 20,
+            aliases=("kho khan", "kho khan vuong mac", "nguyen nhan", "ton tai han che", "ly do"),
+            locked=False,
+            hint="Khó khăn, vướng mắc; với nhiệm vụ Không thực hiện, ghi rõ lý do.",
+        ),
+        Column(
+            "proposals", "Kiến nghị", Kind.TEXT, 20,
+            aliases=("kien nghi de xuat", "de xuat", "de xuat kien nghi"),
+            locked=False,
+            hint="Kiến nghị, đề xuất với lãnh đạo (nếu có).",
+        ),
+        Column(
+            "self_score", "Tự chấm điểm", Kind.NUMBER, 8,
+            aliases=("diem tu cham", "tu danh gia", "diem tu danh gia"),
+            locked=False,
+            hint="Số điểm tự chấm, từ 0 đến Điểm tối đa của nhiệm vụ.",
+            error="Điểm tự chấm phải là số từ 0 đến Điểm tối đa của nhiệm vụ.",
+        ),
+    ),
+    aliases=("bao cao", "bao cao ket qua", "ket qua thuc hien", "nhap lieu"),
+)
+
+APPRAISAL = Sheet(
+    "Thẩm định",
+    (
+        Column("unit_code", _UNIT_CODE.header, Kind.CODE, 10, aliases=_UNIT_CODE.aliases),
+        _TASK_CODE,
+        _CONTENT,
+        _POINTS,
+        REPORT["status"],
+        Column("result", REPORT["result"].header, Kind.TEXT, 36, aliases=REPORT["result"].aliases),
+        Column("self_score", REPORT["self_score"].header, Kind.NUMBER, 10,
+               aliases=REPORT["self_score"].aliases),
+        Column(
+            "appraised_score", "Điểm thẩm định", Kind.NUMBER, 11,
+            aliases=("diem tham dinh", "diem danh gia"), locked=False,
+            hint="Điểm thẩm định, từ 0 đến Điểm tối đa của nhiệm vụ.",
+            error="Điểm thẩm định phải là số từ 0 đến Điểm tối đa của nhiệm vụ.",
+        ),
+        Column(
+            "appraisal_note", "Nhận xét thẩm định", Kind.TEXT, 36,
+            aliases=("nhan xet",), locked=False,
+            hint="Nhận xét, lý do khi điểm thẩm định khác điểm tự chấm.",
+        ),
+    ),
+    aliases=("tham dinh",),
+)
+
+
+def match_header(row: list[object], sheet: Sheet) -> dict[str, int]:
+    """Which column of ``row`` holds each column of ``sheet`` (by folded label).
+
+    The first cell that matches a column wins; unknown labels are ignored.
+    """
+    lookup: dict[str, str] = {}
+    for column in sheet.columns:
+        for key in column.keys:
+            lookup.setdefault(key, column.key)
+    found: dict[str, int] = {}
+    for index, value in enumerate(row):
+        if isinstance(value, str) and value:
+            key = lookup.get(fold_key(value))
+            if key is not None and key not in found:
+                found[key] = index
+    return found
+
+
+def find_header(
+    rows: list[list[object]], sheet: Sheet, scan: int = 30
+) -> tuple[int, dict[str, int]] | None:
+    """The header row among the first ``scan`` rows: the one matching most columns
+    (at least two, or one when the sheet has a single required column)."""
+    best: tuple[int, dict[str, int]] | None = None
+    for index, row in enumerate(rows[:scan]):
+        found = match_header(row, sheet)
+        if len(found) >= 2 and (best is None or len(found) > len(best[1])):
+            best = (index, found)
+    return best

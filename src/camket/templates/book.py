@@ -1,0 +1,281 @@
+"""One template workbook: instructions, the locked report sheet, the signed metadata.
+
+:func:`write_template` also writes feedback workbooks: the same template pre-filled
+with what a unit sent, problem cells commented, and a first sheet listing problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from ..atomic import atomic_path
+from ..config import Settings
+from ..model import Round, Status, Task, Unit
+from ..schema import REPORT, STATUS_VALUES, Column, Kind
+from ..stamp import META_SHEET, Stamp, locked_values, row_hash
+from ..vi import format_date
+from ..xlsxkit import WORKBOOK_OPTIONS, row_height, write_value
+from .guide import write_guide, write_problems
+from .layout import ADDED_MARKER, HEADER_ROW, PROBLEMS_SHEET, col, letter
+
+__all__ = ["TemplateJob", "write_template"]
+
+_FONT = {"font_name": "Times New Roman", "font_size": 11}
+_INPUT_FILL = "#FFF2CC"
+
+
+@dataclass(frozen=True)
+class TemplateJob:
+    """Everything one workbook needs; picklable so batches can run in worker processes."""
+
+    path: Path
+    unit: Unit
+    tasks: tuple[Task, ...]
+    round: Round
+    settings: Settings
+    workspace_id: str
+    secret: bytes
+    generated: dt.datetime
+    prefill: dict[str, dict[str, Any]] = field(default_factory=dict)
+    added: tuple[dict[str, Any], ...] = ()
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    problems: tuple[tuple[str, str], ...] = ()
+
+
+def _formats(book: Any) -> dict[str, Any]:
+    base = {**_FONT, "border": 1, "valign": "top", "text_wrap": True}
+    add = book.add_format
+    return {
+        "title": add({**_FONT, "bold": True, "font_size": 14, "align": "center", "valign": "vcenter"}),
+        "agency": add({**_FONT, "bold": True, "font_size": 12}),
+        "subtitle": add({**_FONT, "italic": True, "align": "center"}),
+        "label": add({**_FONT, "bold": True, "align": "right"}),
+        "value": add({**_FONT}),
+        "value_date": add({**_FONT, "num_format": "dd/mm/yyyy", "bold": True, "align": "left"}),
+        "legend": add({**_FONT, "italic": True, "font_size": 10, "text_wrap": True}),
+        "header": add({**_FONT, "bold": True, "align": "center", "valign": "vcenter", "border": 1,
+                       "text_wrap": True, "bg_color": "#D9E1F2"}),
+        "locked": add(base),
+        "locked_center": add({**base, "align": "center"}),
+        "locked_date": add({**base, "num_format": "dd/mm/yyyy", "align": "center"}),
+        "locked_number": add({**base, "num_format": "General", "align": "center"}),
+        "input": add({**base, "locked": False, "bg_color": _INPUT_FILL}),
+        "input_date": add({**base, "locked": False, "bg_color": _INPUT_FILL,
+                           "num_format": "dd/mm/yyyy", "align": "center"}),
+        "input_number": add({**base, "locked": False, "bg_color": _INPUT_FILL, "align": "center"}),
+        "marker": add({**_FONT, "bold": True, "bg_color": "#E2EFDA", "border": 1, "text_wrap": True,
+                       "valign": "vcenter"}),
+        "warn": add({"bg_color": "#F8CBAD", "font_color": "#9C0006"}),
+        "late": add({"bg_color": "#FCE4D6"}),
+        "problem": add({**base, "locked": False, "bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+        "problem_date": add({**base, "locked": False, "bg_color": "#FFC7CE",
+                             "font_color": "#9C0006", "num_format": "dd/mm/yyyy"}),
+        "sign": add({**_FONT, "bold": True, "align": "center"}),
+        "sign_note": add({**_FONT, "italic": True, "align": "center"}),
+    }
+
+
+def _input_format(column: Column, fmt: dict[str, Any], problem: bool) -> Any:
+    if problem:
+        return fmt["problem_date"] if column.kind is Kind.DATE else fmt["problem"]
+    if column.kind is Kind.DATE or column.kind is Kind.DEADLINE:
+        return fmt["input_date"]
+    if column.kind in (Kind.NUMBER, Kind.PERCENT):
+        return fmt["input_number"]
+    return fmt["input"]
+
+
+def _header_block(ws: Any, job: TemplateJob, fmt: dict[str, Any], last_col: int) -> None:
+    agency = job.settings.agency
+    ws.merge_range(0, 0, 0, 4, agency.name.upper(), fmt["agency"])
+    ws.merge_range(1, 0, 1, last_col, "BÁO CÁO KẾT QUẢ THỰC HIỆN NHIỆM VỤ TRỌNG TÂM ĐÃ CAM KẾT",
+                   fmt["title"])
+    ws.set_row(1, 24)
+    ws.merge_range(2, 0, 2, last_col,
+                   f"Kỳ báo cáo: {job.round.name} (số liệu tính đến ngày {format_date(job.round.as_of)})",
+                   fmt["subtitle"])
+    ws.merge_range(3, 0, 3, 1, "Đơn vị:", fmt["label"])
+    ws.write_string(3, 2, job.unit.name, fmt["value"])
+    ws.write_string(3, 3, "Mã đơn vị:", fmt["label"])
+    ws.write_string(3, 4, job.unit.code, fmt["value"])
+    ws.merge_range(4, 0, 4, 1, "Thủ trưởng:", fmt["label"])
+    head = ", ".join(x for x in (job.unit.head, job.unit.position) if x)
+    ws.write_string(4, 2, head, fmt["value"])
+    ws.write_string(4, 3, "Hạn gửi:", fmt["label"])
+    ws.write_datetime(4, 4, dt.datetime.combine(job.round.due, dt.time()), fmt["value_date"])
+    ws.merge_range(5, 0, 5, last_col,
+                   "Chỉ nhập vào các ô nền vàng; các ô khác đã khóa. Nhiệm vụ phát sinh trong kỳ ghi ở "
+                   "cuối bảng. Xem sheet Hướng dẫn.", fmt["legend"])
+    for c, column in enumerate(REPORT.columns):
+        ws.write_string(HEADER_ROW, c, column.header, fmt["header"])
+    ws.set_row(HEADER_ROW, 45)
+
+
+def _task_rows(ws: Any, job: TemplateJob, fmt: dict[str, Any]) -> list[tuple[str, int, str]]:
+    stamped: list[tuple[str, int, str]] = []
+    for i, task in enumerate(job.tasks):
+        row = HEADER_ROW + 1 + i
+        locked = {"stt": i + 1, "task_code": task.code, "content": task.content, "group": task.group,
+                  "product": task.product, "target": task.target, "points": task.points,
+                  "deadline": task.deadline if task.deadline is not None else task.deadline_text}
+        for key, value in locked.items():
+            style = {"stt": "locked_center", "task_code": "locked_center", "points": "locked_number",
+                     "deadline": "locked_date"}.get(key, "locked")
+            write_value(ws, row, col(key), value, fmt[style])
+        answers = job.prefill.get(task.code, {})
+        for column in REPORT.columns:
+            if column.locked:
+                continue
+            problem = (task.code, column.key) in job.notes
+            write_value(ws, row, col(column.key), answers.get(column.key),
+                         _input_format(column, fmt, problem))
+            if problem:
+                ws.write_comment(row, col(column.key), job.notes[(task.code, column.key)],
+                                 {"x_scale": 2.5, "y_scale": 2, "author": "camket"})
+        texts = {**locked, **answers}
+        ws.set_row(row, row_height((texts.get(c.key), c.width) for c in REPORT.columns))
+        stamped.append((task.code, row + 1, row_hash(locked_values(task))))
+    return stamped
+
+
+def _added_rows(ws: Any, job: TemplateJob, fmt: dict[str, Any], first: int, last_col: int) -> int:
+    ws.merge_range(first, 0, first, last_col,
+                   f"{ADDED_MARKER} (nếu có): ghi thêm nhiệm vụ phát sinh trong kỳ vào các dòng dưới đây; "
+                   "nhiệm vụ phát sinh được ghi nhận là đề xuất, không tính vào kết quả cam kết.",
+                   fmt["marker"])
+    ws.set_row(first, 30)
+    count = max(job.settings.extra_rows, len(job.added))
+    for i in range(count):
+        row = first + 1 + i
+        values = job.added[i] if i < len(job.added) else {}
+        ws.set_row(row, row_height(((values.get(c.key), c.width) for c in REPORT.columns), minimum=30))
+        for column in REPORT.columns:
+            if column.key == "stt":
+                write_value(ws, row, 0, f"PS{i + 1}", fmt["locked_center"])
+                continue
+            problem = (f"+{i + 1}", column.key) in job.notes
+            write_value(ws, row, col(column.key), values.get(column.key),
+                         _input_format(column, fmt, problem))
+            if problem:
+                ws.write_comment(row, col(column.key), job.notes[(f"+{i + 1}", column.key)],
+                                 {"x_scale": 2.5, "y_scale": 2, "author": "camket"})
+    return first + count
+
+
+def _validations(ws: Any, job: TemplateJob, first: int, last: int, added_first: int) -> None:
+    """Input rules on the task rows (``first``..``added_first - 2``) and the added rows."""
+    year = job.settings.year
+    due = job.round.due
+    date_rule = {
+        "validate": "date", "criteria": "between",
+        "minimum": dt.date(year, 1, 1), "maximum": due,
+    }
+    status, progress, done = REPORT["status"], REPORT["progress"], REPORT["completed_on"]
+    rules = [
+        (status, {"validate": "list", "source": list(STATUS_VALUES)}),
+        (progress, {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100}),
+        (done, date_rule),
+    ]
+    for column, rule in rules:
+        c = col(column.key)
+        ws.data_validation(first, c, last, c, {
+            **rule, "input_title": column.header[:32], "input_message": column.hint[:255],
+            "error_title": "Giá trị không hợp lệ", "error_message": column.error[:255],
+            "error_type": "stop", "show_error": True, "show_input": True,
+        })
+    score = REPORT["self_score"]
+    c = col(score.key)
+    common = {"input_title": score.header, "input_message": score.hint,
+              "error_title": "Giá trị không hợp lệ", "error_message": score.error,
+              "error_type": "stop", "show_error": True, "show_input": True}
+    if added_first - 2 >= first:
+        points = xl_rowcol_to_cell(first, col("points"), row_abs=False, col_abs=True)
+        ws.data_validation(first, c, added_first - 2, c, {
+            "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": f"={points}",
+            **common})
+    ws.data_validation(added_first, c, last, c, {
+        "validate": "decimal", "criteria": ">=", "value": 0, **common})
+
+
+def _conditional_formats(ws: Any, job: TemplateJob, fmt: dict[str, Any], first: int, last: int) -> None:
+    r = first + 1
+    st, pr, dn, dl = (f"${letter(k)}{r}" for k in ("status", "progress", "completed_on", "deadline"))
+    done = Status.DONE.value
+    as_of = job.round.as_of
+    ws.conditional_format(first, col("completed_on"), last, col("completed_on"), {
+        "type": "formula", "criteria": f'=AND({st}="{done}",{dn}="")', "format": fmt["warn"]})
+    ws.conditional_format(first, 0, last, len(REPORT.columns) - 1, {
+        "type": "formula",
+        "criteria": f'=AND(ISNUMBER({dl}),{dl}<DATE({as_of.year},{as_of.month},{as_of.day}),{st}<>"{done}")',
+        "format": fmt["late"]})
+    ws.conditional_format(first, col("status"), last, col("progress"), {
+        "type": "formula", "criteria": f'=AND({pr}=100,{st}<>"{done}",{st}<>"")', "format": fmt["warn"]})
+
+
+def _print_setup(ws: Any, job: TemplateJob, last_row: int, last_col: int) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(HEADER_ROW)
+    ws.print_area(0, 0, last_row, last_col)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_header(f"&L&8 {job.unit.name}&R&8 Kỳ báo cáo: {job.round.name}")
+    ws.set_footer("&CTrang &P/&N")
+    ws.freeze_panes(HEADER_ROW + 1, 3)
+
+
+def _signature(ws: Any, fmt: dict[str, Any], row: int, last_col: int) -> int:
+    ws.merge_range(row, last_col - 4, row, last_col, "…, ngày … tháng … năm …", fmt["sign_note"])
+    ws.merge_range(row + 1, 1, row + 1, 3, "NGƯỜI LẬP BIỂU", fmt["sign"])
+    ws.merge_range(row + 1, last_col - 4, row + 1, last_col, "THỦ TRƯỞNG ĐƠN VỊ", fmt["sign"])
+    ws.merge_range(row + 2, last_col - 4, row + 2, last_col, "(Ký, ghi rõ họ tên)", fmt["sign_note"])
+    return row + 2
+
+
+def write_template(job: TemplateJob) -> Stamp:
+    """Write one unit's workbook to ``job.path`` (atomically) and return its signed stamp."""
+    last_col = len(REPORT.columns) - 1
+    with atomic_path(job.path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        book.set_properties({
+            "title": f"Báo cáo kết quả thực hiện nhiệm vụ cam kết - {job.round.name}",
+            "subject": f"{job.unit.code} - {job.unit.name}", "author": job.settings.agency.name,
+            "company": job.settings.agency.name, "created": job.generated,
+            "comments": "Tạo bởi camket",
+        })
+        fmt = _formats(book)
+        if job.problems:
+            write_problems(book, job)
+        guide = write_guide(book, job)
+        ws = book.add_worksheet(REPORT.name)
+        for c, column in enumerate(REPORT.columns):
+            ws.set_column(c, c, column.width)
+        _header_block(ws, job, fmt, last_col)
+        stamped = _task_rows(ws, job, fmt)
+        first = HEADER_ROW + 1
+        marker = first + len(job.tasks)
+        last = _added_rows(ws, job, fmt, marker, last_col)
+        _validations(ws, job, first, last, marker + 1)
+        _conditional_formats(ws, job, fmt, first, last)
+        end = _signature(ws, fmt, last + 2, last_col)
+        _print_setup(ws, job, end, last_col)
+        ws.protect(job.settings.template_password, {
+            "format_rows": True, "format_columns": True, "select_locked_cells": True,
+            "select_unlocked_cells": True})
+        (book.get_worksheet_by_name(PROBLEMS_SHEET) if job.problems else guide).activate()
+        stamp = Stamp("report", job.workspace_id, job.round.id, job.unit.code,
+                      job.generated.isoformat(timespec="seconds"), REPORT.name, HEADER_ROW + 1,
+                      tuple(stamped))
+        meta = book.add_worksheet(META_SHEET)
+        for r, values in enumerate(stamp.rows(job.secret)):
+            for c, value in enumerate(values):
+                meta.write_string(r, c, value)
+        meta.very_hidden()
+        book.close()
+    return stamp

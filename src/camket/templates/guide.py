@@ -1,0 +1,110 @@
+"""The sheets that explain a template: ``Hướng dẫn`` and, in feedback workbooks, ``Cần sửa``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..model import Status
+from ..schema import REPORT
+from ..vi import format_date
+from ..xlsxkit import row_height
+from .layout import ADDED_MARKER, GUIDE_SHEET, PROBLEMS_SHEET
+
+if TYPE_CHECKING:
+    from .book import TemplateJob
+
+__all__ = ["STATUS_MEANING", "write_guide", "write_problems"]
+
+STATUS_MEANING = {
+    Status.DONE: "Đã có sản phẩm theo cam kết. Ghi Ngày hoàn thành và Tiến độ 100.",
+    Status.IN_PROGRESS: "Đang triển khai, chưa có sản phẩm cuối cùng. Ghi Tiến độ (%) ước đạt.",
+    Status.NOT_STARTED: "Chưa triển khai. Ghi Tiến độ 0 và nêu khó khăn (nếu có).",
+    Status.NOT_DONE: "Không thực hiện hoặc được cấp có thẩm quyền cho điều chỉnh. "
+                     "Ghi rõ lý do ở cột Khó khăn, vướng mắc.",
+}
+
+
+def _styles(book: Any) -> dict[str, Any]:
+    font = {"font_name": "Times New Roman", "font_size": 12, "text_wrap": True, "valign": "top"}
+    return {
+        "title": book.add_format({**font, "bold": True, "font_size": 14}),
+        "head": book.add_format({**font, "bold": True, "font_color": "#1F4E78"}),
+        "label": book.add_format({**font, "bold": True}),
+        "text": book.add_format(font),
+        "due": book.add_format({**font, "bold": True, "font_color": "#C00000"}),
+        "cell": book.add_format({**font, "border": 1}),
+        "cell_head": book.add_format({**font, "border": 1, "bold": True, "bg_color": "#D9E1F2"}),
+    }
+
+
+def write_guide(book: Any, job: TemplateJob) -> Any:
+    """The instructions sheet: who, which round, by when, to whom, how to fill each column."""
+    ws = book.add_worksheet(GUIDE_SHEET)
+    st = _styles(book)
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 95)
+    contact = job.settings.contact
+    send_to = "; ".join(x for x in (contact.unit, contact.email, contact.phone) if x) or job.settings.agency.name
+    rows: list[tuple[str, str, str]] = [
+        ("HƯỚNG DẪN ĐIỀN MẪU BÁO CÁO", "", "title"),
+        ("", job.settings.title, "text"),
+        ("Đơn vị", f"{job.unit.name} (mã {job.unit.code})", "text"),
+        ("Thủ trưởng", ", ".join(x for x in (job.unit.head, job.unit.position) if x), "text"),
+        ("Kỳ báo cáo", f"{job.round.name}; số liệu tính đến ngày {format_date(job.round.as_of)}", "text"),
+        ("Hạn gửi", f"{format_date(job.round.due)}", "due"),
+        ("Gửi về", f"{send_to}. Gửi lại chính tệp này (có thể nén nhiều tệp thành .zip).", "text"),
+        ("", "", "text"),
+        ("CÁCH ĐIỀN", f'Điền vào sheet "{REPORT.name}", chỉ vào các ô nền vàng:', "head"),
+    ]
+    rows += [(c.header, c.hint, "text") for c in REPORT.columns if not c.locked]
+    rows += [("", "", "text"), ("Ý NGHĨA TÌNH TRẠNG", "", "head")]
+    rows += [(status.value, meaning, "text") for status, meaning in STATUS_MEANING.items()]
+    rows += [
+        ("", "", "text"),
+        ("NHIỆM VỤ PHÁT SINH", f'Các dòng dưới mục "{ADDED_MARKER}" ở cuối bảng dành cho nhiệm vụ '
+         "phát sinh trong kỳ: ghi đủ nội dung, sản phẩm, thời hạn và tình trạng.", "head"),
+        ("MÀU NHẮC", "Ô Ngày hoàn thành tô đỏ: đã chọn Hoàn thành nhưng chưa ghi ngày. Dòng tô hồng: "
+         "đã quá thời hạn mà chưa hoàn thành. Tình trạng tô đỏ: tiến độ 100 nhưng chưa chọn Hoàn thành.",
+         "text"),
+        ("LƯU Ý", "Không đổi tên sheet, không thêm hoặc xóa cột, không sửa các ô đã khóa, không xóa "
+         "sheet ẩn (dữ liệu kiểm soát). Có thể mở và lưu bằng Excel, LibreOffice hoặc WPS ở dạng "
+         ".xlsx, .xls hoặc .ods.", "text"),
+    ]
+    for r, (label, text, style) in enumerate(rows):
+        if style == "title":
+            ws.merge_range(r, 0, r, 1, label, st["title"])
+            continue
+        ws.write_string(r, 0, label, st["label"])
+        if text:
+            ws.write_string(r, 1, text, st[style] if style in st else st["text"])
+        ws.set_row(r, row_height([(label, 26), (text, 95)], font_size=12))
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 1)
+    ws.protect(job.settings.template_password)
+    return ws
+
+
+def write_problems(book: Any, job: TemplateJob) -> Any:
+    """First sheet of a feedback workbook: every problem, where it is, and what to do."""
+    ws = book.add_worksheet(PROBLEMS_SHEET)
+    st = _styles(book)
+    ws.set_column(0, 0, 5)
+    ws.set_column(1, 1, 22)
+    ws.set_column(2, 2, 100)
+    ws.write_string(0, 0, f"NỘI DUNG CẦN SỬA TRONG BÁO CÁO {job.round.name.upper()}", st["title"])
+    ws.set_row(1, 34)
+    ws.merge_range(1, 0, 1, 2, f"{job.unit.name}: sửa các ô tô đỏ ở sheet \"{REPORT.name}\" (rê chuột vào ô để "
+                               f"xem ghi chú), rồi gửi lại tệp này trước ngày {format_date(job.round.due)}.",
+                   st["text"])
+    for c, label in enumerate(("STT", "Vị trí", "Nội dung cần sửa")):
+        ws.write_string(3, c, label, st["cell_head"])
+    for i, (where, message) in enumerate(job.problems, start=1):
+        ws.write_number(3 + i, 0, i, st["cell"])
+        ws.write_string(3 + i, 1, where, st["cell"])
+        ws.write_string(3 + i, 2, message, st["cell"])
+        ws.set_row(3 + i, row_height([(where, 22), (message, 100)], font_size=12))
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    return ws

@@ -1,0 +1,257 @@
+"""A workspace: a folder with ``camket.toml``, ``danh-muc.xlsx``, the ledger, the
+archive of received files and ``out/``. :class:`Workspace` ties the stages to it.
+
+>>> ws = Workspace.init(Path("ws"), sample="bo-2022")  # doctest: +SKIP
+>>> check_workspace(Path("ws")).errors  # doctest: +SKIP
+[]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .atomic import write_text_atomic
+from .config import Settings, read_config
+from .errors import ConfigError, InputError, WorkspaceError
+from .master import MasterRead, read_master
+from .masterbook import write_master
+from .model import Finding, Master, Round, Severity, Unit
+from .samples import load_sample
+from .templates import Progress, TemplateJob, TemplatesResult, run_jobs, template_filename, write_bundle
+from .vi import normalize_code
+
+__all__ = ["CONFIG_NAME", "MASTER_NAME", "CheckReport", "Workspace", "check_workspace"]
+
+CONFIG_NAME = "camket.toml"
+MASTER_NAME = "danh-muc.xlsx"
+STATE_DIR = ".camket"
+SECRET_NAME = "secret.key"
+
+_BLANK_CONFIG = """\
+# Cấu hình camket: điền thông tin của cơ quan rồi chạy "camket check".
+[agency]                      # cơ quan ban hành báo cáo
+name = "Tên cơ quan"
+parent = ""                   # cơ quan chủ quản (nếu có)
+short = "VIETTAT"             # chữ viết tắt trong số ký hiệu: Số: .../BC-VIETTAT
+place = "Hà Nội"
+
+[programme]
+title = "Cam kết thực hiện nhiệm vụ trọng tâm năm {year}"
+year = {year}
+
+[[round]]                     # mỗi kỳ báo cáo một bảng [[round]]
+id = "{year}-6T"
+name = "6 tháng đầu năm {year}"
+as_of = {year}-06-30          # ngày chốt số liệu
+due = {year}-07-05            # hạn các đơn vị gửi báo cáo
+
+[signer]
+title = "THỦ TRƯỞNG CƠ QUAN"
+deputy_title = ""             # ví dụ "THỨ TRƯỞNG" khi cấp phó ký thay (KT.)
+name = "Họ và tên"
+
+[contact]                     # nơi nhận lại mẫu báo cáo
+unit = ""
+email = ""
+phone = ""
+"""
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What ``camket check`` found in the configuration and the master list."""
+
+    findings: tuple[Finding, ...]
+    units: int = 0
+    tasks: int = 0
+    rounds: int = 0
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+
+class Workspace:
+    """An opened workspace with valid settings. Use :meth:`open` or :meth:`init`."""
+
+    def __init__(self, root: Path, settings: Settings, config_findings: tuple[Finding, ...] = ()):
+        self.root = root
+        self.settings = settings
+        self.config_findings = config_findings
+
+    # --- creation and opening ------------------------------------------------
+    @classmethod
+    def init(cls, root: Path, sample: str | None = None, force: bool = False) -> Workspace:
+        """Create a workspace (``camket.toml``, ``danh-muc.xlsx``, a secret key).
+
+        Refuses to overwrite an existing one unless ``force``; the secret key and the
+        ledger of an existing workspace are always kept.
+        """
+        root = Path(root)
+        existing = [n for n in (CONFIG_NAME, MASTER_NAME) if (root / n).exists()]
+        if existing and not force:
+            raise WorkspaceError(
+                f"{root} đã là thư mục làm việc của camket (có {', '.join(existing)}). "
+                "Dùng --force để ghi đè cấu hình và danh mục (khóa bí mật và sổ cái được giữ nguyên)."
+            )
+        if root.exists() and not root.is_dir():
+            raise WorkspaceError(f"{root} đã tồn tại và không phải thư mục.")
+        root.mkdir(parents=True, exist_ok=True)
+        if sample:
+            data = load_sample(sample)
+            write_text_atomic(root / CONFIG_NAME, data.config_text)
+            write_master(root / MASTER_NAME, data.units, data.tasks)
+        else:
+            write_text_atomic(root / CONFIG_NAME, _BLANK_CONFIG.format(year=dt.date.today().year))
+            write_master(root / MASTER_NAME, [], [])
+        _ensure_secret(root)
+        return cls.open(root)
+
+    @classmethod
+    def open(cls, root: Path) -> Workspace:
+        """Open a workspace; raises if it is missing or its configuration has errors."""
+        root = Path(root)
+        if not (root / CONFIG_NAME).is_file():
+            raise WorkspaceError(
+                f"{root.resolve()} không phải thư mục làm việc của camket (không có {CONFIG_NAME}). "
+                "Tạo mới bằng: camket init <thư mục>, hoặc chỉ định bằng --workspace."
+            )
+        read = read_config(root / CONFIG_NAME)
+        if not read.ok or read.settings is None:
+            lines = "\n".join(f"  {f}" for f in read.findings if f.severity is Severity.ERROR)
+            raise ConfigError(f"{CONFIG_NAME} có lỗi, chạy camket check để xem chi tiết:\n{lines}")
+        return cls(root, read.settings, read.findings)
+
+    # --- paths and identity --------------------------------------------------
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def master_path(self) -> Path:
+        return self.root / MASTER_NAME
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / STATE_DIR
+
+    def out_dir(self, round_id: str) -> Path:
+        return self.root / "out" / round_id
+
+    @cached_property
+    def secret(self) -> bytes:
+        """The signing key of this workspace's templates (never written into outputs)."""
+        return _ensure_secret(self.root)
+
+    @cached_property
+    def id(self) -> str:
+        """A public identifier of the workspace, derived from its secret."""
+        return hashlib.sha256(b"camket-workspace:" + self.secret).hexdigest()[:16]
+
+    # --- stages ----------------------------------------------------------------
+    def round(self, round_id: str) -> Round:
+        found = self.settings.round(round_id)
+        if found is None:
+            known = ", ".join(r.id for r in self.settings.rounds)
+            raise InputError(f'Không có kỳ báo cáo "{round_id}" trong {CONFIG_NAME}. Các kỳ: {known}.')
+        return found
+
+    @cached_property
+    def master_read(self) -> MasterRead:
+        return read_master(self.master_path, self.settings.year)
+
+    def master(self) -> Master:
+        """The master list; raises when it has errors (run ``camket check``)."""
+        read = self.master_read
+        errors = [f for f in read.findings if f.severity is Severity.ERROR]
+        if errors:
+            lines = "\n".join(f"  {f}" for f in errors[:20])
+            more = f"\n  … và {len(errors) - 20} lỗi khác" if len(errors) > 20 else ""
+            raise ConfigError(
+                f"{MASTER_NAME} có {len(errors)} lỗi, sửa rồi chạy lại (camket check):\n{lines}{more}")
+        return read.master
+
+
+    def units(self, codes: list[str] | None = None) -> list[Unit]:
+        """Units of the master list, all or those named (raises on an unknown code)."""
+        master = self.master()
+        if not codes:
+            return list(master.units)
+        wanted = [normalize_code(c) for c in codes]
+        unknown = [c for c in wanted if master.unit(c) is None]
+        if unknown:
+            raise InputError(f"Không có đơn vị mã {', '.join(unknown)} trong {MASTER_NAME}.")
+        return [u for u in master.units if u.code in set(wanted)]
+
+    def templates(
+        self,
+        round_id: str,
+        units: list[str] | None = None,
+        prefill_from: str | None = None,
+        generated: dt.datetime | None = None,
+        on_progress: Progress | None = None,
+    ) -> TemplatesResult:
+        """One workbook per unit into ``out/<round>/templates/``, plus a zip and a mailing list."""
+        round_ = self.round(round_id)
+        master = self.master()
+        chosen = self.units(units)
+        generated = (generated or dt.datetime.now()).replace(microsecond=0)
+        prefill = self._prefill(prefill_from, [u.code for u in chosen]) if prefill_from else {}
+        folder = self.out_dir(round_.id) / "templates"
+        jobs = [
+            TemplateJob(
+                path=folder / template_filename(round_.id, unit), unit=unit,
+                tasks=master.tasks_of(unit.code), round=round_, settings=self.settings,
+                workspace_id=self.id, secret=self.secret, generated=generated,
+                prefill=prefill.get(unit.code, {}),
+            )
+            for unit in chosen
+        ]
+        stamps = run_jobs(jobs, on_progress)
+        files = [job.path for job in jobs]
+        subject = f"Báo cáo kết quả thực hiện nhiệm vụ cam kết {round_.name}"
+        zip_path, mailing = write_bundle(
+            folder, round_, chosen, files, subject, f"{round_.id}_mau-bao-cao.zip",
+            f"{round_.id}_danh-sach-gui.xlsx")
+        return TemplatesResult(round_, tuple(files), tuple(stamps), zip_path, mailing)
+
+    def _prefill(self, round_id: str, units: list[str]) -> dict[str, dict[str, dict[str, object]]]:
+        """Accepted answers of an earlier round, by unit and task (empty until ingest exists)."""
+        self.round(round_id)
+        return {}
+
+
+def _ensure_secret(root: Path) -> bytes:
+    path = root / STATE_DIR / SECRET_NAME
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, secrets.token_hex(32) + "\n")
+        os.chmod(path, 0o600)
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except ValueError as exc:
+        raise WorkspaceError(f"Khóa bí mật {path} bị hỏng: {exc}") from exc
+
+
+def check_workspace(root: Path) -> CheckReport:
+    """Validate ``camket.toml`` and ``danh-muc.xlsx``; never raises on bad content."""
+    root = Path(root)
+    if not (root / CONFIG_NAME).is_file():
+        raise WorkspaceError(
+            f"{root.resolve()} không phải thư mục làm việc của camket (không có {CONFIG_NAME})."
+        )
+    config = read_config(root / CONFIG_NAME)
+    year = config.settings.year if config.settings else None
+    master = read_master(root / MASTER_NAME, year)
+    return CheckReport(
+        findings=config.findings + master.findings,
+        units=len(master.master.units),
+        tasks=len(master.master.tasks),
+        rounds=len(config.settings.rounds) if config.settings else 0,
+    )

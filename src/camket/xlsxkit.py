@@ -1,0 +1,54 @@
+"""Small helpers for the workbooks camket writes with xlsxwriter.
+
+- :func:`write_value` writes any value by type; text is always text (never a formula,
+  number or URL), so a cell from an office starting with ``=`` stays literal;
+- :func:`row_height` estimates the height of a row of wrapped text, because neither
+  Excel nor LibreOffice grows rows of generated files by itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["WORKBOOK_OPTIONS", "row_height", "write_value"]
+
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+def write_value(ws: Any, row: int, col: int, value: Any, cell_format: Any = None) -> None:
+    """Write ``value`` by its type; ``None``/``""`` as a blank that keeps the format."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, cell_format)
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "TRUE" if value else "FALSE", cell_format)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(row, col, value, cell_format)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), cell_format)
+    elif isinstance(value, int | float):
+        if math.isfinite(value):
+            ws.write_number(row, col, value, cell_format)
+        else:
+            ws.write_string(row, col, str(value), cell_format)
+    else:
+        ws.write_string(row, col, str(value), cell_format)
+
+
+def row_height(cells: Iterable[tuple[Any, float]], font_size: float = 11, minimum: float = 15) -> float:
+    """Points needed to show every ``(text, column width)`` cell wrapped.
+
+    A column width counts characters of the default font; Times New Roman text fits
+    about 1.1 characters per unit at 11 pt (fewer at larger sizes).
+    """
+    per_unit = 1.1 * 11 / font_size
+    lines = 1
+    for value, width in cells:
+        if not isinstance(value, str) or not value:
+            continue
+        capacity = max(1, int(width * per_unit) - 1)
+        needed = sum(max(1, math.ceil(len(part) / capacity)) for part in value.split("\n"))
+        lines = max(lines, needed)
+    return max(minimum, round(lines * font_size * 1.32 + 3, 1))

@@ -1,0 +1,112 @@
+"""Structural dumps of generated workbooks, compared to goldens in ``tests/golden/``.
+
+A dump is what a person would check by hand: sheets and their visibility, cell values,
+merged ranges, locked cells, validations, conditional formats, protection, print setup
+and freeze panes. Volatile metadata (file times, generation time, signature) is
+replaced by placeholders. Run ``pytest --update-goldens`` to rewrite goldens, then read
+their diff before committing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def dump_xlsx(path: Path, volatile: tuple[str, ...] = ("generated", "signature", "workspace")) -> dict[str, Any]:
+    book = openpyxl.load_workbook(path)
+    out: dict[str, Any] = {"sheets": []}
+    for ws in book.worksheets:
+        cells: dict[str, Any] = {}
+        locked_inputs: list[str] = []
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    cells[cell.coordinate] = _value(cell.value)
+                if ws.protection.sheet and cell.has_style and not cell.protection.locked:
+                    locked_inputs.append(cell.coordinate)
+        if ws.title == "_camket":
+            for coord, value in list(cells.items()):
+                key = cells.get(f"A{coord[1:]}")
+                if coord.startswith("B") and key in volatile:
+                    cells[coord] = f"<{key}>"
+        validations = [
+            {
+                "sqref": str(dv.sqref), "type": dv.type, "operator": dv.operator,
+                "formula1": dv.formula1, "formula2": dv.formula2,
+                "error_style": dv.errorStyle or "stop", "show_error": dv.showErrorMessage,
+                "prompt_title": dv.promptTitle, "prompt": dv.prompt, "error_title": dv.errorTitle,
+                "error": dv.error,
+            }
+            for dv in ws.data_validations.dataValidation
+        ]
+        conditional = [
+            {"range": str(rng.sqref), "formula": [r.formula for r in rules]}
+            for rng, rules in ws.conditional_formatting._cf_rules.items()
+        ]
+        out["sheets"].append({
+            "title": ws.title,
+            "state": ws.sheet_state,
+            "cells": cells,
+            "unlocked": _ranges(locked_inputs),
+            "merged": sorted(str(m) for m in ws.merged_cells.ranges),
+            "validations": validations,
+            "conditional_formats": conditional,
+            "protected": bool(ws.protection.sheet),
+            "freeze": ws.freeze_panes,
+            "print": {
+                "orientation": ws.page_setup.orientation,
+                "paper": ws.page_setup.paperSize,
+                "fit_to_page": bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),
+                "fit_width": ws.page_setup.fitToWidth,
+                "fit_height": ws.page_setup.fitToHeight,
+                "title_rows": ws.print_title_rows,
+                "footer": ws.oddFooter.center.text,
+            },
+            "widths": {k: round(v.width, 2) for k, v in sorted(ws.column_dimensions.items()) if v.width},
+        })
+    return out
+
+
+def _ranges(coords: list[str]) -> list[str]:
+    """Compress cell coordinates into column runs: ``["I8:I24", ...]``."""
+    by_col: dict[str, list[int]] = {}
+    for c in coords:
+        letters = "".join(ch for ch in c if ch.isalpha())
+        by_col.setdefault(letters, []).append(int(c[len(letters):]))
+    runs: list[str] = []
+    for col in sorted(by_col, key=lambda x: (len(x), x)):
+        rows = sorted(by_col[col])
+        start = prev = rows[0]
+        for r in [*rows[1:], None]:
+            if r is not None and r == prev + 1:
+                prev = r
+                continue
+            runs.append(f"{col}{start}:{col}{prev}" if prev != start else f"{col}{start}")
+            if r is not None:
+                start = prev = r
+    return runs
+
+
+def check_golden(name: str, dump: dict[str, Any], update: bool) -> None:
+    path = GOLDEN / f"{name}.json"
+    text = json.dumps(dump, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if update or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if not update:
+            raise AssertionError(f"golden {path.name} was missing and has been written; read it and rerun")
+    assert json.loads(path.read_text(encoding="utf-8")) == json.loads(text), (
+        f"{name} differs from tests/golden/{name}.json (pytest --update-goldens rewrites it)")

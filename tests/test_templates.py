@@ -1,0 +1,154 @@
+"""Templates: one locked, self-explaining, signed, printable workbook per unit."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+import python_calamine as calamine
+
+from camket import Workspace
+from camket.errors import InputError
+from camket.schema import REPORT, STATUS_VALUES
+from camket.stamp import META_SHEET, Stamp, locked_values, row_hash
+from camket.templates import HEADER_ROW, col, letter, template_filename
+
+from .conftest import SAMPLE_TIME
+from .structure import check_golden, dump_xlsx
+
+FIRST = HEADER_ROW + 2  # Excel row of the first task
+
+
+@pytest.fixture
+def generated(bo_2022: Path) -> tuple[Workspace, list[Path]]:
+    ws = Workspace.open(bo_2022)
+    result = ws.templates("2022-6T", generated=SAMPLE_TIME)
+    return ws, list(result.files)
+
+
+def test_one_workbook_per_unit_with_safe_ascii_names(generated: tuple[Workspace, list[Path]]) -> None:
+    ws, files = generated
+    assert len(files) == 26
+    for path in files:
+        assert path.name.isascii() and " " not in path.name
+        assert path.name.startswith("2022-6T_") and path.suffix == ".xlsx"
+    vpc = ws.master().unit("VPC")
+    assert vpc is not None
+    assert template_filename("2022-6T", vpc) == "2022-6T_VPC_vu-phap-che.xlsx"
+
+
+def test_each_workbook_holds_its_units_tasks_locked_and_inputs_open(
+    generated: tuple[Workspace, list[Path]],
+) -> None:
+    ws, files = generated
+    master = ws.master()
+    for path in files:
+        book = openpyxl.load_workbook(path)
+        assert book.sheetnames == ["Hướng dẫn", "Báo cáo", META_SHEET]
+        sheet = book["Báo cáo"]
+        unit_code = sheet["E4"].value
+        tasks = master.tasks_of(unit_code)
+        assert [c.value for c in sheet[HEADER_ROW + 1]] == [c.header for c in REPORT.columns]
+        codes = [sheet.cell(FIRST + i, col("task_code") + 1).value for i in range(len(tasks))]
+        assert codes == [t.code for t in tasks]
+        assert sheet.protection.sheet is True
+        for i in range(len(tasks)):
+            for column in REPORT.columns:
+                cell = sheet.cell(FIRST + i, col(column.key) + 1)
+                assert cell.protection.locked is column.locked, (path.name, cell.coordinate)
+
+
+def test_validations_have_types_ranges_and_vietnamese_messages(
+    generated: tuple[Workspace, list[Path]],
+) -> None:
+    _, files = generated
+    sheet = openpyxl.load_workbook(files[0])["Báo cáo"]
+    rules = {dv.type + ":" + str(dv.sqref).split(":")[0]: dv for dv in sheet.data_validations.dataValidation}
+    status = rules[f"list:{letter('status')}{FIRST}"]
+    assert status.formula1 == '"' + ",".join(STATUS_VALUES) + '"'
+    progress = rules[f"decimal:{letter('progress')}{FIRST}"]
+    assert (progress.formula1, progress.formula2) == ("0", "100")
+    done = rules[f"date:{letter('completed_on')}{FIRST}"]
+    assert (done.formula1, done.formula2) == ("44562", "44747")  # 01/01/2022 .. due 05/07/2022
+    score = rules[f"decimal:{letter('self_score')}{FIRST}"]
+    assert (score.formula1, score.formula2) == ("0", f"${letter('points')}{FIRST}")
+    for dv in sheet.data_validations.dataValidation:
+        assert dv.showErrorMessage and dv.showInputMessage
+        assert dv.errorStyle in (None, "stop")
+        assert dv.error and dv.prompt and dv.promptTitle
+    assert status.error == "Chỉ được chọn một trong bốn giá trị của danh sách."
+
+
+def test_print_setup_freeze_panes_and_conditional_formats(generated: tuple[Workspace, list[Path]]) -> None:
+    _, files = generated
+    sheet = openpyxl.load_workbook(files[0])["Báo cáo"]
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.paperSize == 9
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) in ((1, 0), (None, 0))
+    assert sheet.print_title_rows == f"${HEADER_ROW + 1}:${HEADER_ROW + 1}"
+    assert sheet.freeze_panes == f"D{FIRST}"
+    assert "&P" in sheet.oddFooter.center.text
+    formulas = [r.formula[0] for rules in sheet.conditional_formatting._cf_rules.values() for r in rules]
+    assert any('="Hoàn thành"' in f and '=""' in f for f in formulas)       # done without a date
+    assert any("DATE(2022,6,30)" in f for f in formulas)                       # past deadline
+    assert any("=100" in f for f in formulas)                                  # 100% not done
+
+
+def test_hidden_metadata_is_signed_and_matches_the_rows(generated: tuple[Workspace, list[Path]]) -> None:
+    ws, files = generated
+    for path in files:
+        book = calamine.CalamineWorkbook.from_path(str(path))
+        meta = next(m for m in book.sheets_metadata if m.name == META_SHEET)
+        assert str(meta.visible).endswith("VeryHidden")
+        stamp, signature = Stamp.from_rows(book.get_sheet_by_name(META_SHEET).to_python())
+        assert stamp.verify(signature, ws.secret)
+        assert not stamp.verify(signature, b"another workspace")
+        assert (stamp.workspace, stamp.round, stamp.generated) == (ws.id, "2022-6T", "2022-07-01T08:00:00")
+        for code, row, digest in stamp.tasks:
+            task = ws.master().task(code)
+            assert task is not None and task.unit == stamp.unit
+            assert digest == row_hash(locked_values(task))
+            assert row >= FIRST
+        assert ws.secret.hex() not in path.read_bytes().decode("latin-1")
+
+
+def test_zip_and_mailing_list(bo_2022: Path) -> None:
+    result = Workspace.open(bo_2022).templates("2022-6T", generated=SAMPLE_TIME)
+    with zipfile.ZipFile(result.zip_path) as archive:
+        assert sorted(archive.namelist()) == sorted(p.name for p in result.files)
+    sheet = openpyxl.load_workbook(result.mailing_list).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("STT", "Mã đơn vị", "Tên đơn vị")
+    assert len(rows) == 27
+    assert all(r[6].endswith(".xlsx") and r[7] == "05/07/2022" for r in rows[1:])
+
+
+def test_units_option_and_unknown_round_or_unit(bo_2022: Path) -> None:
+    ws = Workspace.open(bo_2022)
+    result = ws.templates("2022-6T", units=["vpc", " TTR"], generated=SAMPLE_TIME)
+    assert [p.name.split("_")[1] for p in result.files] == ["TTR", "VPC"] or \
+        sorted(p.name.split("_")[1] for p in result.files) == ["TTR", "VPC"]
+    with pytest.raises(InputError, match="Không có kỳ báo cáo"):
+        ws.templates("2099-XX")
+    with pytest.raises(InputError, match="Không có đơn vị mã KHONGCO"):
+        ws.templates("2022-6T", units=["KHONGCO"])
+
+
+def test_generation_is_deterministic_and_matches_the_golden(bo_2022: Path, update_goldens: bool) -> None:
+    ws = Workspace.open(bo_2022)
+    first = ws.templates("2022-6T", units=["VPC"], generated=SAMPLE_TIME).files[0].read_bytes()
+    second_result = ws.templates("2022-6T", units=["VPC"], generated=SAMPLE_TIME)
+    assert second_result.files[0].read_bytes() == first
+    check_golden("template_bo-2022_VPC", dump_xlsx(second_result.files[0]), update_goldens)
+
+
+def test_template_password_from_config(bo_2022: Path) -> None:
+    config = bo_2022 / "camket.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[templates]\npassword = "bimat"\n',
+                      encoding="utf-8")
+    path = Workspace.open(bo_2022).templates("2022-6T", units=["VPC"], generated=SAMPLE_TIME).files[0]
+    sheet = openpyxl.load_workbook(path)["Báo cáo"]
+    assert sheet.protection.sheet and sheet.protection.password
