@@ -38,7 +38,7 @@ def dump_xlsx(path: Path, volatile: tuple[str, ...] = ("generated", "signature",
                 if ws.protection.sheet and cell.has_style and not cell.protection.locked:
                     locked_inputs.append(cell.coordinate)
         if ws.title == "_camket":
-            for coord, value in list(cells.items()):
+            for coord in list(cells):
                 key = cells.get(f"A{coord[1:]}")
                 if coord.startswith("B") and key in volatile:
                     cells[coord] = f"<{key}>"

@@ -90,7 +90,10 @@ def test_report_margins_outside_decree_range_are_errors(tmp_path: Path) -> None:
 
 
 def test_rating_bands_are_configurable(tmp_path: Path) -> None:
-    text = CONFIG + '\n[rating]\nbands = [{ min = 80, label = "Tốt" }, { min = 95, label = "Xuất sắc" }]\nbelow = "Chưa đạt"\n'
+    text = CONFIG + (
+        '\n[rating]\nbands = [{ min = 80, label = "Tốt" }, { min = 95, label = "Xuất sắc" }]\n'
+        'below = "Chưa đạt"\n'
+    )
     settings, findings = read(tmp_path, text)
     assert findings == []
     assert settings is not None

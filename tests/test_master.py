@@ -11,7 +11,7 @@ import pytest
 
 from camket.master import read_master
 
-from .conftest import TASK_HEADERS, TASKS, UNIT_HEADERS, UNITS, write_master_xlsx
+from .conftest import TASK_HEADERS, TASKS, UNITS, write_master_xlsx
 
 
 def found(path: Path) -> list[tuple[str, str, str]]:

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from .errors import CamketError
+from .ingest import IngestResult
 from .model import Finding, Severity
 from .samples import sample_names
 from .workspace import Workspace, check_workspace
@@ -190,6 +191,60 @@ def templates(ctx: click.Context, workspace_dir: Path | None, round_id: str, uni
     click.echo(str(result.files[0].parent) if result.files else "")
     click.echo(str(result.zip_path))
     click.echo(str(result.mailing_list))
+
+
+@cli.command()
+@workspace_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--round", "-r", "round_id", required=True, help="Mã kỳ báo cáo, ví dụ 2022-6T.")
+@click.option("--dry-run", is_flag=True, help="Chỉ cho biết sẽ làm gì, không ghi gì.")
+@click.option("--keep-first", is_flag=True, help="Giữ bản đã chấp nhận, không thay bằng bản gửi lại.")
+@click.option("--wait", default=30.0, show_default=True, help="Số giây chờ nếu lệnh khác đang ghi.")
+@click.option("--verbose", "-v", is_flag=True, help="Liệt kê từng tệp và mọi phát hiện.")
+@click.pass_context
+def ingest(ctx: click.Context, workspace_dir: Path | None, paths: tuple[Path, ...], round_id: str,
+           dry_run: bool, keep_first: bool, wait: float, verbose: bool) -> None:
+    """Tiếp nhận tệp báo cáo: tệp, thư mục (cả thư mục con) và tệp nén .zip.
+
+    \b
+    Ví dụ:
+      camket -w ws ingest ~/Downloads/bao-cao-6T.zip --round 2022-6T
+      camket -w ws ingest nhan/ thu-them/VPC.xlsx --round 2022-6T --dry-run
+    """
+    ws = _open(ctx, workspace_dir)
+    bar = _Bar("Tiếp nhận")
+    try:
+        result = ws.ingest(list(paths), round_id, dry_run=dry_run, keep_first=keep_first, wait=wait,
+                           on_progress=bar)
+    finally:
+        bar.close()
+    click.echo(render_ingest(result, verbose))
+    if result.has_errors:
+        ctx.exit(EXIT_DATA_ERRORS)
+
+
+def render_ingest(result: IngestResult, verbose: bool = False) -> str:
+    """The ingest summary: counts by outcome, files not counted, findings by severity."""
+    labels = {"accepted": "chấp nhận", "superseded": "thay thế/giữ bản cũ", "rejected": "không tính",
+              "duplicate": "đã nhận trước đây (bỏ qua)", "unpacked": "tệp nén đã giải"}
+    head = "Chạy thử (không ghi gì): " if result.dry_run else ""
+    counts = ", ".join(f"{result.count(k)} {v}" for k, v in labels.items() if result.count(k))
+    lines = [f"{head}{len(result.files)} tệp kỳ {result.round.name}: {counts or 'không có tệp'}."]
+    for outcome in result.files:
+        show = verbose or outcome.state in ("rejected",) or (outcome.state == "duplicate")
+        if not show:
+            continue
+        what = labels.get(outcome.state, outcome.state)
+        unit = f" [{outcome.unit}]" if outcome.unit else ""
+        extra = f" — {outcome.previous}" if outcome.previous else ""
+        lines.append(f"  {what:<26} {outcome.name}{unit}{extra}")
+        if outcome.state == "rejected" and not verbose:
+            lines += [f"      {f}" for f in outcome.findings if f.severity is Severity.ERROR]
+    findings = result.findings
+    if verbose and findings:
+        lines.append(render_findings(findings))
+    lines.append(f"Phát hiện: {_summary(findings)}.")
+    return "\n".join(lines)
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ from .model import Finding, Location, Severity
 
 __all__ = ["CATALOGUE", "FindingKind", "catalogue_markdown"]
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 OFFICE, DEPARTMENT = "đơn vị báo cáo", "đơn vị tổng hợp"
 
 
@@ -37,8 +37,8 @@ class FindingKind:
         return Finding(
             code=self.code,
             severity=self.severity,
-            message=self.message.format(**fields),
-            advice=self.advice.format(**fields),
+            message=self.message.format(unit=unit, task=task, **fields),
+            advice=self.advice.format(unit=unit, task=task, **fields),
             location=location or Location(),
             unit=unit,
             task=task,
@@ -167,6 +167,190 @@ MASTER_LEGACY_TEXT = _kind(
     "Chuyển sang Unicode (Unikey: công cụ chuyển mã) rồi lưu lại", "master")
 
 
+# --- received files ----------------------------------------------------------------
+FILE_EMPTY = _kind(
+    "file-empty", E, "Tệp rỗng (0 byte)", "Gửi lại tệp báo cáo đã điền", "file", OFFICE)
+FILE_NOT_SPREADSHEET = _kind(
+    "file-not-spreadsheet", E, "Tệp không phải bảng tính mà là {detected}",
+    "Gửi lại đúng tệp mẫu báo cáo dạng .xlsx (không gửi {detected})", "file", OFFICE)
+FILE_CORRUPT = _kind(
+    "file-corrupt", E, "Tệp bị hỏng hoặc không đầy đủ ({reason})",
+    "Mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi lại; nếu không mở được, điền lại mẫu",
+    "file", OFFICE)
+FILE_ENCRYPTED = _kind(
+    "file-encrypted", E, "Tệp đã đặt mật khẩu mở nên không đọc được",
+    "Mở khoá (bỏ mật khẩu mở tệp) rồi gửi lại", "file", OFFICE)
+FILE_TOO_LARGE = _kind(
+    "file-too-large", E, "Tệp vượt giới hạn cho phép: {reason}",
+    "Chỉ gửi tệp mẫu báo cáo, không chèn ảnh hoặc dữ liệu lớn vào tệp", "file", OFFICE)
+FILE_UNSAFE = _kind(
+    "file-unsafe-content", E, "Tệp chứa thành phần không được phép ({reason})",
+    "Mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi gửi lại", "file", OFFICE)
+ARCHIVE_CORRUPT = _kind(
+    "archive-corrupt", E, "Tệp nén bị hỏng hoặc không đầy đủ ({reason})",
+    "Nén lại các tệp báo cáo và gửi lại", "file", OFFICE)
+ARCHIVE_MEMBER_SKIPPED = _kind(
+    "archive-member-skipped", W, 'Bỏ qua "{member}" trong tệp nén: {reason}',
+    "Gửi riêng tệp báo cáo này (không nén) nếu cần", "file", OFFICE)
+ARCHIVE_UNSAFE_NAME = _kind(
+    "archive-unsafe-name", W, 'Tên "{member}" trong tệp nén có đường dẫn không an toàn',
+    "Không cần làm gì: tệp được đọc trong bộ nhớ, không ghi ra ngoài thư mục làm việc", "file")
+ARCHIVE_TOO_MANY = _kind(
+    "archive-too-many", E, "Tệp nén có quá nhiều tệp; chỉ đọc {limit} tệp đầu",
+    "Chia thành nhiều tệp nén nhỏ hơn", "file", OFFICE)
+SHEET_TOO_LARGE = _kind(
+    "sheet-too-large", E, 'Sheet "{sheet}" có {rows} dòng, vượt giới hạn {limit} dòng',
+    "Xóa các dòng thừa, chỉ giữ bảng báo cáo", "file", OFFICE)
+
+# --- identification ----------------------------------------------------------------
+METADATA_MISSING = _kind(
+    "metadata-missing", W, "Tệp không có dữ liệu kiểm soát của mẫu; đã nhận diện {how}",
+    "Lần sau hãy điền trực tiếp vào tệp mẫu được gửi, không chép sang tệp mới", "identify", OFFICE)
+METADATA_DAMAGED = _kind(
+    "metadata-damaged", E, "Dữ liệu kiểm soát của mẫu bị sửa hoặc hỏng ({reason}); tệp không được tính",
+    "Điền vào tệp mẫu gốc được gửi và gửi lại; không sửa sheet ẩn", "identify", OFFICE)
+SIGNATURE_INVALID = _kind(
+    "signature-invalid", E,
+    "Chữ ký của mẫu không khớp: dữ liệu kiểm soát đã bị sửa (mẫu ghi đơn vị {unit}, kỳ {round}); "
+    "tệp được lưu nhưng không được tính",
+    "Điền vào tệp mẫu gốc được gửi và gửi lại; không sửa sheet ẩn", "identify", OFFICE)
+FOREIGN_WORKSPACE = _kind(
+    "foreign-workspace", E, "Mẫu không do đơn vị tổng hợp này phát hành (mã {workspace}); tệp không được tính",
+    "Kiểm tra lại: có thể đơn vị gửi nhầm mẫu của chương trình khác", "identify")
+OTHER_ROUND = _kind(
+    "other-round", E, 'Đây là mẫu của kỳ "{found}", không phải kỳ "{expected}"; tệp không được tính',
+    'Đơn vị gửi lại báo cáo bằng mẫu kỳ "{expected}" (hoặc tiếp nhận tệp này với --round {found})',
+    "identify", OFFICE)
+UNKNOWN_UNIT = _kind(
+    "unknown-unit", E, 'Mã đơn vị "{unit}" không có trong danh mục; tệp không được tính',
+    "Kiểm tra danh mục đơn vị hoặc tệp đơn vị gửi", "identify")
+UNIT_UNIDENTIFIED = _kind(
+    "unit-unidentified", E, "Không xác định được đơn vị gửi báo cáo; tệp không được tính",
+    "Điền vào tệp mẫu được gửi (có tên đơn vị) và gửi lại", "identify", OFFICE)
+UNIT_CONFLICT = _kind(
+    "unit-conflict", W, 'Mẫu của đơn vị "{unit}" nhưng ô đơn vị ghi "{written}"',
+    "Kiểm tra đơn vị đã dùng đúng mẫu của mình chưa", "identify", OFFICE)
+FORMAT_UNSUPPORTED = _kind(
+    "format-unsupported", E, "Mẫu thuộc định dạng phiên bản {version}, camket này chưa đọc được",
+    "Cập nhật camket lên bản mới", "identify")
+REPORT_SHEET_MISSING = _kind(
+    "report-sheet-missing", E, 'Không tìm thấy bảng báo cáo (sheet "{sheet}" có dòng tiêu đề)',
+    "Dùng lại tệp mẫu; không đổi tên sheet, không xóa dòng tiêu đề", "identify", OFFICE)
+COLUMN_MISSING = _kind(
+    "column-missing", E, 'Bảng báo cáo thiếu cột "{column}"',
+    "Dùng lại tệp mẫu; không xóa hoặc đổi tên cột", "identify", OFFICE)
+
+# --- each reported row ---------------------------------------------------------------
+STATUS_MISSING = _kind(
+    "status-missing", E, 'Chưa chọn Tình trạng cho nhiệm vụ "{task}"',
+    "Chọn một trong: Hoàn thành, Đang thực hiện, Chưa thực hiện, Không thực hiện", "row", OFFICE)
+STATUS_INVALID = _kind(
+    "status-invalid", E, '{value} không phải tình trạng hợp lệ',
+    "Chọn một trong: Hoàn thành, Đang thực hiện, Chưa thực hiện, Không thực hiện", "row", OFFICE)
+STATUS_SYNONYM = _kind(
+    "status-synonym", W, 'Tình trạng ghi "{raw}" đã được hiểu là "{status}"',
+    "Lần sau chọn giá trị trong danh sách", "row", OFFICE)
+STATUS_FUZZY = _kind(
+    "status-fuzzy", W, 'Tình trạng ghi "{raw}" (có vẻ gõ nhầm) đã được hiểu là "{status}"',
+    "Kiểm tra lại và chọn giá trị trong danh sách", "row", OFFICE)
+PROGRESS_INVALID = _kind(
+    "progress-invalid", E, '{value} không phải tiến độ hợp lệ',
+    "Ghi tiến độ là số từ 0 đến 100, ví dụ 80 hoặc 66,5", "row", OFFICE)
+PROGRESS_RANGE = _kind(
+    "progress-out-of-range", E, 'Tiến độ {value} nằm ngoài khoảng 0–100',
+    "Ghi tiến độ là số từ 0 đến 100", "row", OFFICE)
+PROGRESS_FRACTION = _kind(
+    "progress-fraction", W, 'Tiến độ ghi "{raw}" đã được hiểu là {value}%',
+    "Ghi tiến độ theo thang 0–100 (80 nghĩa là 80%)", "row", OFFICE)
+VALUE_AS_TEXT = _kind(
+    "value-as-text", INFO, "{count} ô ghi số hoặc ngày dạng chữ đã được đọc ({cells})",
+    "Không cần sửa; lần sau nhập đúng kiểu ô", "row", OFFICE)
+TEXT_DECOMPOSED = _kind(
+    "text-decomposed", INFO, "{count} ô gõ bằng Unicode tổ hợp đã được chuyển sang Unicode dựng sẵn ({cells})",
+    "Không cần sửa; nên đặt bộ gõ ở bảng mã Unicode dựng sẵn", "row", OFFICE)
+DATE_INVALID = _kind(
+    "date-invalid", E, '{value} không phải ngày hợp lệ (ngày/tháng/năm)',
+    "Nhập lại ngày theo dạng ngày/tháng/năm, ví dụ 15/08/2022", "row", OFFICE)
+DATE_FUTURE = _kind(
+    "date-future", E, 'Ngày hoàn thành {value} ở sau ngày tiếp nhận {today}',
+    "Ghi đúng ngày đã hoàn thành; nhiệm vụ chưa xong thì chọn Đang thực hiện", "row", OFFICE)
+DATE_BEFORE_PROGRAMME = _kind(
+    "date-before-programme", W, 'Ngày hoàn thành {value} ở trước năm {year} của chương trình',
+    "Kiểm tra lại năm của ngày hoàn thành", "row", OFFICE)
+SCORE_INVALID = _kind(
+    "score-invalid", E, '{value} không phải điểm hợp lệ',
+    "Ghi điểm là số không âm, không vượt Điểm tối đa", "row", OFFICE)
+SCORE_ABOVE_POINTS = _kind(
+    "score-above-points", E, 'Điểm tự chấm {value} cao hơn điểm tối đa {points} của nhiệm vụ "{task}"',
+    "Chấm lại, không vượt Điểm tối đa", "row", OFFICE)
+SCORE_MISSING = _kind(
+    "score-missing", W, 'Chưa tự chấm điểm nhiệm vụ "{task}" (được tính 0 điểm)',
+    "Ghi điểm tự chấm từ 0 đến Điểm tối đa", "row", OFFICE)
+SCORE_NONE = _kind(
+    "score-none", W, "Đơn vị chưa tự chấm điểm nhiệm vụ nào ({count} nhiệm vụ, được tính 0 điểm)",
+    'Ghi điểm tự chấm từ 0 đến Điểm tối đa ở cột "Tự chấm điểm"', "row", OFFICE)
+DONE_BELOW_100 = _kind(
+    "done-progress-below-100", W, 'Nhiệm vụ "{task}" chọn Hoàn thành nhưng tiến độ chỉ {value}%',
+    "Nếu đã hoàn thành, ghi tiến độ 100; nếu chưa, chọn Đang thực hiện", "row", OFFICE)
+DONE_WITHOUT_DATE = _kind(
+    "done-without-date", W, 'Nhiệm vụ "{task}" chọn Hoàn thành nhưng chưa ghi ngày hoàn thành',
+    "Ghi ngày hoàn thành (ngày/tháng/năm) để xác định đúng hạn hay quá hạn", "row", OFFICE)
+DATE_WITHOUT_DONE = _kind(
+    "date-without-done", W, 'Nhiệm vụ "{task}" có ngày hoàn thành nhưng tình trạng là "{status}"',
+    "Nếu đã hoàn thành, chọn Hoàn thành; nếu chưa, xóa ngày hoàn thành", "row", OFFICE)
+PROGRESS_100_NOT_DONE = _kind(
+    "progress-100-not-done", W, 'Nhiệm vụ "{task}" có tiến độ 100% nhưng tình trạng là "{status}"',
+    "Nếu đã hoàn thành, chọn Hoàn thành và ghi ngày; nếu chưa, sửa tiến độ", "row", OFFICE)
+NOT_DONE_WITHOUT_REASON = _kind(
+    "not-done-without-reason", W, 'Nhiệm vụ "{task}" Không thực hiện nhưng chưa nêu lý do',
+    "Ghi rõ lý do ở cột Khó khăn, vướng mắc", "row", OFFICE)
+LOCKED_CHANGED = _kind(
+    "locked-cell-changed", E, 'Ô đã khóa bị sửa: {column} của nhiệm vụ "{task}" từ "{old}" thành "{new}"',
+    "Không sửa nội dung đã cam kết; mọi điều chỉnh phải được cấp có thẩm quyền đồng ý. "
+    "Số liệu được tính theo danh mục", "row", OFFICE)
+MASTER_CHANGED = _kind(
+    "master-changed", INFO, 'Danh mục đã sửa {column} của nhiệm vụ "{task}" sau khi phát hành mẫu',
+    "Không cần làm gì: số liệu tính theo danh mục hiện hành", "row")
+TASK_MISSING = _kind(
+    "task-missing", W, 'Thiếu dòng của nhiệm vụ "{task}" trong báo cáo (tính là chưa báo cáo)',
+    "Báo cáo đủ các nhiệm vụ đã cam kết", "row", OFFICE)
+TASK_NOT_FILLED = _kind(
+    "task-not-filled", W, 'Nhiệm vụ "{task}" chưa được điền (tính là chưa báo cáo)',
+    "Điền tình trạng và kết quả của nhiệm vụ", "row", OFFICE)
+TASK_DUPLICATED = _kind(
+    "task-duplicated", E, 'Nhiệm vụ "{task}" xuất hiện nhiều lần (đã lấy dòng {first})',
+    "Mỗi nhiệm vụ chỉ báo cáo trên một dòng; xóa dòng lặp", "row", OFFICE)
+TASK_UNKNOWN = _kind(
+    "task-unknown", W, 'Mã nhiệm vụ "{task}" không có trong danh mục; được ghi nhận như nhiệm vụ phát sinh',
+    "Nếu là nhiệm vụ phát sinh, ghi vào mục Nhiệm vụ phát sinh cuối bảng", "row", OFFICE)
+TASK_OF_OTHER_UNIT = _kind(
+    "task-of-other-unit", E, 'Nhiệm vụ "{task}" thuộc đơn vị "{owner}", không phải "{unit}"; dòng không được tính',
+    "Chỉ báo cáo nhiệm vụ của đơn vị mình", "row", OFFICE)
+TASK_MATCHED_BY_TEXT = _kind(
+    "task-matched-by-text", W, 'Dòng không có mã đã được ghép với nhiệm vụ "{task}" theo nội dung',
+    "Giữ nguyên cột Mã nhiệm vụ của mẫu", "row", OFFICE)
+TASK_ADDED = _kind(
+    "task-added", INFO, 'Ghi nhận nhiệm vụ phát sinh: "{content}" (đề xuất, không tính vào kết quả)',
+    "Đơn vị tổng hợp xem xét bổ sung vào danh mục nếu được chấp thuận", "row")
+ADDED_INCOMPLETE = _kind(
+    "added-incomplete", W, "Dòng nhiệm vụ phát sinh chưa ghi nội dung nhiệm vụ",
+    "Ghi nội dung nhiệm vụ phát sinh hoặc xóa dòng", "row", OFFICE)
+LEGACY_CONVERTED = _kind(
+    "legacy-text-converted", W, 'Văn bản gõ bằng bảng mã cũ {encoding} đã được chuyển sang Unicode: "{text}"',
+    "Kiểm tra lại nội dung; nên dùng bảng mã Unicode", "row", OFFICE)
+LEGACY_SUSPICIOUS = _kind(
+    "legacy-text-suspicious", W, 'Văn bản có thể gõ bằng bảng mã cũ nhưng không chuyển được: "{text}"',
+    "Gõ lại nội dung bằng bảng mã Unicode", "row", OFFICE)
+
+# --- the ledger --------------------------------------------------------------------
+RESUBMISSION = _kind(
+    "resubmission", INFO, "Thay cho báo cáo nhận trước đó ({previous})",
+    "Không cần làm gì: báo cáo mới được dùng để tổng hợp, bản cũ vẫn được lưu", "ledger")
+RESUBMISSION_KEPT_FIRST = _kind(
+    "resubmission-kept-first", INFO,
+    "Đơn vị đã có báo cáo được chấp nhận ({previous}); tệp này được lưu nhưng không thay thế",
+    "Dùng camket accept để chọn bản khác nếu cần", "ledger")
+
 def catalogue_markdown() -> str:
     """The findings catalogue as Markdown (``docs/findings.md``)."""
     stages = {
@@ -175,6 +359,7 @@ def catalogue_markdown() -> str:
         "file": "Tệp nhận được",
         "identify": "Nhận diện đơn vị và kỳ báo cáo",
         "row": "Từng dòng báo cáo",
+        "ledger": "Sổ tiếp nhận",
         "appraisal": "Thẩm định",
         "rollup": "Tổng hợp lên cấp trên",
     }

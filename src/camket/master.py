@@ -155,7 +155,10 @@ def _tasks(
     sheet = MASTER_TASKS.name
     for row in rows:
         code = normalize_code(row.text("task_code"))
-        at = lambda key: Location(file, sheet, row.cell(key))  # noqa: E731
+
+        def at(key: str, row: _Row = row) -> Location:
+            return Location(file, sheet, row.cell(key))
+
         if not code:
             findings.append(F.TASK_CODE_MISSING(at("task_code")))
             continue

@@ -16,12 +16,12 @@ from .vi import fold_key
 
 __all__ = [
     "APPRAISAL",
-    "Column",
-    "Kind",
     "MASTER_TASKS",
     "MASTER_UNITS",
     "REPORT",
     "STATUS_VALUES",
+    "Column",
+    "Kind",
     "Sheet",
 ]
 

@@ -193,11 +193,11 @@ def parse_number(value: Any, *, integer: bool = False) -> tuple[float, str | Non
         thousands = "." if decimal == "," else ","
         text = text.replace(thousands, "").replace(decimal, ".")
     elif "," in text:
-        if integer and _THOUSANDS_COMMA.match(text) or text.count(",") > 1:
+        if (integer and _THOUSANDS_COMMA.match(text)) or text.count(",") > 1:
             text = text.replace(",", "")
         else:
             text = text.replace(",", ".")
-    elif "." in text and (integer and _THOUSANDS_DOT.match(text) or text.count(".") > 1):
+    elif "." in text and ((integer and _THOUSANDS_DOT.match(text)) or text.count(".") > 1):
         if not _THOUSANDS_DOT.match(text):
             raise ValueError(f'"{raw}" không phải là số')
         text = text.replace(".", "")

@@ -29,6 +29,12 @@ from functools import lru_cache
 from typing import Literal
 
 __all__ = [
+    "TCVN3_SIGNATURE",
+    "TCVN3_TO_UNICODE",
+    "UNICODE_TO_VNI",
+    "VIETNAMESE_LETTERS",
+    "VNI_SIGNATURE",
+    "VNI_TO_UNICODE",
     "Encoding",
     "LegacyRepair",
     "decode_tcvn3",
@@ -232,9 +238,9 @@ def is_plausible_vietnamese(text: str) -> bool:
     """Return True if every letter token of ``text`` is acceptable.
 
     A token (a run of letters) is acceptable if it is ASCII (English words,
-    numbers' units, abbreviations such as "UBND", loanwords), a consonant-only
-    or upper-case abbreviation with Đ ("HĐND", "đ"), or a legal Vietnamese
-    syllable written in lower, Title or UPPER case. Any leftover TCVN3/VNI
+    loanwords, abbreviations such as "UBND"), an abbreviation with Đ that is
+    upper-case or has no vowel ("HĐND", "đ" for đồng), or a legal Vietnamese
+    syllable (onset + rhyme + one tone) in lower, Title or UPPER case. Any leftover TCVN3/VNI
     signature character (including a soft hyphen or "©") makes it False.
     """
     text = unicodedata.normalize("NFC", text)
@@ -326,7 +332,7 @@ def detect_legacy(text: str) -> Encoding | None:
     has (ư, đ, ộ ... or a combining mark) -> None; a TCVN3 0xA1-0xBE character
     -> "tcvn3"; a VNI mark right after a vowel -> "vni". Otherwise both are
     candidates and the one whose conversion is plausible Vietnamese wins (if
-    both or neither are, the first candidate, TCVN3, is returned).
+    both or neither are, the first candidate is returned).
     """
     if text.isascii() or _UNICODE_ONLY_RE.search(text) or not _SIG_RE.search(text):
         return None
@@ -343,7 +349,7 @@ class LegacyRepair:
     text: str  #: converted NFC text (== original when not converted)
     encoding: Encoding | None  #: detected legacy encoding, None if it looks like Unicode
     converted: bool  #: True if a conversion was accepted
-    suspicious: bool  #: legacy-looking but no conversion was plausible: ask a person
+    suspicious: bool  #: legacy-looking but no single plausible reading: ask a person
 
 
 # Hot path: building a frozen dataclass through its __init__ (object.__setattr__

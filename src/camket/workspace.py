@@ -8,17 +8,23 @@ archive of received files and ``out/``. :class:`Workspace` ties the stages to it
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import filelock
+
 from .atomic import write_text_atomic
 from .config import Settings, read_config
-from .errors import ConfigError, InputError, WorkspaceError
+from .errors import ConfigError, InputError, LedgerBusyError, WorkspaceError
+from .ingest import Context, IngestResult, Limits, run_ingest
+from .ledger import Ledger
 from .master import MasterRead, read_master
 from .masterbook import write_master
 from .model import Finding, Master, Round, Severity, Unit
@@ -220,6 +226,58 @@ class Workspace:
             folder, round_, chosen, files, subject, f"{round_.id}_mau-bao-cao.zip",
             f"{round_.id}_danh-sach-gui.xlsx")
         return TemplatesResult(round_, tuple(files), tuple(stamps), zip_path, mailing)
+
+    @contextlib.contextmanager
+    def lock(self, wait: float = 30.0) -> Iterator[None]:
+        """Hold the workspace's write lock; wait up to ``wait`` seconds for another process."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(str(self.state_dir / "write.lock"), timeout=wait)
+        try:
+            lock.acquire()
+        except filelock.Timeout:
+            raise LedgerBusyError(
+                f"Một lệnh camket khác đang ghi vào thư mục làm việc {self.root} (đã chờ {wait:g} giây). "
+                "Chờ lệnh đó xong rồi chạy lại.") from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def ledger(self) -> Ledger:
+        """The ledger, opened read-only (empty when nothing was ingested yet)."""
+        return Ledger(self.root, create=False)
+
+    def ingest(
+        self,
+        paths: list[Path],
+        round_id: str,
+        *,
+        dry_run: bool = False,
+        keep_first: bool = False,
+        now: dt.datetime | None = None,
+        limits: Limits | None = None,
+        wait: float = 30.0,
+        on_progress: Progress | None = None,
+    ) -> IngestResult:
+        """Read returned workbooks (files, folders, zips) into the ledger.
+
+        >>> result = ws.ingest([Path("nhan/")], "2022-6T")  # doctest: +SKIP
+        >>> result.count("accepted"), len(result.findings)  # doctest: +SKIP
+        (25, 41)
+        """
+        round_ = self.round(round_id)
+        missing = [str(p) for p in paths if not Path(p).exists()]
+        if missing:
+            raise InputError(f"Không tìm thấy: {', '.join(missing)}.")
+        now = (now or dt.datetime.now()).replace(microsecond=0)
+        ctx = Context(self.master(), self.settings, round_, self.id, self.secret, now.date(),
+                      limits or Limits())
+        if dry_run:
+            return run_ingest(self.root, ctx, [Path(p) for p in paths], now=now, dry_run=True,
+                              keep_first=keep_first, on_progress=on_progress)
+        with self.lock(wait):
+            return run_ingest(self.root, ctx, [Path(p) for p in paths], now=now,
+                              keep_first=keep_first, on_progress=on_progress)
 
     def _prefill(self, round_id: str, units: list[str]) -> dict[str, dict[str, dict[str, object]]]:
         """Accepted answers of an earlier round, by unit and task (empty until ingest exists)."""

@@ -1,0 +1,152 @@
+"""An ingest run: every received file archived, identified, read and recorded in the
+ledger in one transaction; duplicates (same bytes) change nothing; a newer file from
+the same unit and round supersedes the older one unless ``keep_first``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .. import findings as F
+from ..ledger import Ledger, Submission
+from ..model import Finding, Location, Round, Severity
+from .collect import Item, collect, plan
+from .process import Context, FileResult, process
+
+__all__ = ["FileOutcome", "IngestResult", "run_ingest"]
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class FileOutcome:
+    """What became of one received file."""
+
+    name: str
+    state: str          # accepted | superseded | rejected | unpacked | duplicate
+    kind: str
+    unit: str = ""
+    submission_id: int | None = None
+    replaces: str = ""
+    previous: str = ""  # for duplicates: the name it was first received as
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class IngestResult:
+    round: Round
+    files: list[FileOutcome]
+    dry_run: bool = False
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for o in self.files for f in o.findings]
+
+    def count(self, state: str) -> int:
+        return sum(1 for o in self.files if o.state == state)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+
+def _when(sub: Submission) -> str:
+    return f"{sub.name}, nhận lúc {sub.received.replace('T', ' ')}"
+
+
+def _suffix(name: str) -> str:
+    return PurePosixPath(name).suffix or ".bin"
+
+
+def run_ingest(
+    root: Path, ctx: Context, paths: list[Path], *, now: dt.datetime, dry_run: bool = False,
+    keep_first: bool = False, on_progress: Progress | None = None,
+) -> IngestResult:
+    """Ingest ``paths`` (files, folders, zips) for ``ctx.round`` into the ledger at ``root``."""
+    entries = plan(paths)
+    outcomes: list[FileOutcome] = []
+    ledger = Ledger(root, create=not dry_run)
+    seen: dict[str, str] = {}
+    current: dict[tuple[str, str], tuple[int | None, str]] = {}
+    received = now.isoformat(timespec="seconds")
+    try:
+        with _nothing() if dry_run else ledger.transaction():
+            run_id = ledger.start_run(ctx.round.id, "ingest", now) if not dry_run else 0
+            for done, entry in enumerate(entries, start=1):
+                for item in collect(entry, ctx.limits):
+                    result = process(item, ctx)
+                    outcomes.append(_record(ledger, run_id, item, result, ctx, received, seen, current,
+                                            dry_run, keep_first))
+                if on_progress:
+                    on_progress(done, len(entries))
+            if not dry_run:
+                ledger.finish_run(run_id, sum(o.state != "duplicate" for o in outcomes), now)
+    finally:
+        ledger.close()
+    return IngestResult(ctx.round, outcomes, dry_run)
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _record(
+    ledger: Ledger, run_id: int, item: Item, result: FileResult, ctx: Context, received: str,
+    seen: dict[str, str], current: dict[tuple[str, str], tuple[int | None, str]], dry_run: bool,
+    keep_first: bool,
+) -> FileOutcome:
+    known = ledger.known(result.sha256)
+    if known is not None or result.sha256 in seen:
+        previous = _when(known) if known else seen[result.sha256]
+        return FileOutcome(item.name, "duplicate", result.kind, known.unit if known else result.unit,
+                           known.id if known else None, previous=previous)
+    seen[result.sha256] = f"{item.name} (trong lần tiếp nhận này)"
+    outcome = FileOutcome(item.name, "rejected", result.kind, result.unit, findings=result.findings)
+    if result.kind == "archive":
+        outcome.state = "rejected" if result.rejected else "unpacked"
+    elif not result.rejected and result.unit:
+        key = (result.unit, result.kind)
+        if key not in current:
+            prev = ledger.current(ctx.round.id, result.unit, result.kind)
+            current[key] = (prev.id, _when(prev)) if prev else (None, "")
+        prev_id, prev_text = current[key]
+        if prev_text and keep_first:
+            outcome.state = "superseded"
+            outcome.findings.append(F.RESUBMISSION_KEPT_FIRST(
+                Location(item.name), unit=result.unit, previous=prev_text))
+        else:
+            outcome.state = "accepted"
+            if prev_text:
+                outcome.replaces = prev_text
+                outcome.findings.append(F.RESUBMISSION(Location(item.name), unit=result.unit, previous=prev_text))
+    if dry_run:
+        if outcome.state == "accepted":
+            current[(result.unit, result.kind)] = (None, f"{item.name} (trong lần tiếp nhận này)")
+        return outcome
+    archive = (ledger.store_file(item.big, result.sha256, _suffix(item.name)) if item.big
+               else ledger.store(item.data, result.sha256, _suffix(item.name)))
+    submission_id = ledger.add_submission(
+        run_id, sha256=result.sha256, size=result.size, name=item.name, source=item.source,
+        container=item.container, received=received,
+        file_time=dt.datetime.fromtimestamp(item.mtime).isoformat(timespec="seconds") if item.mtime else "",
+        format=result.format, kind=result.kind, round=ctx.round.id, claimed_round=result.round,
+        unit=result.unit, template_version=result.template_version, generated=result.generated,
+        identified_by=result.identified_by, state=outcome.state, archive_path=archive)
+    outcome.submission_id = submission_id
+    if outcome.state == "accepted":
+        key = (result.unit, result.kind)
+        prev_id = current.get(key, (None, ""))[0]
+        if prev_id is not None:
+            ledger.set_state(prev_id, "superseded", submission_id)
+        current[key] = (submission_id, f"{item.name}, nhận lúc {received.replace('T', ' ')}")
+    elif outcome.state == "superseded":
+        ledger.set_state(submission_id, "superseded", current[(result.unit, result.kind)][0])
+    ledger.add_rows(submission_id, result.rows)
+    ledger.add_findings(run_id, submission_id, outcome.findings)
+    return outcome

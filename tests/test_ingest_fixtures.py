@@ -1,0 +1,144 @@
+"""Every kind of returned file in ``tests/data/returned/`` (one fixture per defect,
+built by ``tests/data/build_fixtures.py``): ingest never raises, keeps the file in the
+archive and the ledger, and reports the expected finding at the expected cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from camket import Workspace
+from camket.ledger import Ledger
+
+DATA = Path(__file__).parent / "data"
+RECEIVED = dt.datetime(2022, 7, 3, 9, 0)
+
+# fixture -> (state of the file, expected (finding code, cell); "" = anywhere in the file)
+CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    # clean files, also as re-saved by LibreOffice in three formats
+    "returned_clean.xlsx": ("accepted", []),
+    "returned_clean_other_unit.xlsx": ("accepted", []),
+    "returned_saved_by_libreoffice.xlsx": ("accepted", []),
+    "returned_saved_by_libreoffice.xls": ("accepted", []),
+    "returned_saved_by_libreoffice.ods": ("accepted", []),
+    "returned_rows_reordered.xlsx": ("accepted", []),
+    "returned_table_moved_down.xlsx": ("accepted", []),
+    "returned_formula_injection.xlsx": ("accepted", []),
+    # unreadable, or not a workbook at all
+    "returned_empty.xlsx": ("rejected", [("file-empty", "")]),
+    "returned_pdf_sent_by_mistake.pdf": ("rejected", [("file-not-spreadsheet", "")]),
+    "returned_docx_sent_by_mistake.xlsx": ("rejected", [("file-not-spreadsheet", "")]),
+    "returned_html_saved_as_xls.xls": ("rejected", [("file-not-spreadsheet", "")]),
+    "returned_truncated.xlsx": ("rejected", [("file-corrupt", "")]),
+    "returned_password_protected.xlsx": ("rejected", [("file-encrypted", "")]),
+    "returned_zip_bomb.xlsx": ("rejected", [("file-too-large", "")]),
+    "returned_doctype_entities.xlsx": ("rejected", [("file-unsafe-content", "")]),
+    "returned_sheet_too_large.xlsx": ("rejected", [("sheet-too-large", "")]),
+    # whose file is it?
+    "returned_other_round.xlsx": ("rejected", [("other-round", "")]),
+    "returned_other_workspace.xlsx": ("rejected", [("foreign-workspace", "")]),
+    "returned_metadata_claims_other_unit.xlsx": ("rejected", [("signature-invalid", "")]),
+    "returned_metadata_damaged.xlsx": ("rejected", [("metadata-damaged", "")]),
+    "returned_copied_without_metadata.xlsx": ("accepted", [("metadata-missing", "")]),
+    "returned_copied_by_task_codes.xlsx": ("accepted", [("metadata-missing", "")]),
+    "returned_copied_unidentifiable.xlsx": ("rejected", [("unit-unidentified", "")]),
+    "returned_no_report_table.xlsx": ("rejected", [("report-sheet-missing", "")]),
+    "returned_status_column_deleted.xlsx": ("rejected", [("column-missing", "A7")]),
+    # values
+    "returned_status_free_typed.xlsx": ("accepted", [("status-synonym", "I8")]),
+    "returned_status_typo.xlsx": ("accepted", [("status-fuzzy", "I8")]),
+    "returned_status_unknown.xlsx": ("accepted", [("status-invalid", "I8")]),
+    "returned_status_missing.xlsx": ("accepted", [("status-missing", "I8")]),
+    "returned_progress_as_text.xlsx": ("accepted", [("value-as-text", "")]),
+    "returned_progress_decimal_comma.xlsx": ("accepted", [("value-as-text", "")]),
+    "returned_progress_fraction.xlsx": ("accepted", [("progress-fraction", "J8")]),
+    "returned_progress_150.xlsx": ("accepted", [("progress-out-of-range", "J8")]),
+    "returned_progress_words.xlsx": ("accepted", [("progress-invalid", "J8")]),
+    "returned_date_as_text.xlsx": ("accepted", [("value-as-text", "")]),
+    "returned_date_dashes.xlsx": ("accepted", [("value-as-text", "")]),
+    "returned_date_serial_number.xlsx": ("accepted", [("value-as-text", "")]),
+    "returned_date_31_02.xlsx": ("accepted", [("date-invalid", "K8")]),
+    "returned_date_in_future.xlsx": ("accepted", [("date-future", "K8")]),
+    "returned_date_before_programme.xlsx": ("accepted", [("date-before-programme", "K8")]),
+    "returned_score_above_points.xlsx": ("accepted", [("score-above-points", "O8")]),
+    "returned_score_words.xlsx": ("accepted", [("score-invalid", "O8")]),
+    "returned_score_decimal_comma.xlsx": ("accepted", [("value-as-text", "")]),
+    "returned_score_partly_missing.xlsx": ("accepted", [("score-missing", "O8"), ("score-missing", "O9")]),
+    "returned_not_self_scored.xlsx": ("accepted", [("score-none", "")]),
+    "returned_tcvn3_text.xlsx": ("accepted", [("legacy-text-converted", "M8")]),
+    "returned_legacy_garbage.xlsx": ("accepted", [("legacy-text-suspicious", "M8")]),
+    "returned_decomposed_unicode.xlsx": ("accepted", [("text-decomposed", "")]),
+    # consistency of a row
+    "returned_done_without_date.xlsx": ("accepted", [("done-without-date", "K8")]),
+    "returned_done_progress_60.xlsx": ("accepted", [("done-progress-below-100", "J8")]),
+    "returned_progress_100_in_progress.xlsx": ("accepted", [("progress-100-not-done", "J8")]),
+    "returned_date_without_done.xlsx": ("accepted", [("date-without-done", "K8")]),
+    "returned_not_done_without_reason.xlsx": ("accepted", [("not-done-without-reason", "M8")]),
+    # rows against the master list
+    "returned_locked_text_edited.xlsx": ("accepted", [("locked-cell-changed", "C8")]),
+    "returned_locked_deadline_edited.xlsx": ("accepted", [("locked-cell-changed", "G8")]),
+    "returned_task_row_deleted.xlsx": ("accepted", [("task-missing", "")]),
+    "returned_task_row_duplicated.xlsx": ("accepted", [("task-duplicated", "B10"), ("task-missing", "")]),
+    "returned_task_of_other_unit.xlsx": ("accepted", [("task-of-other-unit", "B10"), ("task-missing", "")]),
+    "returned_unknown_task_code.xlsx": ("accepted", [("task-unknown", "B10"), ("task-added", "A10")]),
+    "returned_task_code_blanked.xlsx": ("accepted", [("task-matched-by-text", "A8")]),
+    "returned_added_task.xlsx": ("accepted", [("task-added", "A12")]),
+    "returned_added_without_content.xlsx": ("accepted", [("added-incomplete", "A12")]),
+    "returned_row_not_filled.xlsx": ("accepted", [("task-not-filled", "A8")]),
+    # archives: the archive is kept and recorded; members are read in memory
+    "returned_archive_nested.zip": ("unpacked", []),
+    "returned_archive_corrupt.zip": ("rejected", [("archive-corrupt", "")]),
+    "returned_archive_path_traversal.zip": ("unpacked", [("archive-unsafe-name", "")]),
+    "returned_archive_symlink.zip": ("unpacked", [("archive-member-skipped", "")]),
+    "returned_archive_too_deep.zip": ("unpacked", [("archive-member-skipped", "")]),
+}
+
+
+def test_every_fixture_has_a_case_and_every_case_a_fixture() -> None:
+    on_disk = {p.name for p in (DATA / "returned").iterdir()}
+    assert on_disk == set(CASES)
+
+
+@pytest.fixture
+def fixture_ws(tmp_path: Path) -> Workspace:
+    shutil.copytree(DATA / "ws", tmp_path / "ws")
+    return Workspace.open(tmp_path / "ws")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_ingest_keeps_every_file_and_reports_its_defect(fixture_ws: Workspace, name: str) -> None:
+    state, expected = CASES[name]
+    path = DATA / "returned" / name
+    result = fixture_ws.ingest([path], "2022-6T", now=RECEIVED)
+    top = result.files[-1]  # an archive comes after its members
+    assert top.name == name
+    assert top.state == state
+    found = {(f.code, f.location.cell) for f in result.findings}
+    for code, cell in expected:
+        assert any(c == code and (not cell or at == cell) for c, at in found), (code, cell, sorted(found))
+    with Ledger(fixture_ws.root, create=False) as ledger:
+        stored = {s.name: s for s in ledger.submissions("2022-6T")}
+    assert name in stored
+    assert stored[name].state == state
+    archived = fixture_ws.root / stored[name].archive_path
+    assert archived.read_bytes() == path.read_bytes()
+    assert not archived.stat().st_mode & 0o222  # read-only
+    if state == "accepted":
+        assert not [f for f in result.findings if f.code.startswith(("file-", "archive-"))]
+
+
+def test_archive_members_are_recorded_and_nothing_is_written_outside(fixture_ws: Workspace,
+                                                                    tmp_path: Path) -> None:
+    before = {p for p in tmp_path.rglob("*")}
+    result = fixture_ws.ingest([DATA / "returned" / "returned_archive_path_traversal.zip"], "2022-6T",
+                               now=RECEIVED)
+    names = [o.name for o in result.files]
+    assert names == ["returned_archive_path_traversal.zip/etc/bao-cao.xlsx",
+                     "returned_archive_path_traversal.zip/tmp/tuyet-doi.xlsx",
+                     "returned_archive_path_traversal.zip"]
+    created = {p for p in tmp_path.rglob("*")} - before
+    assert all(fixture_ws.root in p.parents for p in created)
+    assert not (tmp_path.parent / "etc").exists()
