@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from .errors import CamketError
+from .findings import CATALOGUE, catalogue_markdown
 from .ingest import IngestResult
 from .model import Finding, Severity
 from .samples import sample_names
@@ -245,6 +246,58 @@ def render_ingest(result: IngestResult, verbose: bool = False) -> str:
         lines.append(render_findings(findings))
     lines.append(f"Phát hiện: {_summary(findings)}.")
     return "\n".join(lines)
+
+
+@cli.command()
+@workspace_option
+@click.option("--round", "-r", "round_id", required=True, help="Mã kỳ báo cáo.")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@click.pass_context
+def submissions(ctx: click.Context, workspace_dir: Path | None, round_id: str, as_json: bool) -> None:
+    """Liệt kê mọi tệp đã nhận của một kỳ và trạng thái của chúng.
+
+    \b
+    Ví dụ:
+      camket -w ws submissions --round 2022-6T
+    """
+    subs = _open(ctx, workspace_dir).submissions(round_id)
+    if as_json:
+        click.echo(json.dumps([s.__dict__ for s in subs], ensure_ascii=False, indent=2))
+        return
+    for s in subs:
+        click.echo(f"{s.id:>6}  {s.state:<10} {s.unit or '-':<10} {s.received.replace('T', ' ')}  {s.name}")
+
+
+@cli.command()
+@workspace_option
+@click.argument("submission_id", type=int)
+@click.pass_context
+def accept(ctx: click.Context, workspace_dir: Path | None, submission_id: int) -> None:
+    """Chọn dùng một tệp đã nhận (theo số trong camket submissions) thay cho bản hiện dùng.
+
+    \b
+    Ví dụ:
+      camket -w ws accept 42
+    """
+    chosen = _open(ctx, workspace_dir).accept(submission_id)
+    click.echo(f"Đã chọn tệp số {chosen.id} ({chosen.name}) cho đơn vị {chosen.unit}, kỳ {chosen.round}.")
+
+
+@cli.command()
+@click.option("--markdown", is_flag=True, help="In dạng Markdown (docs/findings.md).")
+def findings(markdown: bool) -> None:
+    """Danh mục mọi loại phát hiện: mã, mức độ, nội dung và cách xử lý.
+
+    \b
+    Ví dụ:
+      camket findings
+      camket findings --markdown > docs/findings.md
+    """
+    if markdown:
+        click.echo(catalogue_markdown(), nl=False)
+        return
+    for kind in CATALOGUE.values():
+        click.echo(f"{kind.severity.value:<8} {kind.code:<28} {kind.message} — {kind.advice}")
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 Each :class:`FindingKind` has a stable kebab-case code, a severity, a Vietnamese
 message template, the advice that tells the office or the department what to do,
 and the stage that reports it. ``docs/findings.md`` is generated from this catalogue
-(``python -m camket.findings > docs/findings.md``) and a test keeps the two in step.
+(``camket findings --markdown > docs/findings.md``) and a test keeps the two in step.
 
 >>> DUPLICATE_UNIT_CODE(Location("danh-muc.xlsx", "Đơn vị", "A7"), code="VP", first="A5").code
 'unit-code-duplicate'
@@ -367,7 +367,7 @@ def catalogue_markdown() -> str:
         "# Danh mục phát hiện (findings)",
         "",
         "Tệp này được sinh từ `src/camket/findings.py` bằng lệnh "
-        "`python -m camket.findings > docs/findings.md`; một kiểm thử bảo đảm hai nơi khớp nhau.",
+        "`camket findings --markdown > docs/findings.md`; một kiểm thử bảo đảm hai nơi khớp nhau.",
         "",
         "Mức độ: **error** (lỗi: tệp hoặc dòng không được tính, lệnh kết thúc với mã 3), "
         "**warning** (cảnh báo: đã tự sửa hoặc cần xem lại), **info** (thông tin).",
@@ -382,9 +382,3 @@ def catalogue_markdown() -> str:
                 f"| `{k.code}` | {k.severity.value} | {k.message} | {k.advice} | {k.audience} |"
             )
     return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":  # pragma: no cover
-    import sys
-
-    sys.stdout.write(catalogue_markdown())

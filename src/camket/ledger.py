@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_bytes_atomic
 from .model import Finding, Location, Severity
 
-__all__ = ["LEDGER_NAME", "Ledger", "StoredRow", "Submission", "archive_path"]
+__all__ = ["LEDGER_NAME", "Ledger", "StoredRow", "Submission", "archive_path", "store_file", "store_in_archive"]
 
 LEDGER_NAME = "ledger.sqlite"
 SCHEMA_VERSION = "1"
@@ -83,6 +82,45 @@ def archive_path(sha256: str, suffix: str) -> str:
     return f"archive/{sha256[:2]}/{sha256}{safe.lower()}"
 
 
+def store_in_archive(root: Path, data: bytes, sha256: str, suffix: str, folders: set[Path]) -> str:
+    """Write a received file under ``archive/`` by its hash, atomically and read-only.
+
+    Idempotent and safe from several processes: the same bytes always go to the same
+    path, through a temporary file renamed into place.
+    """
+    relative = archive_path(sha256, suffix)
+    path = root / relative
+    try:
+        if path.stat().st_size == len(data):
+            return relative
+        os.chmod(path, 0o644)
+    except FileNotFoundError:
+        pass
+    folder = path.parent
+    if folder not in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        folders.add(folder)
+    tmp = folder / f".{sha256[:16]}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+    os.chmod(tmp, 0o444)
+    os.replace(tmp, path)
+    return relative
+
+
+def store_file(root: Path, source: Path, sha256: str, suffix: str) -> str:
+    """Copy a file too large to load into the archive, streaming."""
+    relative = archive_path(sha256, suffix)
+    path = root / relative
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{sha256[:16]}.{os.getpid()}.tmp")
+        shutil.copyfile(source, tmp)
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, path)
+    return relative
+
+
 @dataclass(frozen=True)
 class Submission:
     id: int
@@ -138,6 +176,7 @@ class Ledger:
     def __init__(self, root: Path, *, create: bool = True) -> None:
         self.root = root
         self.path = root / LEDGER_NAME
+        self._folders: set[Path] = set()
         self.db: sqlite3.Connection | None = None
         if not create:
             if self.path.exists():
@@ -187,27 +226,7 @@ class Ledger:
     # --- archive ---------------------------------------------------------------
     def store(self, data: bytes, sha256: str, suffix: str) -> str:
         """Write ``data`` to the archive (once; read-only) and return its relative path."""
-        relative = archive_path(sha256, suffix)
-        path = self.root / relative
-        if path.exists() and path.stat().st_size == len(data):
-            return relative
-        if path.exists():
-            os.chmod(path, 0o644)
-        write_bytes_atomic(path, data)
-        os.chmod(path, 0o444)
-        return relative
-
-    def store_file(self, source: Path, sha256: str, suffix: str) -> str:
-        """Copy a large file into the archive without loading it."""
-        relative = archive_path(sha256, suffix)
-        path = self.root / relative
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(path.suffix + ".tmp")
-            shutil.copyfile(source, tmp)
-            os.replace(tmp, path)
-            os.chmod(path, 0o444)
-        return relative
+        return store_in_archive(self.root, data, sha256, suffix, self._folders)
 
     # --- writes ----------------------------------------------------------------
     def start_run(self, round_id: str, command: str, now: dt.datetime) -> int:
@@ -294,6 +313,20 @@ class Ledger:
             values[16] = json.loads(values[16])
             out.append(StoredRow(*values))
         return out
+
+    def accept(self, submission_id: int, now: dt.datetime) -> Submission:
+        """Make a kept submission the one used for its unit and round (an explicit choice)."""
+        chosen = self.submission(submission_id)
+        if chosen is None:
+            raise KeyError(submission_id)
+        with self.transaction():
+            run_id = self.start_run(chosen.round, f"accept {submission_id}", now)
+            current = self.current(chosen.round, chosen.unit, chosen.kind)
+            if current is not None and current.id != chosen.id:
+                self.set_state(current.id, "superseded", chosen.id)
+            self.set_state(chosen.id, "accepted")
+            self.finish_run(run_id, 1, now)
+        return self.submission(submission_id) or chosen
 
     def findings_of(self, submission_ids: Iterable[int]) -> list[Finding]:
         ids = list(submission_ids)

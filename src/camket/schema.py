@@ -78,7 +78,7 @@ class Sheet:
 
     def index(self, key: str) -> int:
         """0-based position of a column in the layout camket writes."""
-        return [c.key for c in self.columns].index(key)
+        return _positions(self)[key]
 
 
 STATUS_VALUES: tuple[str, ...] = tuple(s.value for s in Status)
@@ -239,18 +239,38 @@ APPRAISAL = Sheet(
 )
 
 
+_POSITIONS: dict[int, dict[str, int]] = {}
+_LABELS: dict[int, dict[str, str]] = {}
+
+
+def _positions(sheet: Sheet) -> dict[str, int]:
+    found = _POSITIONS.get(id(sheet))
+    if found is None:
+        found = _POSITIONS[id(sheet)] = {c.key: i for i, c in enumerate(sheet.columns)}
+    return found
+
+
+def _labels(sheet: Sheet) -> dict[str, str]:
+    """Folded label -> column key, for every spelling of every column of ``sheet``."""
+    found = _LABELS.get(id(sheet))
+    if found is None:
+        found = {}
+        for column in sheet.columns:
+            for key in column.keys:
+                found.setdefault(key, column.key)
+        _LABELS[id(sheet)] = found
+    return found
+
+
 def match_header(row: list[object], sheet: Sheet) -> dict[str, int]:
     """Which column of ``row`` holds each column of ``sheet`` (by folded label).
 
     The first cell that matches a column wins; unknown labels are ignored.
     """
-    lookup: dict[str, str] = {}
-    for column in sheet.columns:
-        for key in column.keys:
-            lookup.setdefault(key, column.key)
+    lookup = _labels(sheet)
     found: dict[str, int] = {}
     for index, value in enumerate(row):
-        if isinstance(value, str) and value:
+        if isinstance(value, str) and value and len(value) < 80:
             key = lookup.get(fold_key(value))
             if key is not None and key not in found:
                 found[key] = index
@@ -258,10 +278,15 @@ def match_header(row: list[object], sheet: Sheet) -> dict[str, int]:
 
 
 def find_header(
-    rows: list[list[object]], sheet: Sheet, scan: int = 30
+    rows: list[list[object]], sheet: Sheet, scan: int = 30, hint: int | None = None
 ) -> tuple[int, dict[str, int]] | None:
     """The header row among the first ``scan`` rows: the one matching most columns
-    (at least two, or one when the sheet has a single required column)."""
+    (at least two). ``hint`` is where the header should be; if every column is found
+    there, no other row is looked at."""
+    if hint is not None and 0 <= hint < len(rows):
+        found = match_header(rows[hint], sheet)
+        if len(found) == len(sheet.columns):
+            return hint, found
     best: tuple[int, dict[str, int]] | None = None
     for index, row in enumerate(rows[:scan]):
         found = match_header(row, sheet)

@@ -33,9 +33,13 @@ _MARKER = "camket"
 
 
 def locked_values(task: Task) -> tuple[str, ...]:
-    """The locked cells of a task row, as text, in the order they are hashed."""
-    return (task.code, task.content, task.group, task.product, task.target,
-            task.deadline_text, text_of(task.points))
+    """The locked cells of a task row, as text, in the order they are hashed.
+
+    The master's texts are already clean (NFC, trimmed); only the points need writing out.
+    """
+    points = task.points
+    return (task.code, task.content, task.group, task.product, task.target, task.deadline_text,
+            str(int(points)) if float(points).is_integer() else str(points))
 
 
 def row_hash(values: Sequence[Any]) -> str:

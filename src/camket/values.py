@@ -52,14 +52,16 @@ _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 def is_blank(value: Any) -> bool:
     """True for ``None``, ``""`` and text made only of spaces."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or value == "" or (type(value) is str and not value.strip())
 
 
 def text_of(value: Any) -> str:
     """A cell as text, NFC, trimmed; whole numbers without ``.0``; dates as ``dd/mm/yyyy``."""
     if value is None:
         return ""
-    if isinstance(value, str):
+    if type(value) is str:
+        if value.isascii():
+            return value.strip()
         return nfc(value.replace("\u00a0", " ")).strip()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"

@@ -24,13 +24,15 @@ from .atomic import write_text_atomic
 from .config import Settings, read_config
 from .errors import ConfigError, InputError, LedgerBusyError, WorkspaceError
 from .ingest import Context, IngestResult, Limits, run_ingest
-from .ledger import Ledger
+from .ledger import Ledger, Submission
 from .master import MasterRead, read_master
 from .masterbook import write_master
 from .model import Finding, Master, Round, Severity, Unit
 from .samples import load_sample
 from .templates import Progress, TemplateJob, TemplatesResult, run_jobs, template_filename, write_bundle
 from .vi import normalize_code
+
+PREFILLED = ("status", "progress", "completed_on", "result", "difficulties", "proposals", "self_score")
 
 __all__ = ["CONFIG_NAME", "MASTER_NAME", "CheckReport", "Workspace", "check_workspace"]
 
@@ -195,6 +197,31 @@ class Workspace:
             raise InputError(f"Không có đơn vị mã {', '.join(unknown)} trong {MASTER_NAME}.")
         return [u for u in master.units if u.code in set(wanted)]
 
+    def template_jobs(
+        self,
+        round_id: str,
+        units: list[str] | None = None,
+        prefill_from: str | None = None,
+        generated: dt.datetime | None = None,
+    ) -> list[TemplateJob]:
+        """What :meth:`templates` writes, one job per unit (also used by ``camket.simulate``)."""
+        round_ = self.round(round_id)
+        master = self.master()
+        chosen = self.units(units)
+        generated = (generated or dt.datetime.now()).replace(microsecond=0)
+        prefill = self._prefill(prefill_from, [u.code for u in chosen]) if prefill_from else {}
+        folder = self.out_dir(round_.id) / "templates"
+        return [
+            TemplateJob(
+                path=folder / template_filename(round_.id, unit), unit=unit,
+                tasks=master.tasks_of(unit.code), round=round_, settings=self.settings,
+                workspace_id=self.id, secret=self.secret, generated=generated,
+                prefill={k: v for k, v in prefill.get(unit.code, {}).items() if k != "+"},
+                added=tuple(prefill.get(unit.code, {}).get("+", {}).values()),
+            )
+            for unit in chosen
+        ]
+
     def templates(
         self,
         round_id: str,
@@ -203,27 +230,20 @@ class Workspace:
         generated: dt.datetime | None = None,
         on_progress: Progress | None = None,
     ) -> TemplatesResult:
-        """One workbook per unit into ``out/<round>/templates/``, plus a zip and a mailing list."""
+        """One workbook per unit into ``out/<round>/templates/``, plus a zip and a mailing list.
+
+        >>> result = ws.templates("2022-6T")  # doctest: +SKIP
+        >>> len(result.files), result.zip_path.name  # doctest: +SKIP
+        (26, '2022-6T_mau-bao-cao.zip')
+        """
+        jobs = self.template_jobs(round_id, units, prefill_from, generated)
         round_ = self.round(round_id)
-        master = self.master()
-        chosen = self.units(units)
-        generated = (generated or dt.datetime.now()).replace(microsecond=0)
-        prefill = self._prefill(prefill_from, [u.code for u in chosen]) if prefill_from else {}
-        folder = self.out_dir(round_.id) / "templates"
-        jobs = [
-            TemplateJob(
-                path=folder / template_filename(round_.id, unit), unit=unit,
-                tasks=master.tasks_of(unit.code), round=round_, settings=self.settings,
-                workspace_id=self.id, secret=self.secret, generated=generated,
-                prefill=prefill.get(unit.code, {}),
-            )
-            for unit in chosen
-        ]
         stamps = run_jobs(jobs, on_progress)
         files = [job.path for job in jobs]
+        folder = self.out_dir(round_.id) / "templates"
         subject = f"Báo cáo kết quả thực hiện nhiệm vụ cam kết {round_.name}"
         zip_path, mailing = write_bundle(
-            folder, round_, chosen, files, subject, f"{round_.id}_mau-bao-cao.zip",
+            folder, round_, [job.unit for job in jobs], files, subject, f"{round_.id}_mau-bao-cao.zip",
             f"{round_.id}_danh-sach-gui.xlsx")
         return TemplatesResult(round_, tuple(files), tuple(stamps), zip_path, mailing)
 
@@ -279,10 +299,41 @@ class Workspace:
             return run_ingest(self.root, ctx, [Path(p) for p in paths], now=now,
                               keep_first=keep_first, on_progress=on_progress)
 
-    def _prefill(self, round_id: str, units: list[str]) -> dict[str, dict[str, dict[str, object]]]:
-        """Accepted answers of an earlier round, by unit and task (empty until ingest exists)."""
+    def submissions(self, round_id: str) -> list[Submission]:
+        """Every file received for a round, with its state (accepted, superseded, rejected …)."""
         self.round(round_id)
-        return {}
+        with self.ledger() as ledger:
+            return ledger.submissions(round_id)
+
+    def accept(self, submission_id: int, now: dt.datetime | None = None, wait: float = 30.0) -> Submission:
+        """Use this submission for its unit and round instead of the current one."""
+        with self.lock(wait), Ledger(self.root) as ledger:
+            chosen = ledger.submission(submission_id)
+            if chosen is None:
+                raise InputError(f"Không có tệp nhận số {submission_id} trong sổ tiếp nhận.")
+            if chosen.state in ("rejected", "unpacked") or not chosen.unit:
+                raise InputError(
+                    f"Tệp số {submission_id} ({chosen.name}) không được tính (trạng thái {chosen.state}); "
+                    "không thể chọn. Đơn vị cần gửi lại tệp đúng.")
+            return ledger.accept(submission_id, (now or dt.datetime.now()).replace(microsecond=0))
+
+    def _prefill(self, round_id: str, units: list[str]) -> dict[str, dict[str, dict[str, object]]]:
+        """Accepted answers of an earlier round, by unit and task (added tasks under "+")."""
+        self.round(round_id)
+        wanted = set(units)
+        out: dict[str, dict[str, dict[str, object]]] = {}
+        with self.ledger() as ledger:
+            for row in ledger.accepted_rows(round_id):
+                if row.unit not in wanted:
+                    continue
+                answer = {key: getattr(row, key) for key in PREFILLED if getattr(row, key) not in (None, "")}
+                if row.kind == "task":
+                    out.setdefault(row.unit, {})[row.task] = answer
+                else:
+                    added = {**answer, "task_code": row.task, "content": row.content, "product": row.product,
+                             "deadline": row.deadline}
+                    out.setdefault(row.unit, {}).setdefault("+", {})[str(len(out[row.unit]["+"]))] = added
+        return out
 
 
 def _ensure_secret(root: Path) -> bytes:

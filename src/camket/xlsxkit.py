@@ -15,7 +15,8 @@ from typing import Any
 
 __all__ = ["WORKBOOK_OPTIONS", "row_height", "write_value"]
 
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+                    "in_memory": True}
 
 
 def write_value(ws: Any, row: int, col: int, value: Any, cell_format: Any = None) -> None:

@@ -222,9 +222,9 @@ def _copied(book: openpyxl.Workbook, name: str, header: bool, codes: bool = True
 
 def _tall_sheet() -> None:
     book = fill(TEMPLATES["VPC"])
-    extra = book.create_sheet("Nháp")
-    for i in range(20_001):
-        extra.cell(i + 1, 1).value = i
+    sheet = book["Báo cáo"]
+    for i in range(40, 20_041):  # thousands of stray rows pasted below the report table
+        sheet.cell(i, 16).value = i
     save(book, "returned_sheet_too_large.xlsx")
 
 

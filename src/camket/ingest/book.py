@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import python_calamine as calamine
 
-__all__ = ["Book", "BookError", "EncryptedError", "guarded", "open_book"]
+__all__ = ["Book", "BookError", "EncryptedError", "TooTallError", "guarded", "open_book"]
 
 T = TypeVar("T")
 
@@ -25,6 +25,14 @@ class BookError(Exception):
 
 class EncryptedError(BookError):
     """The workbook needs a password to open."""
+
+
+class TooTallError(BookError):
+    """A sheet has more rows than allowed."""
+
+    def __init__(self, sheet: str, rows: int) -> None:
+        super().__init__(f"{sheet}: {rows} rows")
+        self.sheet, self.rows = sheet, rows
 
 
 def guarded(call: Callable[[], T]) -> T:
@@ -49,18 +57,25 @@ class Book:
     names: list[str]
     visibility: dict[str, str]
 
+    max_rows: int = 1_000_000
+    _cache: dict[str, list[list[Any]]] | None = None
+
     def rows(self, name: str) -> list[list[Any]]:
-        sheet = guarded(lambda: self.raw.get_sheet_by_name(name))
-        return guarded(lambda: sheet.to_python(skip_empty_area=False))
+        """The sheet's cells from A1 (read once); raises TooTallError past ``max_rows``."""
+        if self._cache is None:
+            self._cache = {}
+        if name not in self._cache:
+            sheet = guarded(lambda: self.raw.get_sheet_by_name(name))
+            height = int(sheet.height)
+            if height > self.max_rows:
+                raise TooTallError(name, height)
+            self._cache[name] = guarded(lambda: sheet.to_python(skip_empty_area=False))
+        return self._cache[name]
 
-    def height(self, name: str) -> int:
-        sheet = guarded(lambda: self.raw.get_sheet_by_name(name))
-        return int(sheet.height)
 
-
-def open_book(data: bytes) -> Book:
+def open_book(data: bytes, max_rows: int = 1_000_000) -> Book:
     raw = guarded(lambda: calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)))
     metadata = guarded(lambda: raw.sheets_metadata)
     names = [m.name for m in metadata]
     visibility = {m.name: str(m.visible).rsplit(".", 1)[-1].lower() for m in metadata}
-    return Book(raw, names, visibility)
+    return Book(raw, names, visibility, max_rows)

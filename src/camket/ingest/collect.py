@@ -107,7 +107,7 @@ def _expand(item: Item, limits: Limits, depth: int, budget: list[int]) -> Iterat
     if len(infos) > limits.max_members:
         item.findings.append(F.ARCHIVE_TOO_MANY(where, limit=limits.max_members))
         infos = infos[: limits.max_members]
-    for info in infos:
+    for info in sorted(infos, key=lambda i: (i.date_time, i.filename)):
         if info.is_dir():
             continue
         member = info.filename

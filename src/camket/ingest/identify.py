@@ -49,16 +49,17 @@ class Identity:
     how: str = "dữ liệu kiểm soát của mẫu"
 
 
-def find_table(book: Book, preferred: str | None = None) -> Table | None:
+def find_table(book: Book, preferred: str | None = None, header: int | None = None) -> Table | None:
     """The sheet holding the report table: ``preferred`` if its header is there, else the
-    sheet (visible first) whose header row matches most report columns."""
+    sheet (visible first) whose header row matches most report columns. ``header`` is
+    the 0-based row where the header should be in ``preferred``."""
     names = sorted(book.names, key=lambda n: (n != preferred, book.visibility.get(n) != "visible"))
     best: Table | None = None
     for name in names:
         if name == META_SHEET:
             continue
         rows = book.rows(name)
-        found = find_header(rows, REPORT)
+        found = find_header(rows, REPORT, hint=header if name == preferred else None)
         if found is None or len(found[1]) < 3:
             continue
         if "task_code" not in found[1] and "content" not in found[1]:

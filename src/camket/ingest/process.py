@@ -14,7 +14,7 @@ from ..config import Settings
 from ..model import Finding, Location, Master, Round, Severity
 from ..schema import REPORT
 from ..stamp import META_SHEET
-from .book import Book, BookError, EncryptedError, open_book
+from .book import Book, BookError, EncryptedError, TooTallError, open_book
 from .collect import Item
 from .identify import Identity, find_table, from_stamp, read_stamp, without_stamp, written_unit
 from .limits import Limits
@@ -129,14 +129,12 @@ def _process(item: Item, ctx: Context, result: FileResult) -> None:
             result.rejected = True
             return
     try:
-        book = open_book(item.data)
-        for name in book.names:
-            if name != META_SHEET and book.height(name) > ctx.limits.max_rows:
-                result.findings.append(F.SHEET_TOO_LARGE(
-                    Location(item.name, name), sheet=name, rows=book.height(name), limit=ctx.limits.max_rows))
-                result.rejected = True
-                return
+        book = open_book(item.data, ctx.limits.max_rows)
         _identify_and_read(item, ctx, result, book)
+    except TooTallError as exc:
+        result.findings.append(F.SHEET_TOO_LARGE(
+            Location(item.name, exc.sheet), sheet=exc.sheet, rows=exc.rows, limit=ctx.limits.max_rows))
+        result.rejected = True
     except EncryptedError:
         result.findings.append(F.FILE_ENCRYPTED(where))
         result.rejected = True
@@ -169,7 +167,8 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
         result.identified_by = "metadata"
         if stamp.kind == "appraisal":
             return
-    table = find_table(book, identity.stamp.sheet if identity and identity.stamp else REPORT.name)
+    stamp = identity.stamp if identity else None
+    table = find_table(book, stamp.sheet if stamp else REPORT.name, stamp.header_row - 1 if stamp else None)
     if table is None:
         result.findings.append(F.REPORT_SHEET_MISSING(where, sheet=REPORT.name))
         result.rejected, result.kind = True, "report"

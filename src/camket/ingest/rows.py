@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name
 
 from .. import findings as F
 from ..model import Finding, Location, Master, Status, Task
@@ -32,7 +32,13 @@ _LOCKED_CHECKED = ("content", "group", "product", "target", "deadline", "points"
 _MARKER = fold("nhiệm vụ phát sinh")
 _END_MARKERS = (fold("người lập biểu"), fold("thủ trưởng đơn vị"), fold("(ký, ghi rõ họ tên)"))
 _DATELINE = re.compile(r"ngay\W+thang\W+nam")
-_TEXT_INPUTS = ("result", "difficulties", "proposals")
+_LETTERS = [xl_col_to_name(i) for i in range(256)]
+
+
+def xl_rowcol_to_cell(row: int, col: int) -> str:
+    """A1 reference of a 0-based (row, col), from a table of column letters."""
+    letter = _LETTERS[col] if col < 256 else xl_col_to_name(col)
+    return f"{letter}{row + 1}"
 
 
 @dataclass
@@ -213,6 +219,8 @@ def _locked(ctx: _Ctx, row: list[Any], columns: dict[str, int], number: int, tas
     file_values = {key: text_of(row[columns[key]]) if key in columns and columns[key] < len(row) else None
                    for key in _LOCKED_CHECKED}
     master_values = dict(zip(("task_code", *_LOCKED_CHECKED), locked_values(task), strict=True))
+    if all(v is None or v == master_values[k] for k, v in file_values.items()):
+        return
     if stamped is not None and all(v is not None for v in file_values.values()):
         file_hash = row_hash((task.code, *(file_values[k] for k in _LOCKED_CHECKED)))
         if file_hash == stamped:
@@ -251,12 +259,14 @@ def read_rows(
     for index in range(table.header + 1, len(table.rows)):
         row = table.rows[index]
         number = index + 1
-        joined = fold(" ".join(v for v in row if isinstance(v, str)))
-        if _MARKER in joined and not any(isinstance(v, float) for v in row):
-            added = True
-            continue
-        if any(m in joined for m in _END_MARKERS) or _DATELINE.search(joined):
-            break
+        code_cell = row[code_col] if code_col is not None and code_col < len(row) else None
+        if is_blank(code_cell) or isinstance(code_cell, str) and " " in code_cell.strip():
+            joined = fold(" ".join(v for v in row if isinstance(v, str)))
+            if _MARKER in joined and not any(isinstance(v, float) for v in row):
+                added = True
+                continue
+            if any(m in joined for m in _END_MARKERS) or _DATELINE.search(joined):
+                break
         cells = {k: row[c] for k, c in columns.items() if c < len(row) and k != "stt"}
         if all(is_blank(v) for v in cells.values()):
             continue

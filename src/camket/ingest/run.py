@@ -5,12 +5,15 @@ the same unit and round supersedes the older one unless ``keep_first``."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .. import findings as F
-from ..ledger import Ledger, Submission
+from ..ledger import Ledger, Submission, store_file, store_in_archive
 from ..model import Finding, Location, Round, Severity
 from .collect import Item, collect, plan
 from .process import Context, FileResult, process
@@ -60,31 +63,88 @@ def _suffix(name: str) -> str:
     return PurePosixPath(name).suffix or ".bin"
 
 
+_BATCH = 256          # files read ahead and handed to workers at once (bounds memory)
+_PARALLEL_FROM = 64   # below this many files, one process is faster than starting workers
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(ctx: Context, root: Path, archive: bool) -> None:
+    _WORKER.update(ctx=ctx, root=root, archive=archive, folders=set())
+
+
+def _work(item: Item) -> tuple[FileResult, str]:
+    """In a worker: read one file and, unless dry-running, put it in the archive."""
+    ctx = _WORKER["ctx"]
+    assert isinstance(ctx, Context)
+    result = process(item, ctx)
+    return result, _archive(item, result, _WORKER["root"], bool(_WORKER["archive"]), _WORKER["folders"])
+
+
+def _archive(item: Item, result: FileResult, root: object, archive: bool, folders: object) -> str:
+    if not archive:
+        return ""
+    assert isinstance(root, Path) and isinstance(folders, set)
+    if item.big is not None:
+        return store_file(root, item.big, result.sha256, _suffix(item.name))
+    return store_in_archive(root, item.data, result.sha256, _suffix(item.name), folders)
+
+
+def _batches(entries: list[tuple[float, str, Path]], ctx: Context) -> Iterator[tuple[int, list[Item]]]:
+    """Received items in order, in batches, with how many planned entries are done."""
+    batch: list[Item] = []
+    for done, entry in enumerate(entries, start=1):
+        batch.extend(collect(entry, ctx.limits))
+        if len(batch) >= _BATCH or done == len(entries):
+            yield done, batch
+            batch = []
+
+
 def run_ingest(
     root: Path, ctx: Context, paths: list[Path], *, now: dt.datetime, dry_run: bool = False,
-    keep_first: bool = False, on_progress: Progress | None = None,
+    keep_first: bool = False, on_progress: Progress | None = None, processes: int | None = None,
 ) -> IngestResult:
-    """Ingest ``paths`` (files, folders, zips) for ``ctx.round`` into the ledger at ``root``."""
+    """Ingest ``paths`` (files, folders, zips) for ``ctx.round`` into the ledger at ``root``.
+
+    Files are read in worker processes when there are many; the ledger is written by
+    this process only, in one transaction, in the order the files were received.
+    """
     entries = plan(paths)
     outcomes: list[FileOutcome] = []
     ledger = Ledger(root, create=not dry_run)
     seen: dict[str, str] = {}
     current: dict[tuple[str, str], tuple[int | None, str]] = {}
+    by_id: dict[int, FileOutcome] = {}
     received = now.isoformat(timespec="seconds")
+    processes = processes if processes is not None else (os.cpu_count() or 1)
+    pool = None
+    if processes > 1 and len(entries) >= _PARALLEL_FROM:
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        pool = multiprocessing.get_context(method).Pool(
+            processes, initializer=_init_worker, initargs=(ctx, root, not dry_run))
+    folders: set[Path] = set()
     try:
         with _nothing() if dry_run else ledger.transaction():
             run_id = ledger.start_run(ctx.round.id, "ingest", now) if not dry_run else 0
-            for done, entry in enumerate(entries, start=1):
-                for item in collect(entry, ctx.limits):
-                    result = process(item, ctx)
-                    outcomes.append(_record(ledger, run_id, item, result, ctx, received, seen, current,
-                                            dry_run, keep_first))
+            for done, batch in _batches(entries, ctx):
+                if pool is not None:
+                    pairs = pool.map(_work, batch, chunksize=max(1, len(batch) // (processes * 4)))
+                else:
+                    pairs = [(r := process(item, ctx), _archive(item, r, root, not dry_run, folders))
+                             for item in batch]
+                for item, (result, archived) in zip(batch, pairs, strict=True):
+                    outcomes.append(_record(ledger, run_id, item, result, archived, ctx, received, seen,
+                                            current, dry_run, keep_first, by_id))
+                gc.freeze()
                 if on_progress:
                     on_progress(done, len(entries))
             if not dry_run:
                 ledger.finish_run(run_id, sum(o.state != "duplicate" for o in outcomes), now)
     finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
         ledger.close()
+        gc.unfreeze()
     return IngestResult(ctx.round, outcomes, dry_run)
 
 
@@ -97,9 +157,9 @@ class _nothing:
 
 
 def _record(
-    ledger: Ledger, run_id: int, item: Item, result: FileResult, ctx: Context, received: str,
+    ledger: Ledger, run_id: int, item: Item, result: FileResult, archive: str, ctx: Context, received: str,
     seen: dict[str, str], current: dict[tuple[str, str], tuple[int | None, str]], dry_run: bool,
-    keep_first: bool,
+    keep_first: bool, by_id: dict[int, FileOutcome],
 ) -> FileOutcome:
     known = ledger.known(result.sha256)
     if known is not None or result.sha256 in seen:
@@ -129,8 +189,6 @@ def _record(
         if outcome.state == "accepted":
             current[(result.unit, result.kind)] = (None, f"{item.name} (trong lần tiếp nhận này)")
         return outcome
-    archive = (ledger.store_file(item.big, result.sha256, _suffix(item.name)) if item.big
-               else ledger.store(item.data, result.sha256, _suffix(item.name)))
     submission_id = ledger.add_submission(
         run_id, sha256=result.sha256, size=result.size, name=item.name, source=item.source,
         container=item.container, received=received,
@@ -139,11 +197,14 @@ def _record(
         unit=result.unit, template_version=result.template_version, generated=result.generated,
         identified_by=result.identified_by, state=outcome.state, archive_path=archive)
     outcome.submission_id = submission_id
+    by_id[submission_id] = outcome
     if outcome.state == "accepted":
         key = (result.unit, result.kind)
         prev_id = current.get(key, (None, ""))[0]
         if prev_id is not None:
             ledger.set_state(prev_id, "superseded", submission_id)
+            if prev_id in by_id:
+                by_id[prev_id].state = "superseded"
         current[key] = (submission_id, f"{item.name}, nhận lúc {received.replace('T', ' ')}")
     elif outcome.state == "superseded":
         ledger.set_state(submission_id, "superseded", current[(result.unit, result.kind)][0])

@@ -18,11 +18,25 @@ ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 Kind = str  # "xlsx", "xlsm", "ods", "xls", "zip", "encrypted", "empty", or a description
 
 
-def _zip_names(data: bytes) -> list[str] | None:
+_LAST: list[tuple[int, int, zipfile.ZipFile | None]] = []
+
+
+def open_zip(data: bytes) -> zipfile.ZipFile | None:
+    """The package's zip directory (parsed once per bytes object), None when unreadable."""
+    key = (id(data), len(data))
+    if _LAST and _LAST[0][:2] == key:
+        return _LAST[0][2]
     try:
-        return zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
+        archive: zipfile.ZipFile | None = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        archive = None
+    _LAST[:] = [(key[0], key[1], archive)]
+    return archive
+
+
+def _zip_names(data: bytes) -> list[str] | None:
+    archive = open_zip(data)
+    return None if archive is None else archive.namelist()
 
 
 def is_plain_zip(data: bytes) -> bool:
@@ -41,8 +55,9 @@ def _package_kind(data: bytes, names: list[str]) -> str:
         return "xlsm" if "xl/vbaProject.bin" in nameset else "xlsx"
     if "mimetype" in nameset:
         try:
-            mime = zipfile.ZipFile(io.BytesIO(data)).read("mimetype")[:100].decode("ascii", "replace")
-        except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+            archive = open_zip(data)
+            mime = archive.read("mimetype")[:100].decode("ascii", "replace") if archive else ""
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError):
             mime = ""
         if mime.strip() == "application/vnd.oasis.opendocument.spreadsheet":
             return "ods"
@@ -109,7 +124,13 @@ def sniff(data: bytes) -> Kind:
         return "tệp không rõ định dạng"
 
 
-_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_PARSED = ("xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml", "xl/_rels/workbook.xml.rels",
+           "[Content_Types].xml", "content.xml", "styles.xml")
+
+
+def _parsed(name: str) -> bool:
+    """Parts a spreadsheet reader parses (where a DOCTYPE would matter)."""
+    return name in _PARSED or (name.startswith("xl/worksheets/") and name.endswith(".xml"))
 
 
 def check_package(data: bytes, limits: Limits) -> tuple[str, str] | None:
@@ -119,11 +140,10 @@ def check_package(data: bytes, limits: Limits) -> tuple[str, str] | None:
     the limit (deflate expands at most ~1032x) is decompressed with a cap to learn its
     real size. XML parts must not carry a DOCTYPE (entity expansion, external entities).
     """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        return "corrupt", str(exc)
+    archive = open_zip(data)
+    if archive is None:
+        return "corrupt", "không mở được gói tệp"
+    infos = archive.infolist()
     if len(infos) > limits.max_parts:
         return "too-large", f"{len(infos)} thành phần"
     total = 0
@@ -145,11 +165,22 @@ def check_package(data: bytes, limits: Limits) -> tuple[str, str] | None:
         total += size
         if total > limits.max_package_bytes:
             return "too-large", f"tổng dung lượng giải nén vượt {limits.max_package_bytes:,} byte"
-        if info.filename.endswith(_XML_SUFFIXES) and _has_doctype(archive, info):
+        if _parsed(info.filename) and _has_doctype(data, info):
             return "unsafe", f"khai báo DOCTYPE trong {info.filename}"
     if compressed > len(data):
         return "unsafe", "các thành phần chồng lấn nhau (kỹ thuật nén bom)"
     return None
+
+
+def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A member's compressed bytes, read from its local header."""
+    offset = info.header_offset
+    header = data[offset:offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        return None
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    start = offset + 30 + name_len + extra_len
+    return data[start:start + info.compress_size]
 
 
 def _real_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
@@ -158,13 +189,9 @@ def _real_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
     Decompresses the raw member stream itself: ``zipfile`` would stop at the size the
     header declares, and a zip bomb lies there.
     """
-    offset = info.header_offset
-    header = data[offset:offset + 30]
-    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+    raw = _raw(data, info)
+    if raw is None:
         return -1
-    name_len, extra_len = struct.unpack("<HH", header[26:30])
-    start = offset + 30 + name_len + extra_len
-    raw = data[start:start + info.compress_size]
     if info.compress_type == zipfile.ZIP_STORED:
         return len(raw)
     inflater = zlib.decompressobj(-15)
@@ -185,10 +212,15 @@ def _real_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
     return total
 
 
-def _has_doctype(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    try:
-        with archive.open(info) as handle:
-            head = handle.read(1024)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+def _has_doctype(data: bytes, info: zipfile.ZipInfo) -> bool:
+    """A DOCTYPE or ENTITY declaration near the start of an XML part."""
+    raw = _raw(data, info)
+    if raw is None:
         return False
-    return b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper()
+    try:
+        head = raw[:4096] if info.compress_type == zipfile.ZIP_STORED else \
+            zlib.decompressobj(-15).decompress(raw[:4096], 2048)
+    except zlib.error:
+        return False
+    upper = head.upper()
+    return b"<!DOCTYPE" in upper or b"<!ENTITY" in upper

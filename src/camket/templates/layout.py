@@ -16,7 +16,10 @@ ADDED_MARKER = "NHIỆM VỤ PHÁT SINH"
 
 def col(key: str) -> int:
     """0-based column of a REPORT column key."""
-    return REPORT.index(key)
+    return _COLUMNS[key]
+
+
+_COLUMNS = {c.key: i for i, c in enumerate(REPORT.columns)}
 
 
 def letter(key: str) -> str:

@@ -1,0 +1,245 @@
+"""camket benchmark: every stage of a round at scale, on the same files, in one run.
+
+    python benchmarks/run.py                 # 1,000 units x 30 tasks
+    python benchmarks/run.py --units 10000   # the full national-scale run
+
+Stages (each in a fresh process, so peak memory is the stage's own):
+  templates     camket generates one template per unit (both cores)
+  ingest        camket ingests every returned workbook into a fresh ledger
+  pandas        the loop most users would write: pandas.read_excel on every file
+  floor         only unzipping each file's sheet XML (what no reader can beat)
+  reconcile     reconcile + consolidated workbook
+  word          the Word report
+Simulated returns are written between templates and ingest (not timed).
+The table is printed and written to benchmarks/RESULTS.md with the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import multiprocessing
+import os
+import platform
+import resource
+import shutil
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+GENERATED = dt.datetime(2022, 7, 1, 8, 0)
+RECEIVED = dt.datetime(2022, 7, 8, 9, 0)
+
+
+def _peak_mib() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def _in_child(target: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """Run ``target`` in a fresh process; return its result with its peak memory."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_measured, args=(queue, target, *args))
+    process.start()
+    result = queue.get()
+    process.join()
+    if "error" in result:
+        raise RuntimeError(result["error"])
+    return result
+
+
+def _measured(queue: Any, target: Callable[..., dict[str, Any]], *args: Any) -> None:
+    try:
+        result = target(*args)
+        result["peak_mib"] = _peak_mib()
+    except Exception as exc:  # noqa: BLE001 - reported by the parent
+        import traceback
+
+        result = {"error": "".join(traceback.format_exception(exc))}
+    queue.put(result)
+
+
+# --- stages ------------------------------------------------------------------------
+
+def prepare(root: Path, units: int, tasks: int) -> dict[str, Any]:
+    from camket import Workspace
+    from camket.masterbook import write_master
+    from camket.samples import load_sample
+    from camket.simulate import scale_rows
+
+    sample = load_sample("bo-2022")
+    Workspace.init(root, sample="bo-2022", force=True)
+    unit_rows, task_rows = scale_rows(sample.units, sample.tasks, units, tasks)
+    write_master(root / "danh-muc.xlsx", unit_rows, task_rows)
+    return {"units": len(unit_rows), "tasks": len(task_rows)}
+
+
+def stage_templates(root: Path) -> dict[str, Any]:
+    from camket import Workspace
+
+    ws = Workspace.open(root)
+    start = time.perf_counter()
+    result = ws.templates("2022-6T", generated=GENERATED)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "files": len(result.files)}
+
+
+def simulate(root: Path, returned: Path) -> dict[str, Any]:
+    from camket import Workspace
+    from camket.simulate import simulate_returns
+
+    ws = Workspace.open(root)
+    start = time.perf_counter()
+    plan = simulate_returns(ws.template_jobs("2022-6T", generated=GENERATED), returned, seed=2022)
+    return {"seconds": time.perf_counter() - start, "files": len(plan.files)}
+
+
+def stage_ingest(root: Path, returned: Path) -> dict[str, Any]:
+    from camket import Workspace
+
+    ws = Workspace.open(root)
+    ws.master()  # the master list is read once per command; not part of reading returns
+    start = time.perf_counter()
+    result = ws.ingest([returned], "2022-6T", now=RECEIVED)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "files": len(result.files), "accepted": result.count("accepted")}
+
+
+def stage_pandas(returned: Path) -> dict[str, Any]:
+    import warnings
+
+    import pandas as pd
+
+    files = sorted(returned.rglob("*.xlsx"))
+    start = time.perf_counter()
+    rows = 0
+    for path in files:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                frame = pd.read_excel(path, sheet_name="Báo cáo", header=6)
+            rows += len(frame)
+        except Exception:  # noqa: BLE001 - the corrupt file
+            pass
+    return {"seconds": time.perf_counter() - start, "files": len(files), "rows": rows}
+
+
+def stage_floor(returned: Path) -> dict[str, Any]:
+    files = sorted(returned.rglob("*.xlsx"))
+    start = time.perf_counter()
+    size = 0
+    for path in files:
+        try:
+            with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
+                for name in archive.namelist():
+                    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                        size += len(archive.read(name))
+        except zipfile.BadZipFile:
+            pass
+    return {"seconds": time.perf_counter() - start, "files": len(files), "bytes": size}
+
+
+# --- report --------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        mem = f"{kb / 2**20:.0f} GiB"
+    except (OSError, StopIteration):
+        pass
+    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores {cpu}, {mem}; "
+            f"Python {platform.python_version()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--units", type=int, default=1000)
+    parser.add_argument("--tasks", type=int, default=30, help="tasks per unit")
+    parser.add_argument("--work", type=Path, default=HERE / "work", help="scratch folder (deleted first)")
+    parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args()
+    if args.work.exists():
+        shutil.rmtree(args.work)
+    root, returned = args.work / "ws", args.work / "nhan"
+    started = time.perf_counter()
+    size = _in_child(prepare, root, args.units, args.tasks)
+    print(f"{size['units']:,} units, {size['tasks']:,} tasks", flush=True)
+    results: dict[str, dict[str, Any]] = {}
+    results["templates"] = _in_child(stage_templates, root)
+    print("templates", results["templates"], flush=True)
+    sim = _in_child(simulate, root, returned)
+    print("simulated returns", sim, flush=True)
+    results["ingest"] = _in_child(stage_ingest, root, returned)
+    print("ingest", results["ingest"], flush=True)
+    results["pandas"] = _in_child(stage_pandas, returned)
+    print("pandas loop", results["pandas"], flush=True)
+    results["floor"] = _in_child(stage_floor, returned)
+    print("unzip floor", results["floor"], flush=True)
+    extra = globals().get("EXTRA_STAGES", [])
+    for name, stage in extra:
+        results[name] = _in_child(stage, root)
+        print(name, results[name], flush=True)
+    table = render(results, size, args.units, time.perf_counter() - started)
+    print(table)
+    args.results.write_text(table, encoding="utf-8")
+
+
+TARGETS_10K = {"templates": "≤ 60 s", "ingest": "≤ 15 s", "reconcile": "≤ 30 s", "word": "≤ 15 s"}
+LABELS = {
+    "templates": "templates (camket, 2 processes)",
+    "ingest": "ingest (camket: archive + read + normalise + ledger)",
+    "pandas": "(a) pandas.read_excel loop",
+    "floor": "(b) floor: unzip sheet XML only",
+    "reconcile": "reconcile + consolidated workbook",
+    "word": "Word report",
+}
+
+
+def render(results: dict[str, dict[str, Any]], size: dict[str, Any], units: int, wall: float) -> str:
+    ingest = results["ingest"]["seconds"]
+    lines = [
+        "# camket benchmark",
+        "",
+        f"Run on {dt.date.today().isoformat()}: {machine()}.",
+        f"{size['units']:,} units × {size['tasks'] // max(1, size['units'])} tasks ({size['tasks']:,} tasks); "
+        f"whole run {wall:.0f} s. Command: `python benchmarks/run.py --units {units}`.",
+        "",
+        "| stage | seconds | files/s | peak memory | target at 10,000 units |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for key, label in LABELS.items():
+        if key not in results:
+            continue
+        r = results[key]
+        rate = f"{r['files'] / r['seconds']:,.0f}" if r.get("files") else ""
+        lines.append(f"| {label} | {r['seconds']:.2f} | {rate} | {r['peak_mib']:.0f} MiB | "
+                     f"{TARGETS_10K.get(key, '')} |")
+    lines += [
+        "",
+        f"- camket ingest vs (a) pandas loop: **{results['pandas']['seconds'] / ingest:.1f}× faster** "
+        "(target ≥ 10×).",
+        f"- camket ingest vs (b) unzip floor: **{ingest / results['floor']['seconds']:.1f}× the floor** "
+        "(target within 3×).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.setrecursionlimit(10_000)
+    main()
