@@ -24,7 +24,7 @@ from typing import Any
 
 import xlsxwriter
 
-from .model import Round, Status, Task, Unit
+from .model import Round, Status, Task
 from .schema import REPORT
 from .templates import TemplateJob, run_jobs, template_filename
 from .vntext import encode_tcvn3

@@ -260,7 +260,7 @@ def read_rows(
         row = table.rows[index]
         number = index + 1
         code_cell = row[code_col] if code_col is not None and code_col < len(row) else None
-        if is_blank(code_cell) or isinstance(code_cell, str) and " " in code_cell.strip():
+        if is_blank(code_cell) or (isinstance(code_cell, str) and " " in code_cell.strip()):
             joined = fold(" ".join(v for v in row if isinstance(v, str)))
             if _MARKER in joined and not any(isinstance(v, float) for v in row):
                 added = True
