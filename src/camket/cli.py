@@ -18,8 +18,10 @@ import click
 from .errors import CamketError
 from .findings import CATALOGUE, catalogue_markdown
 from .ingest import IngestResult
-from .model import Finding, Severity
+from .model import Derived, Finding, Severity
+from .reconcile import Result
 from .samples import sample_names
+from .vi import format_date
 from .workspace import Workspace, check_workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -298,6 +300,70 @@ def findings(markdown: bool) -> None:
         return
     for kind in CATALOGUE.values():
         click.echo(f"{kind.severity.value:<8} {kind.code:<28} {kind.message} — {kind.advice}")
+
+
+@cli.command()
+@workspace_option
+@click.option("--round", "-r", "round_id", required=True, help="Mã kỳ báo cáo.")
+@click.option("--json", "as_json", is_flag=True, help="In số liệu dạng JSON (khóa cố định).")
+@click.pass_context
+def status(ctx: click.Context, workspace_dir: Path | None, round_id: str, as_json: bool) -> None:
+    """Tình hình một kỳ: đơn vị đã/chưa báo cáo, số nhiệm vụ theo tình trạng, phát hiện.
+
+    \b
+    Ví dụ:
+      camket -w ws status --round 2022-6T
+      camket -w ws status --round 2022-6T --json
+    """
+    result = _open(ctx, workspace_dir).reconcile(round_id)
+    if as_json:
+        click.echo(json.dumps(result.status_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_status(result))
+
+
+@cli.command()
+@workspace_option
+@click.option("--round", "-r", "round_id", required=True, help="Mã kỳ báo cáo.")
+@click.pass_context
+def report(ctx: click.Context, workspace_dir: Path | None, round_id: str) -> None:
+    """Lập bảng tổng hợp (.xlsx) của kỳ vào out/<kỳ>/.
+
+    \b
+    Ví dụ:
+      camket -w ws report --round 2022-6T
+    """
+    ws = _open(ctx, workspace_dir)
+    files = ws.report(round_id)
+    click.echo(str(files.consolidated))
+    result = files.result
+    click.echo(f"Đã hoàn thành {result.overall.sentence()}; {result.heads_sentence()}.", err=True)
+    if result.severity_counts()["error"]:
+        ctx.exit(EXIT_DATA_ERRORS)
+
+
+def render_status(result: Result) -> str:
+    """The compact terminal view of ``camket status``."""
+    r, o = result.round, result.overall
+    heads = result.heads
+    answered = sum(1 for u in heads if u.answered)
+    lines = [f"Kỳ báo cáo {r.name} (số liệu đến {format_date(r.as_of)}, hạn gửi {format_date(r.due)})",
+             f"Đơn vị đã báo cáo: {answered}/{len(heads)}"]
+    if result.missing:
+        names = "; ".join(f"{u.unit.code} ({u.unit.name})" + (" - có tệp không được tính"
+                          if result.rejected.get(u.unit.code) else "") for u in result.missing)
+        lines.append(f"Chưa báo cáo ({len(result.missing)}): {names}")
+    if result.late:
+        lines.append(f"Gửi muộn ({len(result.late)}): {', '.join(u.unit.code for u in result.late)}")
+    lines.append(f"Nhiệm vụ: {o.total}")
+    for derived in Derived:
+        lines.append(f"  {derived.value:<26} {o.count(derived):>6}")
+    lines.append(f"Đã hoàn thành {o.sentence()}; {result.heads_sentence()}.")
+    for name, totals in result.by_group.items():
+        lines.append(f"  Nhóm {name}: {totals.sentence()}")
+    counts = result.severity_counts()
+    lines.append(f"Phát hiện: {counts['error']} lỗi, {counts['warning']} cảnh báo, {counts['info']} thông tin.")
+    return "\n".join(lines)
 
 
 def main() -> None:

@@ -314,6 +314,20 @@ class Ledger:
             out.append(StoredRow(*values))
         return out
 
+    def finding_counts(self, submission_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """(errors, warnings) of each submission."""
+        ids = list(submission_ids)
+        out: dict[int, tuple[int, int]] = {}
+        if self.db is None:
+            return out
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            cursor = self.db.execute(
+                "SELECT submission_id, SUM(severity = 'error'), SUM(severity = 'warning') FROM findings "
+                f"WHERE submission_id IN ({', '.join('?' * len(chunk))}) GROUP BY submission_id", chunk)
+            out.update({sid: (int(e or 0), int(w or 0)) for sid, e, w in cursor})
+        return out
+
     def accept(self, submission_id: int, now: dt.datetime) -> Submission:
         """Make a kept submission the one used for its unit and round (an explicit choice)."""
         chosen = self.submission(submission_id)

@@ -293,3 +293,86 @@ def find_header(
         if len(found) >= 2 and (best is None or len(found) > len(best[1])):
             best = (index, found)
     return best
+
+
+# --- output sheets -----------------------------------------------------------------------
+_UNIT_NAME = MASTER_UNITS["unit_name"]
+_COUNT = Kind.INTEGER
+
+
+def _out(key: str, header: str, kind: Kind = Kind.TEXT, width: float = 12) -> Column:
+    return Column(key, header, kind, width)
+
+
+DERIVED_HEADER = _out("derived", "Phân loại", Kind.TEXT, 22)
+RATE = _out("rate", "Tỉ lệ hoàn thành", Kind.PERCENT, 11)
+
+UNIT_SUMMARY = Sheet("Theo đơn vị", (
+    _out("stt", "STT", _COUNT, 5),
+    MASTER_UNITS["unit_code"], _UNIT_NAME, MASTER_UNITS["block"], MASTER_UNITS["head"],
+    _out("tasks", "Số nhiệm vụ", _COUNT, 9),
+    _out("completed", "Hoàn thành", _COUNT, 10),
+    _out("on_time", "Hoàn thành đúng hạn", _COUNT, 10),
+    _out("done_late", "Hoàn thành quá hạn", _COUNT, 10),
+    _out("in_progress", "Đang thực hiện", _COUNT, 10),
+    _out("overdue", "Quá hạn chưa hoàn thành", _COUNT, 11),
+    _out("not_started", "Chưa thực hiện", _COUNT, 9),
+    _out("not_done", "Không thực hiện", _COUNT, 9),
+    _out("not_reported", "Chưa báo cáo", _COUNT, 9),
+    RATE,
+    _out("all_done", "Hoàn thành 100%", Kind.TEXT, 10),
+    _out("points", "Tổng điểm tối đa", Kind.NUMBER, 9),
+    _out("self_score", "Tổng điểm tự chấm", Kind.NUMBER, 9),
+    _out("score", "Điểm (thang 100)", Kind.NUMBER, 9),
+    _out("rating", "Xếp loại", Kind.TEXT, 26),
+    _out("submitted", "Thời gian gửi", Kind.DATE, 16),
+    _out("late", "Gửi muộn", Kind.TEXT, 8),
+    _out("errors", "Số lỗi", _COUNT, 7),
+    _out("warnings", "Số cảnh báo", _COUNT, 9),
+    _out("file", "Tệp báo cáo", Kind.TEXT, 40),
+))
+
+DETAIL = Sheet("Chi tiết", (
+    _out("stt", "STT", _COUNT, 6),
+    MASTER_TASKS["task_code"], MASTER_TASKS["unit_code"], _UNIT_NAME,
+    MASTER_TASKS["content"], MASTER_TASKS["group"], MASTER_TASKS["source"], MASTER_TASKS["product"],
+    MASTER_TASKS["target"], MASTER_TASKS["deadline"], MASTER_TASKS["points"],
+    REPORT["status"], REPORT["progress"], REPORT["completed_on"],
+    DERIVED_HEADER,
+    _out("overdue", "Quá hạn", Kind.TEXT, 8),
+    REPORT["result"], REPORT["difficulties"], REPORT["proposals"], REPORT["self_score"],
+    _out("file", "Tệp nguồn", Kind.TEXT, 36),
+    _out("cell", "Ô", Kind.TEXT, 12),
+))
+
+OVERDUE = Sheet("Quá hạn", (
+    _out("stt", "STT", _COUNT, 5),
+    MASTER_TASKS["unit_code"], _UNIT_NAME, MASTER_TASKS["task_code"], MASTER_TASKS["content"],
+    MASTER_TASKS["deadline"], _out("days", "Số ngày quá hạn", _COUNT, 10),
+    REPORT["status"], REPORT["progress"], DERIVED_HEADER, REPORT["difficulties"],
+))
+
+MISSING = Sheet("Chưa báo cáo", (
+    _out("stt", "STT", _COUNT, 5),
+    MASTER_UNITS["unit_code"], _UNIT_NAME, MASTER_UNITS["head"], MASTER_UNITS["email"],
+    MASTER_TASKS["task_code"], MASTER_TASKS["content"], MASTER_TASKS["deadline"],
+    _out("note", "Ghi chú", Kind.TEXT, 40),
+))
+
+PROPOSED = Sheet("Phát sinh", (
+    _out("stt", "STT", _COUNT, 5),
+    MASTER_UNITS["unit_code"], _UNIT_NAME, MASTER_TASKS["content"], MASTER_TASKS["product"],
+    MASTER_TASKS["deadline"], REPORT["status"], REPORT["progress"], REPORT["result"],
+))
+
+FINDINGS = Sheet("Lỗi dữ liệu", (
+    _out("stt", "STT", _COUNT, 6),
+    _out("severity", "Mức độ", Kind.TEXT, 10),
+    _out("code", "Mã phát hiện", Kind.TEXT, 24),
+    _out("file", "Tệp", Kind.TEXT, 36),
+    _out("sheet", "Sheet", Kind.TEXT, 12),
+    _out("cell", "Ô", Kind.TEXT, 7),
+    MASTER_UNITS["unit_code"], MASTER_TASKS["task_code"],
+    _out("message", "Nội dung", Kind.TEXT, 60),
+    _out("advice", "Cần làm", Kind.TEXT, 50),
+))

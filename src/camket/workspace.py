@@ -28,6 +28,8 @@ from .ledger import Ledger, Submission
 from .master import MasterRead, read_master
 from .masterbook import write_master
 from .model import Finding, Master, Round, Severity, Unit
+from .reconcile import Accepted, Result, reconcile, submitted_at
+from .report import write_consolidated
 from .samples import load_sample
 from .templates import Progress, TemplateJob, TemplatesResult, run_jobs, template_filename, write_bundle
 from .vi import normalize_code
@@ -69,6 +71,14 @@ unit = ""
 email = ""
 phone = ""
 """
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """What ``camket report`` wrote."""
+
+    result: Result
+    consolidated: Path
 
 
 @dataclass(frozen=True)
@@ -316,6 +326,46 @@ class Workspace:
                     f"Tệp số {submission_id} ({chosen.name}) không được tính (trạng thái {chosen.state}); "
                     "không thể chọn. Đơn vị cần gửi lại tệp đúng.")
             return ledger.accept(submission_id, (now or dt.datetime.now()).replace(microsecond=0))
+
+    def reconcile(self, round_id: str) -> Result:
+        """The round's figures from the ledger (see :mod:`camket.reconcile` for the rules).
+
+        >>> result = ws.reconcile("2022-6T")  # doctest: +SKIP
+        >>> result.overall.sentence()  # doctest: +SKIP
+        '90/97 nhiệm vụ, tương ứng tỉ lệ 92,8%'
+        """
+        round_ = self.round(round_id)
+        master = self.master()
+        previous = self.settings.previous_round(round_id)
+        with self.ledger() as ledger:
+            subs = ledger.submissions(round_id)
+            rows = ledger.accepted_rows(round_id)
+            current = [s for s in subs if s.state == "accepted" and s.kind == "report"]
+            counts = ledger.finding_counts(s.id for s in current)
+            shown = [s.id for s in subs if s.state != "superseded"]
+            findings = ledger.findings_of(shown)
+            previous_rows = ledger.accepted_rows(previous.id) if previous else []
+        accepted = {
+            s.unit: Accepted(s.id, s.unit, s.name, submitted_at(s.received, s.file_time), *counts.get(s.id, (0, 0)))
+            for s in current
+        }
+        rejected: dict[str, int] = {}
+        for s in subs:
+            if s.state == "rejected" and s.unit:
+                rejected[s.unit] = rejected.get(s.unit, 0) + 1
+        return reconcile(
+            master, round_, self.settings, rows, accepted, findings,
+            (previous, previous_rows) if previous and previous_rows else None, rejected)
+
+    def report(self, round_id: str, *, generated: dt.datetime | None = None,
+               on_progress: Progress | None = None) -> ReportFiles:
+        """Write the round's outputs into ``out/<round>/`` and return their paths."""
+        generated = (generated or dt.datetime.now()).replace(microsecond=0)
+        result = self.reconcile(round_id)
+        folder = self.out_dir(round_id)
+        consolidated = write_consolidated(folder / f"{round_id}_tong-hop.xlsx", result, self.master(),
+                                          self.settings, generated)
+        return ReportFiles(result, consolidated)
 
     def _prefill(self, round_id: str, units: list[str]) -> dict[str, dict[str, dict[str, object]]]:
         """Accepted answers of an earlier round, by unit and task (added tasks under "+")."""

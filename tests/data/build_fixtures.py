@@ -171,7 +171,7 @@ def build() -> None:
     import unicodedata
     edit("returned_decomposed_unicode.xlsx",
          setter("result", unicodedata.normalize("NFD", "Đã hoàn thành việc rà soát")))
-    edit("returned_formula_injection.xlsx", setter("result", '=HYPERLINK("http://example.com","bấm vào")'))
+    edit("returned_formula_injection.xlsx", _injections)
     # --- rows -------------------------------------------------------------------------
     edit("returned_locked_text_edited.xlsx", setter("content", "Rà soát một phần văn bản"))
     edit("returned_locked_deadline_edited.xlsx", setter("deadline", dt.datetime(2022, 12, 31)))
@@ -196,6 +196,21 @@ def build() -> None:
     _tall_sheet()
     # --- archives ---------------------------------------------------------------------
     _archives()
+
+
+INJECTIONS = {  # text an office may type that a spreadsheet would run if written as a formula
+    ("result", FIRST): '=HYPERLINK("http://example.com","bấm vào")',
+    ("difficulties", FIRST): "+84 912 345 678 (gọi để biết thêm)",
+    ("proposals", FIRST): "-Đề nghị bổ sung kinh phí",
+    ("result", FIRST + 1): "@SUM(1+1)",
+}
+
+
+def _injections(ws: object) -> None:
+    for (column, row), text in INJECTIONS.items():
+        target = ws[cell(column, row)]  # type: ignore[index]
+        target.value = text
+        target.data_type = "s"  # text, as typed after an apostrophe or into a text cell
 
 
 def _swap_rows(ws: object) -> None:

@@ -1,0 +1,387 @@
+"""Reconcile: master list × accepted rows × round -> the figures the leadership asks for.
+
+Pure: no files, no ledger. :func:`reconcile` takes what ``Workspace.reconcile`` loads.
+
+Rules, as of the round's reporting date ``as_of``:
+
+- *Hoàn thành đúng hạn*: reported done, completed on or before the deadline (an
+  ongoing "Thường xuyên" task has none). Done without a completion date counts as on
+  time (ingest has warned ``done-without-date``).
+- *Hoàn thành quá hạn*: reported done, completed after the deadline.
+- *Đang thực hiện trong hạn / quá hạn*: in progress; overdue once the deadline is
+  before ``as_of`` (a deadline on ``as_of`` itself is still in time).
+- *Chưa thực hiện*, *Không thực hiện* (with its reason) as reported; a task whose
+  unit sent nothing accepted, whose row is missing or has no valid status is
+  *Chưa báo cáo*.
+- A unit's score is its self-score total over its points, × 100 (the completion rate
+  when the master list has no points); the rating comes from the configured bands.
+- A submission's time is the file's own time when earlier than its receipt, else
+  the receipt; it is late when after the round's ``due`` date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .config import Settings
+from .ledger import StoredRow
+from .model import Derived, Finding, Master, Round, Severity, Status, Task, Unit
+from .vi import format_percent, percent
+
+__all__ = [
+    "NOT_RATED",
+    "Accepted",
+    "Change",
+    "Proposed",
+    "Result",
+    "TaskResult",
+    "Totals",
+    "UnitResult",
+    "count_findings",
+    "derive",
+    "reconcile",
+    "submitted_at",
+]
+
+NOT_RATED = "Chưa đánh giá (chưa báo cáo)"
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The accepted submission of a unit, as reconcile needs it."""
+
+    id: int
+    unit: str
+    name: str
+    submitted: dt.datetime
+    errors: int = 0
+    warnings: int = 0
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    task: Task
+    derived: Derived
+    status: str | None = None
+    progress: float | None = None
+    completed_on: dt.date | None = None
+    result: str = ""
+    difficulties: str = ""
+    proposals: str = ""
+    self_score: float | None = None
+    overdue: bool = False          # open with its deadline before as_of
+    file: str = ""
+    cell: str = ""
+
+    @property
+    def reason(self) -> str:
+        """Why a task was not done, as the office wrote it."""
+        return self.difficulties or self.result if self.derived is Derived.NOT_DONE else ""
+
+
+@dataclass(frozen=True)
+class Totals:
+    total: int = 0
+    done_on_time: int = 0
+    done_late: int = 0
+    in_progress_on_time: int = 0
+    in_progress_overdue: int = 0
+    not_started: int = 0
+    not_done: int = 0
+    not_reported: int = 0
+
+    @property
+    def completed(self) -> int:
+        return self.done_on_time + self.done_late
+
+    @property
+    def in_progress(self) -> int:
+        return self.in_progress_on_time + self.in_progress_overdue
+
+    @property
+    def rate(self) -> Decimal:
+        """Completion rate in percent, rounded half up to one decimal."""
+        return percent(self.completed, self.total)
+
+    def sentence(self) -> str:
+        """``90/97 nhiệm vụ, tương ứng tỉ lệ 92,8%``."""
+        return f"{self.completed}/{self.total} nhiệm vụ, tương ứng tỉ lệ {format_percent(self.rate)}"
+
+    @classmethod
+    def of(cls, classes: Iterable[Derived]) -> Totals:
+        counts = dict.fromkeys(Derived, 0)
+        for derived in classes:
+            counts[derived] += 1
+        return cls(
+            total=sum(counts.values()), done_on_time=counts[Derived.DONE_ON_TIME],
+            done_late=counts[Derived.DONE_LATE], in_progress_on_time=counts[Derived.IN_PROGRESS_ON_TIME],
+            in_progress_overdue=counts[Derived.IN_PROGRESS_OVERDUE], not_started=counts[Derived.NOT_STARTED],
+            not_done=counts[Derived.NOT_DONE], not_reported=counts[Derived.NOT_REPORTED],
+        )
+
+    def count(self, derived: Derived) -> int:
+        return {
+            Derived.DONE_ON_TIME: self.done_on_time, Derived.DONE_LATE: self.done_late,
+            Derived.IN_PROGRESS_ON_TIME: self.in_progress_on_time,
+            Derived.IN_PROGRESS_OVERDUE: self.in_progress_overdue, Derived.NOT_STARTED: self.not_started,
+            Derived.NOT_DONE: self.not_done, Derived.NOT_REPORTED: self.not_reported,
+        }[derived]
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    unit: Unit
+    totals: Totals
+    points: float
+    self_score: float
+    score: Decimal
+    rating: str
+    overdue: int
+    submission: Accepted | None
+    late: bool
+    errors: int = 0
+    warnings: int = 0
+
+    @property
+    def answered(self) -> bool:
+        return self.submission is not None
+
+    @property
+    def all_done(self) -> bool:
+        return self.totals.total > 0 and self.totals.completed == self.totals.total
+
+
+@dataclass(frozen=True)
+class Proposed:
+    """A task an office added under "Nhiệm vụ phát sinh" (recorded, not counted)."""
+
+    unit: str
+    content: str
+    product: str
+    deadline: str
+    status: str | None
+    progress: float | None
+    result: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """A task whose class changed since the previous round."""
+
+    task: Task
+    before: Derived
+    after: Derived
+
+
+@dataclass(frozen=True)
+class Result:
+    round: Round
+    tasks: tuple[TaskResult, ...]
+    units: tuple[UnitResult, ...]
+    overall: Totals
+    by_group: dict[str, Totals]
+    by_block: dict[str, Totals]
+    by_source: dict[str, Totals]
+    proposed: tuple[Proposed, ...] = ()
+    changes: tuple[Change, ...] = ()
+    previous: Round | None = None
+    findings: tuple[Finding, ...] = ()
+    rejected: dict[str, int] = field(default_factory=dict)   # unit -> files sent but not counted
+    order: tuple[str, ...] = ()                                # unit codes in master-list order
+
+    def _in_order(self, units: Iterable[UnitResult]) -> list[UnitResult]:
+        position = {code: i for i, code in enumerate(self.order)}
+        return sorted(units, key=lambda u: position.get(u.unit.code, len(position)))
+
+    @property
+    def missing(self) -> list[UnitResult]:
+        """Units with tasks that have no accepted submission, in master-list order."""
+        return self._in_order(u for u in self.units if not u.answered and u.totals.total)
+
+    @property
+    def late(self) -> list[UnitResult]:
+        """Units whose accepted submission came after the due date, in master-list order."""
+        return self._in_order(u for u in self.units if u.late)
+
+    @property
+    def heads(self) -> list[UnitResult]:
+        """Units with tasks (each has a head who committed)."""
+        return [u for u in self.units if u.totals.total]
+
+    @property
+    def heads_all_done(self) -> int:
+        return sum(1 for u in self.heads if u.all_done)
+
+    def heads_sentence(self) -> str:
+        """``14/21 thủ trưởng hoàn thành 100% nhiệm vụ cam kết``."""
+        return f"{self.heads_all_done}/{len(self.heads)} thủ trưởng hoàn thành 100% nhiệm vụ cam kết"
+
+    def severity_counts(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for finding in self.findings:
+            counts[finding.severity.value] += 1
+        return counts
+
+    def status_json(self) -> dict[str, object]:
+        """The figures of ``camket status --json`` (stable keys)."""
+        o = self.overall
+        return {
+            "round": self.round.id,
+            "as_of": self.round.as_of.isoformat(),
+            "due": self.round.due.isoformat(),
+            "units": {
+                "expected": len(self.heads),
+                "answered": sum(1 for u in self.heads if u.answered),
+                "missing": [u.unit.code for u in self.missing],
+                "late": [u.unit.code for u in self.late],
+            },
+            "tasks": {
+                "total": o.total, "completed": o.completed, "completed_on_time": o.done_on_time,
+                "completed_late": o.done_late, "in_progress": o.in_progress,
+                "in_progress_on_time": o.in_progress_on_time, "in_progress_overdue": o.in_progress_overdue,
+                "not_started": o.not_started, "not_done": o.not_done, "not_reported": o.not_reported,
+                "completion_rate": float(o.rate),
+            },
+            "by_group": {name: {"total": t.total, "completed": t.completed} for name, t in self.by_group.items()},
+            "by_block": {name: {"total": t.total, "completed": t.completed} for name, t in self.by_block.items()},
+            "heads_completed_all": self.heads_all_done,
+            "findings": {k: v for k, v in self.severity_counts().items() if k != "info"},
+            "sentences": {"completed": o.sentence(), "heads": self.heads_sentence()},
+        }
+
+
+def derive(task: Task, row: StoredRow | None, as_of: dt.date) -> Derived:
+    """The class of one task as of ``as_of`` (see the module's rules)."""
+    if row is None or row.status is None:
+        return Derived.NOT_REPORTED
+    status = row.status
+    deadline = task.deadline
+    if status == Status.DONE.value:
+        if row.completed_on is None or deadline is None or row.completed_on <= deadline:
+            return Derived.DONE_ON_TIME
+        return Derived.DONE_LATE
+    if status == Status.IN_PROGRESS.value:
+        if deadline is not None and deadline < as_of:
+            return Derived.IN_PROGRESS_OVERDUE
+        return Derived.IN_PROGRESS_ON_TIME
+    if status == Status.NOT_STARTED.value:
+        return Derived.NOT_STARTED
+    if status == Status.NOT_DONE.value:
+        return Derived.NOT_DONE
+    return Derived.NOT_REPORTED
+
+
+def _group(items: Iterable[tuple[str, Derived]]) -> dict[str, Totals]:
+    buckets: dict[str, list[Derived]] = {}
+    for key, derived in items:
+        buckets.setdefault(key or "(chưa phân loại)", []).append(derived)
+    return {key: Totals.of(values) for key, values in buckets.items()}
+
+
+def reconcile(
+    master: Master,
+    round_: Round,
+    settings: Settings,
+    rows: Sequence[StoredRow],
+    accepted: Mapping[str, Accepted],
+    findings: Sequence[Finding] = (),
+    previous: tuple[Round, Sequence[StoredRow]] | None = None,
+    rejected: Mapping[str, int] | None = None,
+) -> Result:
+    """Every task's class, every unit's figures, totals by group, block and source.
+
+    ``rows`` are the accepted rows of the round; ``accepted`` maps a unit code to its
+    accepted submission; ``findings`` are those of the accepted submissions.
+    """
+    reported = {(r.unit, r.task): r for r in rows if r.kind == "task"}
+    file_of = {a.id: a.name for a in accepted.values()}
+    task_results: list[TaskResult] = []
+    for task in master.tasks:
+        row = reported.get((task.unit, task.code)) if task.unit in accepted else None
+        derived = derive(task, row, round_.as_of)
+        overdue = derived is Derived.IN_PROGRESS_OVERDUE or (
+            derived in (Derived.NOT_STARTED, Derived.NOT_REPORTED)
+            and task.deadline is not None and task.deadline < round_.as_of)
+        if row is None:
+            task_results.append(TaskResult(task, derived, overdue=overdue))
+            continue
+        cell = row.raw.get("status", [f"A{row.row}"])[0]
+        task_results.append(TaskResult(
+            task, derived, row.status, row.progress, row.completed_on, row.result, row.difficulties,
+            row.proposals, row.self_score, overdue, file_of.get(row.submission_id, ""), f"{row.sheet}!{cell}"))
+    units_by_code = {u.code: u for u in master.units}
+    by_unit: dict[str, list[TaskResult]] = {u.code: [] for u in master.units}
+    for result in task_results:
+        by_unit.setdefault(result.task.unit, []).append(result)
+    unit_results = []
+    for code, results in by_unit.items():
+        unit = units_by_code.get(code) or Unit(code, code)
+        unit_results.append(_unit(unit, results, accepted.get(code), round_, settings))
+    unit_results.sort(key=lambda u: (not u.answered, -u.score, u.unit.code))
+    unit_of = {u.code: u for u in master.units}
+    classes = [(r.task, r.derived) for r in task_results]
+    changes: tuple[Change, ...] = ()
+    if previous is not None:
+        before_round, before_rows = previous
+        before = {(r.unit, r.task): r for r in before_rows if r.kind == "task"}
+        changes = tuple(
+            Change(r.task, b, r.derived) for r in task_results
+            if (b := derive(r.task, before.get((r.task.unit, r.task.code)), before_round.as_of)) != r.derived
+        )
+    proposed = tuple(
+        Proposed(r.unit, r.content, r.product, r.deadline, r.status, r.progress, r.result)
+        for r in rows if r.kind == "added")
+    return Result(
+        round=round_,
+        tasks=tuple(task_results),
+        units=tuple(unit_results),
+        overall=Totals.of(d for _, d in classes),
+        by_group=_group((t.group, d) for t, d in classes),
+        by_block=_group((unit_of[t.unit].block if t.unit in unit_of else "", d) for t, d in classes),
+        by_source=_group((t.source, d) for t, d in classes),
+        proposed=proposed,
+        changes=changes,
+        previous=previous[0] if previous else None,
+        findings=tuple(findings),
+        rejected=dict(rejected or {}),
+        order=tuple(u.code for u in master.units),
+    )
+
+
+def _unit(unit: Unit, results: list[TaskResult], submission: Accepted | None, round_: Round,
+          settings: Settings) -> UnitResult:
+    totals = Totals.of(r.derived for r in results)
+    points = sum(r.task.points for r in results)
+    self_score = sum(r.self_score or 0 for r in results)
+    score = percent(self_score, points) if points else totals.rate
+    answered = submission is not None
+    rating = settings.rate(float(score)) if answered else NOT_RATED
+    late = answered and submission is not None and submission.submitted.date() > round_.due
+    return UnitResult(
+        unit=unit, totals=totals, points=points, self_score=self_score, score=score, rating=rating,
+        overdue=sum(1 for r in results if r.overdue), submission=submission, late=late,
+        errors=submission.errors if submission else 0, warnings=submission.warnings if submission else 0,
+    )
+
+
+def submitted_at(received: str, file_time: str) -> dt.datetime:
+    """When a file was sent: its own time if earlier than its receipt, else the receipt."""
+    got = dt.datetime.fromisoformat(received)
+    if file_time:
+        own = dt.datetime.fromisoformat(file_time)
+        if own < got:
+            return own
+    return got
+
+
+def count_findings(findings: Iterable[Finding]) -> tuple[int, int]:
+    errors = warnings = 0
+    for f in findings:
+        if f.severity is Severity.ERROR:
+            errors += 1
+        elif f.severity is Severity.WARNING:
+            warnings += 1
+    return errors, warnings
