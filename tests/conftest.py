@@ -94,6 +94,19 @@ def small_ws(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def bo_2022_reported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Any]:
+    """bo-2022 with simulated returns ingested and the round reported (shared, read-only)."""
+    from camket.simulate import simulate_returns
+
+    root = tmp_path_factory.mktemp("reported") / "ws"
+    Workspace.init(root, sample="bo-2022")
+    ws = Workspace.open(root)
+    simulate_returns(ws.template_jobs("2022-6T", generated=SAMPLE_TIME), root.parent / "nhan", seed=5)
+    ws.ingest([root.parent / "nhan"], "2022-6T", now=dt.datetime(2022, 7, 8, 9))
+    return ws, ws.report("2022-6T", generated=SAMPLE_TIME)
+
+
+@pytest.fixture(scope="session")
 def _bo_2022_pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("pristine") / "bo-2022"
     Workspace.init(root, sample="bo-2022")

@@ -14,7 +14,6 @@ import openpyxl
 import pytest
 
 from camket import Workspace
-from camket.simulate import simulate_returns
 
 from .conftest import SAMPLE_TIME
 
@@ -22,14 +21,10 @@ DATA = Path(__file__).parent / "data"
 AS_OF = dt.date(2022, 6, 30)
 
 
-@pytest.fixture(scope="module")
-def reported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Path]:
-    root = tmp_path_factory.mktemp("cons") / "ws"
-    Workspace.init(root, sample="bo-2022")
-    ws = Workspace.open(root)
-    simulate_returns(ws.template_jobs("2022-6T", generated=SAMPLE_TIME), root.parent / "nhan", seed=5)
-    ws.ingest([root.parent / "nhan"], "2022-6T", now=dt.datetime(2022, 7, 8, 9))
-    return ws, ws.report("2022-6T", generated=SAMPLE_TIME).consolidated
+@pytest.fixture
+def reported(bo_2022_reported: tuple[Workspace, Any]) -> tuple[Workspace, Path]:
+    ws, files = bo_2022_reported
+    return ws, files.consolidated
 
 
 def table(book: Any, name: str) -> list[dict[str, Any]]:

@@ -325,17 +325,30 @@ def status(ctx: click.Context, workspace_dir: Path | None, round_id: str, as_jso
 @cli.command()
 @workspace_option
 @click.option("--round", "-r", "round_id", required=True, help="Mã kỳ báo cáo.")
+@click.option("--pdf", is_flag=True, help="Chuyển báo cáo Word sang PDF (cần LibreOffice).")
+@click.option("--no-feedback", is_flag=True, help="Không lập tệp phản hồi cho đơn vị.")
 @click.pass_context
-def report(ctx: click.Context, workspace_dir: Path | None, round_id: str) -> None:
-    """Lập bảng tổng hợp (.xlsx) của kỳ vào out/<kỳ>/.
+def report(ctx: click.Context, workspace_dir: Path | None, round_id: str, pdf: bool, no_feedback: bool) -> None:
+    """Lập bảng tổng hợp (.xlsx), báo cáo Word (.docx, .pdf) và tệp phản hồi cho đơn vị vào out/<kỳ>/.
 
     \b
     Ví dụ:
       camket -w ws report --round 2022-6T
+      camket -w ws report --round 2022-6T --pdf
     """
     ws = _open(ctx, workspace_dir)
-    files = ws.report(round_id)
+    bar = _Bar("Phản hồi")
+    try:
+        files = ws.report(round_id, pdf=pdf, feedback=not no_feedback, on_progress=bar)
+    finally:
+        bar.close()
     click.echo(str(files.consolidated))
+    click.echo(str(files.word))
+    if files.pdf:
+        click.echo(str(files.pdf))
+    if files.feedback_list:
+        click.echo(str(files.feedback_list))
+        click.echo(f"{len(files.feedback)} tệp phản hồi trong {files.feedback[0].parent}", err=True)
     result = files.result
     click.echo(f"Đã hoàn thành {result.overall.sentence()}; {result.heads_sentence()}.", err=True)
     if result.severity_counts()["error"]:

@@ -29,7 +29,7 @@ from decimal import Decimal
 from .config import Settings
 from .ledger import StoredRow
 from .model import Derived, Finding, Master, Round, Severity, Status, Task, Unit
-from .vi import format_percent, percent
+from .vi import format_number, format_percent, percent
 
 __all__ = [
     "NOT_RATED",
@@ -40,6 +40,7 @@ __all__ = [
     "TaskResult",
     "Totals",
     "UnitResult",
+    "count",
     "count_findings",
     "derive",
     "reconcile",
@@ -108,7 +109,7 @@ class Totals:
 
     def sentence(self) -> str:
         """``90/97 nhiệm vụ, tương ứng tỉ lệ 92,8%``."""
-        return f"{self.completed}/{self.total} nhiệm vụ, tương ứng tỉ lệ {format_percent(self.rate)}"
+        return f"{count(self.completed)}/{count(self.total)} nhiệm vụ, tương ứng tỉ lệ {format_percent(self.rate)}"
 
     @classmethod
     def of(cls, classes: Iterable[Derived]) -> Totals:
@@ -217,7 +218,7 @@ class Result:
 
     def heads_sentence(self) -> str:
         """``14/21 thủ trưởng hoàn thành 100% nhiệm vụ cam kết``."""
-        return f"{self.heads_all_done}/{len(self.heads)} thủ trưởng hoàn thành 100% nhiệm vụ cam kết"
+        return f"{count(self.heads_all_done)}/{count(len(self.heads))} thủ trưởng hoàn thành 100% nhiệm vụ cam kết"
 
     def severity_counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -251,6 +252,11 @@ class Result:
             "findings": {k: v for k, v in self.severity_counts().items() if k != "info"},
             "sentences": {"completed": o.sentence(), "heads": self.heads_sentence()},
         }
+
+
+def count(n: int) -> str:
+    """A count as written in Vietnamese text: ``1.234``."""
+    return format_number(n)
 
 
 def derive(task: Task, row: StoredRow | None, as_of: dt.date) -> Derived:

@@ -14,7 +14,7 @@ import hashlib
 import os
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from .master import MasterRead, read_master
 from .masterbook import write_master
 from .model import Finding, Master, Round, Severity, Unit
 from .reconcile import Accepted, Result, reconcile, submitted_at
-from .report import write_consolidated
+from .report import feedback_jobs, to_pdf, write_consolidated, write_word
 from .samples import load_sample
 from .templates import Progress, TemplateJob, TemplatesResult, run_jobs, template_filename, write_bundle
 from .vi import normalize_code
@@ -79,6 +79,10 @@ class ReportFiles:
 
     result: Result
     consolidated: Path
+    word: Path
+    pdf: Path | None = None
+    feedback: tuple[Path, ...] = ()
+    feedback_list: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -357,15 +361,53 @@ class Workspace:
             master, round_, self.settings, rows, accepted, findings,
             (previous, previous_rows) if previous and previous_rows else None, rejected)
 
-    def report(self, round_id: str, *, generated: dt.datetime | None = None,
-               on_progress: Progress | None = None) -> ReportFiles:
-        """Write the round's outputs into ``out/<round>/`` and return their paths."""
+    def report(self, round_id: str, *, pdf: bool = False, feedback: bool = True,
+               generated: dt.datetime | None = None, on_progress: Progress | None = None) -> ReportFiles:
+        """Write the round's outputs into ``out/<round>/`` and return their paths: the
+        consolidated workbook, the Word report (and PDF), feedback workbooks for offices.
+
+        >>> files = ws.report("2022-6T", pdf=True)  # doctest: +SKIP
+        >>> files.word.name, len(files.feedback)  # doctest: +SKIP
+        ('2022-6T_bao-cao.docx', 9)
+        """
         generated = (generated or dt.datetime.now()).replace(microsecond=0)
         result = self.reconcile(round_id)
         folder = self.out_dir(round_id)
-        consolidated = write_consolidated(folder / f"{round_id}_tong-hop.xlsx", result, self.master(),
+        master = self.master()
+        consolidated = write_consolidated(folder / f"{round_id}_tong-hop.xlsx", result, master,
                                           self.settings, generated)
-        return ReportFiles(result, consolidated)
+        template = self.settings.report.docx_template
+        if template is not None and not template.is_absolute():
+            template = self.root / template
+        if template is not None and not template.is_file():
+            raise ConfigError(f"Không tìm thấy mẫu văn bản {template} ([report] docx_template trong {CONFIG_NAME}).")
+        word = write_word(folder / f"{round_id}_bao-cao.docx", result, master, self.settings, generated, template)
+        pdf_path = to_pdf(word) if pdf else None
+        sent: tuple[Path, ...] = ()
+        mailing = None
+        if feedback:
+            sent, mailing = self._feedback(result, generated, on_progress)
+        return ReportFiles(result, consolidated, word, pdf_path, sent, mailing)
+
+    def _feedback(self, result: Result, generated: dt.datetime,
+                  on_progress: Progress | None) -> tuple[tuple[Path, ...], Path | None]:
+        round_id = result.round.id
+        folder = self.out_dir(round_id) / "phan-hoi"
+        if folder.exists():
+            for old in folder.glob("*.xlsx"):
+                old.unlink()
+        base = [replace(job, path=folder / template_filename(round_id, job.unit, prefix="phan-hoi_"))
+                for job in self.template_jobs(round_id, generated=generated)]
+        with self.ledger() as ledger:
+            rows = ledger.accepted_rows(round_id)
+        jobs = feedback_jobs(result, base, rows, result.findings)
+        if not jobs:
+            return (), None
+        run_jobs([job for job, _ in jobs], on_progress)
+        subject = f"Phản hồi báo cáo kết quả thực hiện nhiệm vụ cam kết {result.round.name}"
+        _, mailing = write_bundle(folder, result.round, [job.unit for job, _ in jobs], [job.path for job, _ in jobs],
+                                  subject, f"{round_id}_phan-hoi.zip", f"{round_id}_danh-sach-gui-phan-hoi.xlsx")
+        return tuple(job.path for job, _ in jobs), mailing
 
     def _prefill(self, round_id: str, units: list[str]) -> dict[str, dict[str, dict[str, object]]]:
         """Accepted answers of an earlier round, by unit and task (added tasks under "+")."""

@@ -46,6 +46,7 @@ class TemplateJob:
     added: tuple[dict[str, Any], ...] = ()
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
     problems: tuple[tuple[str, str], ...] = ()
+    problems_title: str = ""
 
 
 def _formats(book: Any) -> dict[str, Any]:

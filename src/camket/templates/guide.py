@@ -92,7 +92,8 @@ def write_problems(book: Any, job: TemplateJob) -> Any:
     ws.set_column(0, 0, 5)
     ws.set_column(1, 1, 22)
     ws.set_column(2, 2, 100)
-    ws.write_string(0, 0, f"NỘI DUNG CẦN SỬA TRONG BÁO CÁO {job.round.name.upper()}", st["title"])
+    title = job.problems_title or f"NỘI DUNG CẦN SỬA TRONG BÁO CÁO {job.round.name.upper()}"
+    ws.merge_range(0, 0, 0, 2, title, st["title"])
     ws.set_row(1, 34)
     ws.merge_range(1, 0, 1, 2, f"{job.unit.name}: sửa các ô tô đỏ ở sheet \"{REPORT.name}\" (rê chuột vào ô để "
                                f"xem ghi chú), rồi gửi lại tệp này trước ngày {format_date(job.round.due)}.",

@@ -1,0 +1,65 @@
+"""Feedback workbooks: a unit's problems come back highlighted; corrected and resent,
+the workbook is accepted as a resubmission and clears the unit's findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import openpyxl
+
+from camket import Workspace
+from camket.model import Severity
+from camket.templates import PROBLEMS_SHEET, write_template
+
+from .conftest import SAMPLE_TIME
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_a_corrected_feedback_workbook_clears_the_units_findings(tmp_path: Path) -> None:
+    shutil.copytree(DATA / "ws", tmp_path / "ws")
+    ws = Workspace.open(tmp_path / "ws")
+    job = ws.template_jobs("2022-6T", units=["VPC"], generated=SAMPLE_TIME)[0]
+    answers = {
+        "VPC-01": {"status": "Hoàn thành", "progress": 150, "completed_on": dt.date(2022, 6, 1), "self_score": 50},
+        "VPC-02": {"status": "xong", "progress": 100, "completed_on": dt.date(2022, 6, 2), "self_score": 30},
+        "VPC-03": {"status": "Hoàn thành", "progress": 100, "completed_on": "31/02/2022", "self_score": 20},
+    }
+    sent = tmp_path / "nhan" / "VPC.xlsx"
+    write_template(replace(job, path=sent, prefill=answers))
+    first = ws.ingest([sent], "2022-6T", now=dt.datetime(2022, 7, 4, 9))
+    assert sorted((f.code, f.location.cell) for f in first.findings if f.severity is not Severity.INFO) == [
+        ("date-invalid", "K10"), ("progress-out-of-range", "J8"), ("status-synonym", "I9")]
+
+    files = ws.report("2022-6T", generated=SAMPLE_TIME)
+    names = {p.name.split("_")[2]: p for p in files.feedback}
+    assert set(names) == {"VPC", "VP", "TTCNTT"}  # problems for VPC, reminders for the two silent units
+    book = openpyxl.load_workbook(names["VPC"])
+    assert book.sheetnames[0] == PROBLEMS_SHEET
+    listed = [r for r in book[PROBLEMS_SHEET].iter_rows(min_row=5, values_only=True) if r[0]]
+    assert len(listed) == sum(1 for f in first.findings if f.severity is not Severity.INFO)
+    sheet = book["Báo cáo"]
+    assert sheet["J8"].value == 150 and "0–100" in sheet["J8"].comment.text
+    assert sheet["I9"].value == "Hoàn thành" and sheet["I9"].comment is not None
+    assert sheet["K10"].value == "31/02/2022" and "ngày hợp lệ" in sheet["K10"].comment.text
+    assert sheet["J8"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert sheet["J9"].comment is None  # cells without problems are left alone
+    reminder = openpyxl.load_workbook(names["VP"])[PROBLEMS_SHEET]
+    assert "05/07/2022" in " ".join(str(c) for r in reminder.iter_rows(values_only=True) for c in r if c)
+
+    sheet["J8"].value = 100                       # the office fixes what is highlighted …
+    sheet["K10"].value = dt.datetime(2022, 6, 20)
+    corrected = tmp_path / "nhan-lai" / "VPC-sua.xlsx"
+    corrected.parent.mkdir()
+    book.save(corrected)                          # … in whatever program, and sends it back
+    second = ws.ingest([corrected], "2022-6T", now=dt.datetime(2022, 7, 5, 9))
+    assert [o.state for o in second.files] == ["accepted"]
+    assert [f.code for f in second.findings if f.severity is not Severity.INFO] == []
+    result = ws.reconcile("2022-6T")
+    vpc = next(u for u in result.units if u.unit.code == "VPC")
+    assert (vpc.errors, vpc.warnings) == (0, 0)
+    assert vpc.all_done
+    assert not [f for f in result.findings if f.unit == "VPC" and f.severity is not Severity.INFO]
