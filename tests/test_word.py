@@ -46,7 +46,7 @@ def test_page_setup_margins_and_body_font(reported: tuple[Workspace, Any, Any]) 
     assert normal.font.name == "Times New Roman" and normal.font.size == Pt(14)
     assert normal.paragraph_format.space_after == Pt(6)
     assert 1.15 <= normal.paragraph_format.line_spacing <= 1.5
-    body = [p for p in doc.paragraphs if p.text.startswith("Tổng số nhiệm vụ trọng tâm đã hoàn thành")][0]
+    body = next(p for p in doc.paragraphs if p.text.startswith("Tổng số nhiệm vụ trọng tâm đã hoàn thành"))
     assert body.paragraph_format.alignment == 3  # justified
     assert round(body.paragraph_format.first_line_indent.mm, 1) == 10
 
@@ -110,7 +110,7 @@ def test_page_numbers_from_page_two_and_landscape_appendix(reported: tuple[Works
 
 
 def test_every_figure_in_the_text_equals_reconcile(reported: tuple[Workspace, Any, Any]) -> None:
-    ws, files, doc = reported
+    ws, _, doc = reported
     result = ws.reconcile("2022-6T")
     o = result.overall
     text = "\n".join(p.text for p in doc.paragraphs)
@@ -145,7 +145,7 @@ def test_every_figure_in_the_text_equals_reconcile(reported: tuple[Workspace, An
 
 
 def test_difficulties_are_grouped_and_attributed(reported: tuple[Workspace, Any, Any]) -> None:
-    ws, _, doc = reported
+    _, _, doc = reported
     texts = [p.text for p in doc.paragraphs]
     start = texts.index("II. TỒN TẠI, HẠN CHẾ")
     end = texts.index("III. KIẾN NGHỊ, ĐỀ XUẤT")

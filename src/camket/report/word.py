@@ -219,7 +219,8 @@ def _heads(doc: Any, result: Result) -> None:
     below = sorted((u for u in heads if u.answered and not u.all_done), key=lambda u: (u.totals.rate, u.unit.code))
     for u in below[:MAX_LISTED]:
         t = u.totals
-        body_paragraph(doc, f"- {u.unit.name} ({u.unit.head}): hoàn thành {count(t.completed)}/{count(t.total)} nhiệm vụ, "
+        body_paragraph(doc, f"- {u.unit.name} ({u.unit.head}): hoàn thành {count(t.completed)}/{count(t.total)} "
+                            "nhiệm vụ, "
                             f"tương ứng tỉ lệ {format_percent(t.rate)}.")
     if len(below) > MAX_LISTED:
         body_paragraph(doc, f"- Và {count(len(below) - MAX_LISTED)} thủ trưởng khác (chi tiết tại Bảng 1).")
