@@ -15,12 +15,14 @@ from typing import Any, TypeVar
 
 import click
 
+from .demo import describe, run_demo
 from .errors import CamketError
 from .findings import CATALOGUE, catalogue_markdown
 from .ingest import IngestResult
 from .model import Derived, Finding, Severity
 from .reconcile import Result
 from .samples import sample_names
+from .simulate import simulate_returns
 from .vi import format_date
 from .workspace import Workspace, check_workspace
 
@@ -153,6 +155,8 @@ class _Bar:
         self.done = 0
 
     def __call__(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
         if self.bar is None:
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
             self.bar.__enter__()
@@ -353,6 +357,53 @@ def report(ctx: click.Context, workspace_dir: Path | None, round_id: str, pdf: b
     click.echo(f"Đã hoàn thành {result.overall.sentence()}; {result.heads_sentence()}.", err=True)
     if result.severity_counts()["error"]:
         ctx.exit(EXIT_DATA_ERRORS)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--sample", default="bo-2022", show_default=True, help="Dữ liệu mẫu: bo-2022 hoặc so-2023.")
+@click.option("--units", type=click.IntRange(1, 100_000), default=None,
+              help="Nhân bản thành N đơn vị (thử ở quy mô lớn).")
+@click.option("--tasks", type=click.IntRange(1, 200), default=None, help="Số nhiệm vụ mỗi đơn vị khi nhân bản.")
+@click.option("--round", "-r", "round_id", default=None, help="Kỳ báo cáo (mặc định: kỳ đầu tiên).")
+@click.option("--seed", default=2022, show_default=True, help="Hạt giống mô phỏng (cùng hạt giống, cùng kết quả).")
+@click.option("--pdf/--no-pdf", default=None, help="Xuất PDF (mặc định: khi có LibreOffice).")
+@click.option("--force", is_flag=True, help="Dùng cả thư mục đã có dữ liệu.")
+def demo(directory: Path, sample: str, units: int | None, tasks: int | None, round_id: str | None, seed: int,
+         pdf: bool | None, force: bool) -> None:
+    """Chạy thử cả chu trình trên dữ liệu mẫu: lập mẫu, mô phỏng đơn vị gửi, tiếp nhận, báo cáo.
+
+    \b
+    Ví dụ:
+      camket demo camket-demo
+      camket demo thu-so --sample so-2023
+      camket demo lon --units 10000 --tasks 30 --no-pdf
+    """
+    bar = _Bar("Đang xử lý")
+    try:
+        result = run_demo(directory, sample=sample, units=units, tasks=tasks, round_id=round_id, seed=seed,
+                          pdf=pdf, force=force, on_stage=lambda text: click.echo(f"• {text}", err=True))
+    finally:
+        bar.close()
+    click.echo("\n".join(describe(result)))
+
+
+@cli.command()
+@workspace_option
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--round", "-r", "round_id", required=True, help="Mã kỳ báo cáo.")
+@click.option("--seed", default=2022, show_default=True, help="Hạt giống mô phỏng (cùng hạt giống, cùng kết quả).")
+@click.pass_context
+def simulate(ctx: click.Context, workspace_dir: Path | None, directory: Path, round_id: str, seed: int) -> None:
+    """Mô phỏng các đơn vị điền mẫu và gửi lại (để tập huấn, chạy thử), ghi vào DIRECTORY.
+
+    \b
+    Ví dụ:
+      camket -w ws simulate nhan --round 2022-6T
+    """
+    ws = _open(ctx, workspace_dir)
+    plan = simulate_returns(ws.template_jobs(round_id), directory, seed=seed, on_progress=_Bar("Mô phỏng"))
+    click.echo(f"{len(plan.files)} tệp trong {directory}; đơn vị không gửi: {', '.join(plan.missing) or 'không'}.")
 
 
 def render_status(result: Result) -> str:
