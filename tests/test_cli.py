@@ -112,7 +112,7 @@ def test_status_json_and_report(tmp_path: Path) -> None:
     assert data["tasks"]["completed"] == 3
     code, out, _ = run("-w", ws, "status", "--round", "2022-6T")
     assert "Đơn vị đã báo cáo: 1/3" in out
-    code, out, err = run("-w", ws, "report", "--round", "2022-6T")
+    code, out, _ = run("-w", ws, "report", "--round", "2022-6T")
     assert code == 0
     paths = out.splitlines()
     assert paths[0].endswith("2022-6T_tong-hop.xlsx") and paths[1].endswith("2022-6T_bao-cao.docx")
