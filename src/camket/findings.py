@@ -241,6 +241,9 @@ COLUMN_MISSING = _kind(
     "Dùng lại tệp mẫu; không xóa hoặc đổi tên cột", "identify", OFFICE)
 
 # --- each reported row ---------------------------------------------------------------
+FORMULA_WITHOUT_VALUE = _kind(
+    "formula-without-value", W, 'Ô có công thức "={formula}" nhưng tệp không lưu giá trị đã tính (được coi là trống)',
+    "Nhập giá trị thay cho công thức, hoặc mở tệp bằng Excel/LibreOffice, lưu lại rồi gửi lại", "row", OFFICE)
 STATUS_MISSING = _kind(
     "status-missing", E, 'Chưa chọn Tình trạng cho nhiệm vụ "{task}"',
     "Chọn một trong: Hoàn thành, Đang thực hiện, Chưa thực hiện, Không thực hiện", "row", OFFICE)

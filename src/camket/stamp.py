@@ -83,7 +83,7 @@ class Stamp:
             ["round", self.round], ["unit", self.unit], ["generated", self.generated],
             ["sheet", self.sheet], ["header_row", str(self.header_row)],
         ]
-        rows += [["task", code, str(row), digest] for code, row, digest in self.tasks]
+        rows += [["task", f"{code}\t{row}\t{digest}"] for code, row, digest in self.tasks]
         rows.append(["signature", self.sign(secret)])
         return rows
 
@@ -98,7 +98,8 @@ class Stamp:
             cells = [text_of(v) for v in row] + ["", "", ""]
             key = cells[0]
             if key == "task":
-                tasks.append((cells[1], int(cells[2]), cells[3]))
+                parts = cells[1].split("\t") if "\t" in cells[1] else cells[1:4]
+                tasks.append((parts[0], int(parts[1]), parts[2]))
             elif key:
                 fields[key] = cells[1]
         try:

@@ -291,6 +291,7 @@ class Workspace:
         now: dt.datetime | None = None,
         limits: Limits | None = None,
         wait: float = 30.0,
+        processes: int | None = None,
         on_progress: Progress | None = None,
     ) -> IngestResult:
         """Read returned workbooks (files, folders, zips) into the ledger.
@@ -308,10 +309,10 @@ class Workspace:
                       limits or Limits())
         if dry_run:
             return run_ingest(self.root, ctx, [Path(p) for p in paths], now=now, dry_run=True,
-                              keep_first=keep_first, on_progress=on_progress)
+                              keep_first=keep_first, on_progress=on_progress, processes=processes)
         with self.lock(wait):
             return run_ingest(self.root, ctx, [Path(p) for p in paths], now=now,
-                              keep_first=keep_first, on_progress=on_progress)
+                              keep_first=keep_first, on_progress=on_progress, processes=processes)
 
     def submissions(self, round_id: str) -> list[Submission]:
         """Every file received for a round, with its state (accepted, superseded, rejected …)."""

@@ -50,6 +50,9 @@ def row_height(cells: Iterable[tuple[Any, float]], font_size: float = 11, minimu
         if not isinstance(value, str) or not value:
             continue
         capacity = max(1, int(width * per_unit) - 1)
-        needed = sum(max(1, math.ceil(len(part) / capacity)) for part in value.split("\n"))
-        lines = max(lines, needed)
+        if len(value) <= capacity and "\n" not in value:
+            continue
+        needed = sum(-(-len(part) // capacity) or 1 for part in value.split("\n"))
+        if needed > lines:
+            lines = needed
     return max(minimum, round(lines * font_size * 1.32 + 3, 1))

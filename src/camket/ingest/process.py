@@ -16,6 +16,7 @@ from ..schema import REPORT
 from ..stamp import META_SHEET
 from .book import Book, BookError, EncryptedError, TooTallError, open_book
 from .collect import Item
+from .formulas import uncached_formulas
 from .identify import Identity, find_table, from_stamp, read_stamp, without_stamp, written_unit
 from .limits import Limits
 from .rows import RowRecord, read_rows
@@ -194,8 +195,9 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
             Location(item.name, table.sheet, f"A{table.header + 1}"), column=REPORT["status"].header))
         result.rejected = True
         return
+    formulas = uncached_formulas(item.data, table.sheet) if result.format in ("xlsx", "xlsm") else {}
     rows, findings = read_rows(
         table, identity.unit, ctx.master, file=item.name, year=ctx.settings.year, today=ctx.today,
-        stamp=identity.stamp)
+        stamp=identity.stamp, formulas=formulas)
     result.rows = rows
     result.findings.extend(findings)

@@ -241,10 +241,19 @@ def _locked(ctx: _Ctx, row: list[Any], columns: dict[str, int], number: int, tas
 
 def read_rows(
     table: Table, unit: str, master: Master, *, file: str, year: int, today: dt.date,
-    stamp: Stamp | None = None,
+    stamp: Stamp | None = None, formulas: dict[str, str] | None = None,
 ) -> tuple[list[RowRecord], list[Finding]]:
-    """Every reported and added row of ``unit``'s table, with findings."""
+    """Every reported and added row of ``unit``'s table, with findings.
+
+    ``formulas`` are the cells holding a formula without a stored value (they read as blank).
+    """
     ctx = _Ctx(file, table.sheet, unit, master, year, today)
+    if formulas:
+        inputs = {xl_col_to_name(c) for k, c in table.columns.items() if k in _INPUTS}
+        for cell, formula in sorted(formulas.items()):
+            letters = cell.rstrip("0123456789")
+            if letters in inputs and int(cell[len(letters):]) > table.header + 1:
+                ctx.findings.append(F.FORMULA_WITHOUT_VALUE(ctx.at(cell), unit=unit, formula=formula[:60]))
     columns = table.columns
     for column in REPORT.columns:
         if not column.locked and column.key not in columns:

@@ -110,6 +110,8 @@ def run_ingest(
     """
     entries = plan(paths)
     outcomes: list[FileOutcome] = []
+    if not dry_run:
+        _remove_stale_temporaries(root)
     ledger = Ledger(root, create=not dry_run)
     seen: dict[str, str] = {}
     current: dict[tuple[str, str], tuple[int | None, str]] = {}
@@ -146,6 +148,14 @@ def run_ingest(
         ledger.close()
         gc.unfreeze()
     return IngestResult(ctx.round, outcomes, dry_run)
+
+
+def _remove_stale_temporaries(root: Path) -> None:
+    """Temporary files an interrupted run left in the archive (the caller holds the lock)."""
+    archive = root / "archive"
+    if archive.is_dir():
+        for stale in archive.glob("*/.*.tmp"):
+            stale.unlink(missing_ok=True)
 
 
 class _nothing:

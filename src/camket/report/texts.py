@@ -3,6 +3,7 @@ deduplicated (exactly, then nearly the same wording) and attributed to units."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -24,8 +25,13 @@ class Opinion:
     count: int = 0
 
 
+_BULLET = re.compile(r"^(?:[-–•*+]|\d+[.)])\s+")
+
+
 def _clean(text: str) -> str:
-    return " ".join(text.split()).strip(" .;,-–•+").strip()
+    """Spaces collapsed, a leading bullet ("- ", "• ", "1. ") and trailing punctuation
+    removed; anything else (a leading "+", "=", "@") is kept literally."""
+    return _BULLET.sub("", " ".join(text.split())).rstrip(" .;,")
 
 
 def gather(items: Iterable[tuple[str, str]], limit: int = 25) -> tuple[list[Opinion], int]:
@@ -38,7 +44,7 @@ def gather(items: Iterable[tuple[str, str]], limit: int = 25) -> tuple[list[Opin
         key = fold_key(clean)
         opinion = by_key.get(key)
         if opinion is None:
-            opinion = by_key[key] = Opinion(clean[0].upper() + clean[1:])
+            opinion = by_key[key] = Opinion(clean)
         opinion.count += 1
         if unit not in opinion.units:
             opinion.units.append(unit)

@@ -118,29 +118,46 @@ def _header_block(ws: Any, job: TemplateJob, fmt: dict[str, Any], last_col: int)
     ws.set_row(HEADER_ROW, 45)
 
 
+_LOCKED_STYLES = {"stt": "locked_center", "task_code": "locked_center", "points": "locked_number",
+                  "deadline": "locked_date"}
+_WRAPPED = [(col(c.key), c.key, c.width) for c in REPORT.columns if c.kind is Kind.TEXT]
+_INPUT_COLUMNS = [(col(c.key), c) for c in REPORT.columns if not c.locked]
+
+
 def _task_rows(ws: Any, job: TemplateJob, fmt: dict[str, Any]) -> list[tuple[str, int, str]]:
+    """One row per task: locked master values, open inputs (pre-filled if given)."""
     stamped: list[tuple[str, int, str]] = []
+    locked_styles = {key: fmt[_LOCKED_STYLES.get(key, "locked")] for key in
+                     ("stt", "task_code", "content", "group", "product", "target", "points", "deadline")}
+    input_styles = {c.key: _input_format(c, fmt, False) for _, c in _INPUT_COLUMNS}
+    write_string, write_blank = ws.write_string, ws.write_blank
     for i, task in enumerate(job.tasks):
         row = HEADER_ROW + 1 + i
-        locked = {"stt": i + 1, "task_code": task.code, "content": task.content, "group": task.group,
-                  "product": task.product, "target": task.target, "points": task.points,
-                  "deadline": task.deadline if task.deadline is not None else task.deadline_text}
-        for key, value in locked.items():
-            style = {"stt": "locked_center", "task_code": "locked_center", "points": "locked_number",
-                     "deadline": "locked_date"}.get(key, "locked")
-            write_value(ws, row, col(key), value, fmt[style])
-        answers = job.prefill.get(task.code, {})
-        for column in REPORT.columns:
-            if column.locked:
-                continue
-            problem = (task.code, column.key) in job.notes
-            write_value(ws, row, col(column.key), answers.get(column.key),
-                         _input_format(column, fmt, problem))
-            if problem:
-                ws.write_comment(row, col(column.key), job.notes[(task.code, column.key)],
-                                 {"x_scale": 2.5, "y_scale": 2, "author": "camket"})
-        texts = {**locked, **answers}
-        ws.set_row(row, row_height((texts.get(c.key), c.width) for c in REPORT.columns))
+        ws.write_number(row, col("stt"), i + 1, locked_styles["stt"])
+        for key in ("task_code", "content", "group", "product", "target"):
+            text = getattr(task, "code" if key == "task_code" else key)
+            if text:
+                write_string(row, col(key), text, locked_styles[key])
+            else:
+                write_blank(row, col(key), None, locked_styles[key])
+        write_value(ws, row, col("deadline"), task.deadline if task.deadline is not None else task.deadline_text,
+                    locked_styles["deadline"])
+        ws.write_number(row, col("points"), task.points, locked_styles["points"])
+        answers = job.prefill.get(task.code)
+        if not answers and not job.notes:
+            for c, column in _INPUT_COLUMNS:
+                write_blank(row, c, None, input_styles[column.key])
+        else:
+            answers = answers or {}
+            for c, column in _INPUT_COLUMNS:
+                problem = (task.code, column.key) in job.notes
+                write_value(ws, row, c, answers.get(column.key), _input_format(column, fmt, problem))
+                if problem:
+                    ws.write_comment(row, c, job.notes[(task.code, column.key)],
+                                     {"x_scale": 2.5, "y_scale": 2, "author": "camket"})
+        texts = {"content": task.content, "group": task.group, "product": task.product, "target": task.target,
+                 **(answers or {})}
+        ws.set_row(row, row_height((texts.get(key), width) for _, key, width in _WRAPPED))
         stamped.append((task.code, row + 1, row_hash(locked_values(task))))
     return stamped
 

@@ -1,0 +1,112 @@
+"""Crash safety and concurrency: ingest killed at random points leaves the ledger as it
+was; a rerun completes; two ingests on one workspace take turns."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from camket import Workspace
+from camket.masterbook import write_master
+from camket.samples import load_sample
+from camket.simulate import Profile, scale_rows, simulate_returns
+
+from .conftest import SAMPLE_TIME
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int]:
+    """A workspace of 160 units and their 160 returned files (pristine: copy before use)."""
+    base = tmp_path_factory.mktemp("crash")
+    root = base / "ws"
+    Workspace.init(root, sample="bo-2022")
+    sample = load_sample("bo-2022")
+    units, tasks = scale_rows(sample.units, sample.tasks, 160, 12)
+    write_master(root / "danh-muc.xlsx", units, tasks)
+    ws = Workspace.open(root)
+    plan = simulate_returns(ws.template_jobs("2022-6T", generated=SAMPLE_TIME), base / "nhan", seed=3,
+                            profile=Profile(), special=False)
+    return root, base / "nhan", len(plan.files)
+
+
+def ingest_process(root: Path, inbox: Path, *extra: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "camket", "-w", str(root), "ingest", str(inbox), "--round", "2022-6T", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def ledger_state(root: Path) -> tuple[str, int]:
+    """(integrity check, submissions) of the ledger; ("none", 0) when there is none."""
+    path = root / "ledger.sqlite"
+    if not path.exists():
+        return "none", 0
+    with sqlite3.connect(path) as db:
+        check = db.execute("PRAGMA integrity_check").fetchone()[0]
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        count = db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] if "submissions" in tables else 0
+    return check, count
+
+
+def assert_complete(root: Path, files: int) -> None:
+    with sqlite3.connect(root / "ledger.sqlite") as db:
+        rows = db.execute("SELECT sha256, archive_path FROM submissions").fetchall()
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert len(rows) == files
+    assert len({sha for sha, _ in rows}) == files
+    for sha, relative in rows:
+        assert hashlib.sha256((root / relative).read_bytes()).hexdigest() == sha
+    assert not list((root / "archive").glob("*/.*.tmp"))
+
+
+@pytest.mark.parametrize("delay", [0.15, 0.45, 0.8, 1.2, 1.8])
+def test_ingest_killed_at_a_random_point_leaves_all_or_nothing(
+        many: tuple[Path, Path, int], tmp_path: Path, delay: float) -> None:
+    pristine, inbox, files = many
+    root = tmp_path / "ws"
+    shutil.copytree(pristine, root)
+    process = ingest_process(root, inbox)
+    time.sleep(delay * random.Random(delay).uniform(0.8, 1.2))
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
+    check, count = ledger_state(root)
+    assert check in ("ok", "none")
+    assert count in (0, files), "a killed run must leave all or none of its files"
+    rerun = ingest_process(root, inbox)
+    out, err = rerun.communicate(timeout=120)
+    assert rerun.returncode in (0, 3), err.decode()
+    assert_complete(root, files)
+
+
+def test_a_second_ingest_waits_for_the_lock_or_stops_with_a_clear_message(
+        many: tuple[Path, Path, int], tmp_path: Path) -> None:
+    pristine, inbox, files = many
+    root = tmp_path / "ws"
+    shutil.copytree(pristine, root)
+    first = ingest_process(root, inbox)
+    deadline = time.monotonic() + 30
+    while not (root / ".camket" / "write.lock").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.2)
+    impatient = ingest_process(root, inbox, "--wait", "0.1")
+    _, err = impatient.communicate(timeout=60)
+    patient = ingest_process(root, inbox, "--wait", "120")
+    first.communicate(timeout=120)
+    assert first.returncode in (0, 3)
+    out, _ = patient.communicate(timeout=120)
+    if impatient.returncode == 1:
+        assert "Một lệnh camket khác đang ghi vào thư mục làm việc" in err.decode()
+    else:  # the first run had already finished: then it just saw duplicates
+        assert impatient.returncode == 0
+    assert patient.returncode == 0
+    assert "đã nhận trước đây" in out.decode()
+    assert_complete(root, files)

@@ -1,0 +1,163 @@
+"""Hostile and odd input: forged metadata, formula injection in every output, names of
+every kind, thousands of archive members, bounded memory, XML parsers that do not expand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from docx import Document
+
+from camket import Workspace
+from camket.ingest import Limits
+from camket.ledger import Ledger
+
+from .conftest import SAMPLE_TIME
+
+DATA = Path(__file__).parent / "data"
+RETURNED = DATA / "returned"
+RECEIVED = dt.datetime(2022, 7, 3, 9, 0)
+
+
+def fixture_ws(tmp_path: Path) -> Workspace:
+    shutil.copytree(DATA / "ws", tmp_path / "ws")
+    return Workspace.open(tmp_path / "ws")
+
+
+def test_metadata_claiming_another_unit_is_rejected_and_that_units_data_untouched(tmp_path: Path) -> None:
+    ws = fixture_ws(tmp_path)
+    ws.ingest([RETURNED / "returned_clean_other_unit.xlsx"], "2022-6T", now=RECEIVED)  # VP's genuine file
+    with Ledger(ws.root, create=False) as ledger:
+        before = [(r.task, r.status, r.progress) for r in ledger.accepted_rows("2022-6T") if r.unit == "VP"]
+    forged = ws.ingest([RETURNED / "returned_metadata_claims_other_unit.xlsx"], "2022-6T", now=RECEIVED)
+    assert [o.state for o in forged.files] == ["rejected"]
+    assert [f.code for f in forged.findings] == ["signature-invalid"]
+    with Ledger(ws.root, create=False) as ledger:
+        after = [(r.task, r.status, r.progress) for r in ledger.accepted_rows("2022-6T") if r.unit == "VP"]
+        kept = [s for s in ledger.submissions("2022-6T") if s.name.endswith("claims_other_unit.xlsx")]
+    assert after == before and before
+    assert kept and (ws.root / kept[0].archive_path).exists()
+
+
+def test_text_from_offices_stays_text_in_every_output(tmp_path: Path) -> None:
+    ws = fixture_ws(tmp_path)
+    texts = {'=HYPERLINK("http://example.com","bấm vào")', "+84 912 345 678 (gọi để biết thêm)",
+             "-Đề nghị bổ sung kinh phí", "@SUM(1+1)"}
+    job = ws.template_jobs("2022-6T", units=["VPC"], generated=SAMPLE_TIME)[0]
+    first, second, third = sorted(texts)[:3]
+    answers = {  # the injected texts, and one real problem so that a feedback workbook is made
+        "VPC-01": {"status": "Đang thực hiện", "progress": 150, "result": first, "difficulties": second,
+                   "proposals": third},
+        "VPC-02": {"status": "Đang thực hiện", "progress": 40, "result": sorted(texts)[3]},
+    }
+    from dataclasses import replace as swap
+
+    from camket.templates import write_template
+    write_template(swap(job, path=tmp_path / "nhan" / "VPC.xlsx", prefill=answers))
+    ws.ingest([tmp_path / "nhan"], "2022-6T", now=RECEIVED)
+    files = ws.report("2022-6T", generated=SAMPLE_TIME)
+    workbooks = [files.consolidated, *files.feedback]
+    feedback_vpc = next(p for p in files.feedback if "_VPC_" in p.name)
+    next_round = ws.templates("2022-9T", units=["VPC"], prefill_from="2022-6T", generated=SAMPLE_TIME).files[0]
+    for path in [*workbooks, next_round]:
+        with zipfile.ZipFile(path) as package:
+            for name in package.namelist():
+                if name.startswith("xl/worksheets/sheet"):
+                    assert b"<f>" not in package.read(name) or b"DATE(" in package.read(name), (path, name)
+        cells = [c for ws_ in openpyxl.load_workbook(path).worksheets for row in ws_.iter_rows() for c in row
+                 if c.value in texts]
+        assert all(c.data_type == "s" for c in cells), path
+    for path in (feedback_vpc, next_round):
+        found = {c.value for row in openpyxl.load_workbook(path)["Báo cáo"].iter_rows() for c in row}
+        assert texts <= found, path
+    doc = Document(str(files.word))
+    word = "\n".join([p.text for p in doc.paragraphs] +
+                     [c.text for t in doc.tables for row in t.rows for c in row.cells])
+    for text in texts:  # shown literally: in the body's lists or in the appendix
+        assert text in word, text
+
+
+def test_file_names_of_every_kind(tmp_path: Path) -> None:
+    ws = fixture_ws(tmp_path)
+    inbox = tmp_path / "Hộp thư đến"
+    long_name = "Báo cáo kết quả thực hiện nhiệm vụ trọng tâm 6 tháng đầu năm 2022 của Vụ Pháp chế " * 2
+    names = [
+        inbox / "Vụ Pháp chế" / "báo cáo (bản cuối).xlsx",
+        inbox / "thư ngày 2" / (long_name.strip()[:200] + ".xlsx"),
+        inbox / "thư ngày 3" / "báo cáo (bản cuối).xlsx",    # same name, another folder, same bytes
+        inbox / "Văn phòng" / "báo cáo (bản cuối).xlsx",     # same name, another unit
+    ]
+    sources = [RETURNED / "returned_clean.xlsx", RETURNED / "returned_status_free_typed.xlsx",
+               RETURNED / "returned_clean.xlsx", RETURNED / "returned_clean_other_unit.xlsx"]
+    for i, (target, source) in enumerate(zip(names, sources, strict=True)):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, target)
+        stamp = 1_656_000_000 + i * 60
+        import os
+        os.utime(target, (stamp, stamp))
+    result = ws.ingest([inbox], "2022-6T", now=RECEIVED)
+    states = {o.name: o.state for o in result.files}
+    assert states["Hộp thư đến/Vụ Pháp chế/báo cáo (bản cuối).xlsx"] == "superseded"
+    assert states[f"Hộp thư đến/thư ngày 2/{long_name.strip()[:200]}.xlsx"] == "accepted"
+    assert states["Hộp thư đến/thư ngày 3/báo cáo (bản cuối).xlsx"] == "duplicate"
+    assert states["Hộp thư đến/Văn phòng/báo cáo (bản cuối).xlsx"] == "accepted"
+    with Ledger(ws.root, create=False) as ledger:
+        paths = [s.archive_path for s in ledger.submissions("2022-6T")]
+    assert all(p.isascii() and len(p) < 100 and (ws.root / p).exists() for p in paths)
+
+
+def test_an_archive_with_thousands_of_members_is_bounded(tmp_path: Path) -> None:
+    ws = fixture_ws(tmp_path)
+    archive = tmp_path / "nhieu-tep.zip"
+    clean = (RETURNED / "returned_clean.xlsx").read_bytes()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("bao-cao.xlsx", clean)
+        for i in range(3000):
+            z.writestr(f"rac/{i:05d}.txt", b"")
+    result = ws.ingest([archive], "2022-6T", now=RECEIVED, limits=Limits(max_members=1000))
+    top = result.files[-1]
+    assert top.name == "nhieu-tep.zip" and top.state == "rejected"  # not read in full: an error
+    assert "archive-too-many" in {f.code for f in top.findings}
+    assert len(result.files) <= 1001 + 1
+    assert result.count("accepted") == 1  # the report, first in the archive
+
+
+def test_memory_stays_bounded_on_a_zip_bomb(tmp_path: Path) -> None:
+    """The bomb (80 MB of XML in 90 KB) is refused before parsing: the process stays small."""
+    shutil.copytree(DATA / "ws", tmp_path / "ws")
+    script = textwrap.dedent(f"""
+        import datetime as dt, resource
+        from pathlib import Path
+        from camket import Workspace
+        ws = Workspace.open(Path({str(tmp_path / 'ws')!r}))
+        ws.master()
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        r = ws.ingest([Path({str(RETURNED / 'returned_zip_bomb.xlsx')!r})], "2022-6T", processes=1,
+                      now=dt.datetime(2022, 7, 3))
+        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(r.files[0].state, [f.code for f in r.findings], (after - before) // 1024)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert out[0] == "rejected" and "file-too-large" in out[1]
+    assert int(out[-1]) < 40  # MiB of growth; parsing the 80 MB part would take far more
+
+
+def test_xml_readers_do_not_expand_entities(tmp_path: Path) -> None:
+    """openpyxl (used on no received file, but in tests and tools) runs with defusedxml."""
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(RETURNED / "returned_doctype_entities.xlsx") as src, zipfile.ZipFile(bomb, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info.filename))
+    ws = fixture_ws(tmp_path)
+    result = ws.ingest([RETURNED / "returned_doctype_entities.xlsx"], "2022-6T", now=RECEIVED)
+    assert [f.code for f in result.findings] == ["file-unsafe-content"]
