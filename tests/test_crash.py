@@ -82,7 +82,7 @@ def test_ingest_killed_at_a_random_point_leaves_all_or_nothing(
     assert check in ("ok", "none")
     assert count in (0, files), "a killed run must leave all or none of its files"
     rerun = ingest_process(root, inbox)
-    out, err = rerun.communicate(timeout=120)
+    _, err = rerun.communicate(timeout=120)
     assert rerun.returncode in (0, 3), err.decode()
     assert_complete(root, files)
 
