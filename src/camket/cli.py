@@ -406,6 +406,23 @@ def simulate(ctx: click.Context, workspace_dir: Path | None, directory: Path, ro
     click.echo(f"{len(plan.files)} tệp trong {directory}; đơn vị không gửi: {', '.join(plan.missing) or 'không'}.")
 
 
+@cli.command()
+@workspace_option
+@click.option("--round", "-r", "round_id", required=True, help="Mã kỳ báo cáo.")
+@click.pass_context
+def appraise(ctx: click.Context, workspace_dir: Path | None, round_id: str) -> None:
+    """Lập bảng thẩm định kết quả (điểm tự chấm của từng nhiệm vụ) để đơn vị tổng hợp chấm điểm thẩm định.
+
+    Điền hai cột Điểm thẩm định và Nhận xét thẩm định, rồi tiếp nhận tệp bằng camket ingest.
+
+    \b
+    Ví dụ:
+      camket -w ws appraise --round 2022-6T
+      camket -w ws ingest ws/out/2022-6T/tham-dinh/2022-6T_tham-dinh.xlsx --round 2022-6T
+    """
+    click.echo(str(_open(ctx, workspace_dir).appraise(round_id)))
+
+
 def render_status(result: Result) -> str:
     """The compact terminal view of ``camket status``."""
     r, o = result.round, result.overall

@@ -345,6 +345,25 @@ LEGACY_SUSPICIOUS = _kind(
     "legacy-text-suspicious", W, 'Văn bản có thể gõ bằng bảng mã cũ nhưng không chuyển được: "{text}"',
     "Gõ lại nội dung bằng bảng mã Unicode", "row", OFFICE)
 
+# --- appraisal workbooks ----------------------------------------------------------------
+APPRAISAL_CONTEXT_CHANGED = _kind(
+    "appraisal-context-changed", E,
+    'Nội dung đã khóa của nhiệm vụ "{task}" (đơn vị {unit}) trong tệp thẩm định đã bị sửa',
+    "Chỉ ghi vào hai cột Điểm thẩm định và Nhận xét thẩm định; lập lại tệp bằng camket appraise nếu cần",
+    "appraisal")
+APPRAISAL_SCORE_INVALID = _kind(
+    "appraisal-score-invalid", E, 'Điểm thẩm định {value} của nhiệm vụ "{task}" không phải là số hợp lệ',
+    "Ghi điểm là số không âm, không vượt Điểm tối đa", "appraisal")
+APPRAISAL_ABOVE_POINTS = _kind(
+    "appraisal-above-points", E, 'Điểm thẩm định {value} của nhiệm vụ "{task}" cao hơn điểm tối đa {points}',
+    "Chấm lại, không vượt Điểm tối đa", "appraisal")
+APPRAISAL_MISSING = _kind(
+    "appraisal-missing", W, 'Nhiệm vụ "{task}" (đơn vị {unit}) đã được báo cáo nhưng chưa có điểm thẩm định',
+    "Ghi điểm thẩm định; nhiệm vụ chưa thẩm định được tính theo điểm tự chấm", "appraisal")
+APPRAISAL_ROW_UNKNOWN = _kind(
+    "appraisal-row-unknown", W, 'Dòng của nhiệm vụ "{task}" (đơn vị {unit}) không có trong tệp thẩm định đã lập',
+    "Không thêm dòng vào tệp thẩm định; dòng này được bỏ qua", "appraisal")
+
 # --- the ledger --------------------------------------------------------------------
 RESUBMISSION = _kind(
     "resubmission", INFO, "Thay cho báo cáo nhận trước đó ({previous})",

@@ -73,6 +73,13 @@ CREATE TABLE IF NOT EXISTS findings (
     file TEXT NOT NULL, sheet TEXT NOT NULL, cell TEXT NOT NULL, unit TEXT NOT NULL, task TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS findings_submission ON findings(submission_id);
+CREATE TABLE IF NOT EXISTS appraisals (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    unit TEXT NOT NULL, task TEXT NOT NULL, row INTEGER NOT NULL,
+    score REAL, note TEXT NOT NULL, raw TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS appraisals_submission ON appraisals(submission_id);
 """
 
 
@@ -190,6 +197,11 @@ class Ledger:
         self.db.executescript(
             f"BEGIN IMMEDIATE; {_SCHEMA}; INSERT OR IGNORE INTO meta VALUES "
             f"('schema_version', '{SCHEMA_VERSION}'); COMMIT;")
+
+    def _has(self, table: str) -> bool:
+        """Whether a table exists (a ledger written by an older camket, opened read-only, may lack it)."""
+        row = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+        return row is not None
 
     def __enter__(self) -> Ledger:
         return self
@@ -313,6 +325,21 @@ class Ledger:
             values[16] = json.loads(values[16])
             out.append(StoredRow(*values))
         return out
+
+    def add_appraisals(self, submission_id: int, records: Iterable[Any]) -> None:
+        self._db.executemany(
+            "INSERT INTO appraisals (submission_id, unit, task, row, score, note, raw) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(submission_id, r.unit, r.task, r.row, r.score, r.note, json.dumps(r.raw, ensure_ascii=False, default=str))
+             for r in records])
+
+    def accepted_appraisals(self, round_id: str) -> dict[tuple[str, str], tuple[float | None, str]]:
+        """(unit, task) -> (appraised score, note) from the round's accepted appraisal workbook."""
+        if self.db is None or not self._has("appraisals"):
+            return {}
+        cursor = self.db.execute(
+            "SELECT a.unit, a.task, a.score, a.note FROM appraisals a JOIN submissions s ON s.id = a.submission_id "
+            "WHERE s.round = ? AND s.kind = 'appraisal' AND s.state = 'accepted'", (round_id,))
+        return {(unit, task): (score, note) for unit, task, score, note in cursor}
 
     def finding_counts(self, submission_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
         """(errors, warnings) of each submission."""

@@ -29,6 +29,7 @@ from decimal import Decimal
 from .config import Settings
 from .ledger import StoredRow
 from .model import Derived, Finding, Master, Round, Severity, Status, Task, Unit
+from .scoring import ScoreBreakdown, score_unit
 from .vi import format_number, format_percent, percent
 
 __all__ = [
@@ -76,6 +77,8 @@ class TaskResult:
     overdue: bool = False          # open with its deadline before as_of
     file: str = ""
     cell: str = ""
+    appraised: float | None = None  # the organizing department's score, when appraised
+    appraisal_note: str = ""
 
     @property
     def reason(self) -> str:
@@ -145,6 +148,13 @@ class UnitResult:
     late: bool
     errors: int = 0
     warnings: int = 0
+    appraised: float | None = None          # total appraised score, when any task was appraised
+    breakdown: ScoreBreakdown | None = None
+
+    @property
+    def gap(self) -> float | None:
+        """Self-score minus appraised score (positive: the unit scored itself higher)."""
+        return None if self.appraised is None else round(self.self_score - self.appraised, 2)
 
     @property
     def answered(self) -> bool:
@@ -211,6 +221,12 @@ class Result:
     def heads(self) -> list[UnitResult]:
         """Units with tasks (each has a head who committed)."""
         return [u for u in self.units if u.totals.total]
+
+    @property
+    def gaps(self) -> list[UnitResult]:
+        """Appraised units, the largest self-score excess first."""
+        appraised = [u for u in self.units if u.gap is not None]
+        return sorted(appraised, key=lambda u: (-(u.gap or 0), u.unit.code))
 
     @property
     def heads_all_done(self) -> int:
@@ -296,12 +312,15 @@ def reconcile(
     findings: Sequence[Finding] = (),
     previous: tuple[Round, Sequence[StoredRow]] | None = None,
     rejected: Mapping[str, int] | None = None,
+    appraisals: Mapping[tuple[str, str], tuple[float | None, str]] | None = None,
 ) -> Result:
     """Every task's class, every unit's figures, totals by group, block and source.
 
     ``rows`` are the accepted rows of the round; ``accepted`` maps a unit code to its
-    accepted submission; ``findings`` are those of the accepted submissions.
+    accepted submission; ``findings`` are those of the accepted submissions;
+    ``appraisals`` maps (unit, task) to the appraised score and note.
     """
+    appraisals = appraisals or {}
     reported = {(r.unit, r.task): r for r in rows if r.kind == "task"}
     file_of = {a.id: a.name for a in accepted.values()}
     task_results: list[TaskResult] = []
@@ -311,13 +330,16 @@ def reconcile(
         overdue = derived is Derived.IN_PROGRESS_OVERDUE or (
             derived in (Derived.NOT_STARTED, Derived.NOT_REPORTED)
             and task.deadline is not None and task.deadline < round_.as_of)
+        appraised, note = appraisals.get((task.unit, task.code), (None, ""))
         if row is None:
-            task_results.append(TaskResult(task, derived, overdue=overdue))
+            task_results.append(TaskResult(task, derived, overdue=overdue, appraised=appraised,
+                                           appraisal_note=note))
             continue
         cell = row.raw.get("status", [f"A{row.row}"])[0]
         task_results.append(TaskResult(
             task, derived, row.status, row.progress, row.completed_on, row.result, row.difficulties,
-            row.proposals, row.self_score, overdue, file_of.get(row.submission_id, ""), f"{row.sheet}!{cell}"))
+            row.proposals, row.self_score, overdue, file_of.get(row.submission_id, ""), f"{row.sheet}!{cell}",
+            appraised, note))
     units_by_code = {u.code: u for u in master.units}
     by_unit: dict[str, list[TaskResult]] = {u.code: [] for u in master.units}
     for result in task_results:
@@ -362,14 +384,17 @@ def _unit(unit: Unit, results: list[TaskResult], submission: Accepted | None, ro
     totals = Totals.of(r.derived for r in results)
     points = sum(r.task.points for r in results)
     self_score = sum(r.self_score or 0 for r in results)
-    score = percent(self_score, points) if points else totals.rate
     answered = submission is not None
-    rating = settings.rate(float(score)) if answered else NOT_RATED
     late = answered and submission is not None and submission.submitted.date() > round_.due
+    breakdown = score_unit(results, answered=answered, late=late, rules=settings.scoring)
+    appraised_any = any(r.appraised is not None for r in results)
+    appraised = sum(r.appraised for r in results if r.appraised is not None) if appraised_any else None
+    rating = settings.rate(float(breakdown.total)) if answered else NOT_RATED
     return UnitResult(
-        unit=unit, totals=totals, points=points, self_score=self_score, score=score, rating=rating,
+        unit=unit, totals=totals, points=points, self_score=self_score, score=breakdown.total, rating=rating,
         overdue=sum(1 for r in results if r.overdue), submission=submission, late=late,
         errors=submission.errors if submission else 0, warnings=submission.warnings if submission else 0,
+        appraised=appraised, breakdown=breakdown,
     )
 
 

@@ -215,28 +215,40 @@ REPORT = Sheet(
 APPRAISAL = Sheet(
     "Thẩm định",
     (
+        Column("stt", "STT", Kind.INTEGER, 6, aliases=("tt", "so tt")),
         Column("unit_code", _UNIT_CODE.header, Kind.CODE, 10, aliases=_UNIT_CODE.aliases),
+        Column("unit_name", "Tên đơn vị", Kind.TEXT, 24, aliases=("don vi", "ten co quan")),
         _TASK_CODE,
-        _CONTENT,
+        Column("content", _CONTENT.header, Kind.TEXT, 44, aliases=_CONTENT.aliases),
         _POINTS,
-        REPORT["status"],
-        Column("result", REPORT["result"].header, Kind.TEXT, 36, aliases=REPORT["result"].aliases),
-        Column("self_score", REPORT["self_score"].header, Kind.NUMBER, 10,
+        Column("status", REPORT["status"].header, Kind.STATUS, 15, aliases=REPORT["status"].aliases),
+        Column("result", REPORT["result"].header, Kind.TEXT, 32, aliases=REPORT["result"].aliases),
+        Column("self_score", REPORT["self_score"].header, Kind.NUMBER, 9,
                aliases=REPORT["self_score"].aliases),
         Column(
-            "appraised_score", "Điểm thẩm định", Kind.NUMBER, 11,
+            "appraised_score", "Điểm thẩm định", Kind.NUMBER, 10,
             aliases=("diem tham dinh", "diem danh gia"), locked=False,
             hint="Điểm thẩm định, từ 0 đến Điểm tối đa của nhiệm vụ.",
             error="Điểm thẩm định phải là số từ 0 đến Điểm tối đa của nhiệm vụ.",
         ),
         Column(
-            "appraisal_note", "Nhận xét thẩm định", Kind.TEXT, 36,
+            "appraisal_note", "Nhận xét thẩm định", Kind.TEXT, 32,
             aliases=("nhan xet",), locked=False,
             hint="Nhận xét, lý do khi điểm thẩm định khác điểm tự chấm.",
         ),
     ),
     aliases=("tham dinh",),
 )
+
+APPRAISAL_SUMMARY = Sheet("Tổng hợp thẩm định", (
+    Column("unit_code", _UNIT_CODE.header, Kind.CODE, 10),
+    Column("unit_name", "Tên đơn vị", Kind.TEXT, 36),
+    Column("points", "Tổng điểm tối đa", Kind.NUMBER, 11),
+    Column("self_score", "Tổng điểm tự chấm", Kind.NUMBER, 11),
+    Column("appraised", "Tổng điểm thẩm định", Kind.NUMBER, 11),
+    Column("gap", "Chênh lệch (tự chấm - thẩm định)", Kind.NUMBER, 13),
+    Column("appraised_pct", "Điểm thẩm định (thang 100)", Kind.NUMBER, 12),
+))
 
 
 _POSITIONS: dict[int, dict[str, int]] = {}
@@ -375,4 +387,20 @@ FINDINGS = Sheet("Lỗi dữ liệu", (
     MASTER_UNITS["unit_code"], MASTER_TASKS["task_code"],
     _out("message", "Nội dung", Kind.TEXT, 60),
     _out("advice", "Cần làm", Kind.TEXT, 50),
+))
+
+SCORES = Sheet("Điểm", (
+    _out("stt", "STT", _COUNT, 5),
+    MASTER_UNITS["unit_code"], _UNIT_NAME,
+    _out("source", "Căn cứ chấm", Kind.TEXT, 14),
+    _out("points", "Tổng điểm tối đa", Kind.NUMBER, 10),
+    _out("earned", "Điểm đạt", Kind.NUMBER, 9),
+    _out("base", "Điểm cơ sở (thang 100)", Kind.NUMBER, 11),
+    _out("hard_bonus", "Thưởng nhiệm vụ khó", Kind.NUMBER, 10),
+    _out("late_completion", "Trừ hoàn thành quá hạn", Kind.NUMBER, 10),
+    _out("overdue", "Trừ nhiệm vụ quá hạn", Kind.NUMBER, 10),
+    _out("late_report", "Trừ gửi báo cáo muộn", Kind.NUMBER, 10),
+    _out("missing_report", "Trừ không báo cáo", Kind.NUMBER, 10),
+    _out("total", "Tổng điểm", Kind.NUMBER, 9),
+    _out("rating", "Xếp loại", Kind.TEXT, 26),
 ))

@@ -29,7 +29,7 @@ from .master import MasterRead, read_master
 from .masterbook import write_master
 from .model import Finding, Master, Round, Severity, Unit
 from .reconcile import Accepted, Result, reconcile, submitted_at
-from .report import feedback_jobs, to_pdf, write_consolidated, write_word
+from .report import feedback_jobs, to_pdf, write_appraisal, write_consolidated, write_word
 from .samples import load_sample
 from .templates import Progress, TemplateJob, TemplatesResult, run_jobs, template_filename, write_bundle
 from .vi import normalize_code
@@ -350,6 +350,7 @@ class Workspace:
             shown = [s.id for s in subs if s.state != "superseded"]
             findings = ledger.findings_of(shown)
             previous_rows = ledger.accepted_rows(previous.id) if previous else []
+            appraisals = ledger.accepted_appraisals(round_id)
         accepted = {
             s.unit: Accepted(s.id, s.unit, s.name, submitted_at(s.received, s.file_time), *counts.get(s.id, (0, 0)))
             for s in current
@@ -360,7 +361,7 @@ class Workspace:
                 rejected[s.unit] = rejected.get(s.unit, 0) + 1
         return reconcile(
             master, round_, self.settings, rows, accepted, findings,
-            (previous, previous_rows) if previous and previous_rows else None, rejected)
+            (previous, previous_rows) if previous and previous_rows else None, rejected, appraisals)
 
     def report(self, round_id: str, *, pdf: bool = False, feedback: bool = True,
                generated: dt.datetime | None = None, on_progress: Progress | None = None) -> ReportFiles:
@@ -409,6 +410,18 @@ class Workspace:
         _, mailing = write_bundle(folder, result.round, [job.unit for job, _ in jobs], [job.path for job, _ in jobs],
                                   subject, f"{round_id}_phan-hoi.zip", f"{round_id}_danh-sach-gui-phan-hoi.xlsx")
         return tuple(job.path for job, _ in jobs), mailing
+
+    def appraise(self, round_id: str, generated: dt.datetime | None = None) -> Path:
+        """The appraisal workbook of a round, for the organizing department to fill and ingest.
+
+        >>> ws.appraise("2022-6T").name  # doctest: +SKIP
+        '2022-6T_tham-dinh.xlsx'
+        """
+        generated = (generated or dt.datetime.now()).replace(microsecond=0)
+        result = self.reconcile(round_id)
+        path = self.out_dir(round_id) / "tham-dinh" / f"{round_id}_tham-dinh.xlsx"
+        write_appraisal(path, result, self.master(), self.settings, self.id, self.secret, generated)
+        return path
 
     def _prefill(self, round_id: str, units: list[str]) -> dict[str, dict[str, dict[str, object]]]:
         """Accepted answers of an earlier round, by unit and task (added tasks under "+")."""

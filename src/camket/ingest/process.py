@@ -14,6 +14,7 @@ from ..config import Settings
 from ..model import Finding, Location, Master, Round, Severity
 from ..schema import REPORT
 from ..stamp import META_SHEET
+from .appraisal import AppraisalRecord, read_appraisal
 from .book import Book, BookError, EncryptedError, TooTallError, open_book
 from .collect import Item
 from .formulas import uncached_formulas
@@ -57,6 +58,7 @@ class FileResult:
     identified_by: str = ""
     rejected: bool = False
     rows: list[RowRecord] = field(default_factory=list)
+    appraisals: list[AppraisalRecord] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -167,6 +169,8 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
             return
         result.identified_by = "metadata"
         if stamp.kind == "appraisal":
+            result.appraisals, problems = read_appraisal(book, stamp, ctx.master, item.name)
+            result.findings.extend(problems)
             return
     stamp = identity.stamp if identity else None
     table = find_table(book, stamp.sheet if stamp else REPORT.name, stamp.header_row - 1 if stamp else None)

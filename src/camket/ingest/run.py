@@ -180,7 +180,7 @@ def _record(
     outcome = FileOutcome(item.name, "rejected", result.kind, result.unit, findings=result.findings)
     if result.kind == "archive":
         outcome.state = "rejected" if result.rejected else "unpacked"
-    elif not result.rejected and result.unit:
+    elif not result.rejected and (result.unit or result.kind == "appraisal"):
         key = (result.unit, result.kind)
         if key not in current:
             prev = ledger.current(ctx.round.id, result.unit, result.kind)
@@ -219,5 +219,7 @@ def _record(
     elif outcome.state == "superseded":
         ledger.set_state(submission_id, "superseded", current[(result.unit, result.kind)][0])
     ledger.add_rows(submission_id, result.rows)
+    if result.appraisals:
+        ledger.add_appraisals(submission_id, result.appraisals)
     ledger.add_findings(run_id, submission_id, outcome.findings)
     return outcome

@@ -15,7 +15,19 @@ from ..atomic import atomic_path
 from ..config import Settings
 from ..model import Derived, Master
 from ..reconcile import Result, Totals
-from ..schema import DETAIL, FINDINGS, MISSING, OVERDUE, PROPOSED, UNIT_SUMMARY, Column, Kind, Sheet
+from ..schema import (
+    APPRAISAL_SUMMARY,
+    DETAIL,
+    FINDINGS,
+    MISSING,
+    OVERDUE,
+    PROPOSED,
+    SCORES,
+    UNIT_SUMMARY,
+    Column,
+    Kind,
+    Sheet,
+)
 from ..vi import format_date, percent
 from ..xlsxkit import WORKBOOK_OPTIONS
 
@@ -281,6 +293,13 @@ def write_consolidated(path: Path, result: Result, master: Master, settings: Set
                                  p.status or "", p.progress, p.result]
                                 for i, p in enumerate(result.proposed, start=1)), fmt,
                title="NHIỆM VỤ PHÁT SINH DO ĐƠN VỊ ĐỀ XUẤT (không tính vào kết quả)")
+        _table(book, SCORES, _score_rows(result), fmt,
+               title="CÁCH TÍNH ĐIỂM TỪNG ĐƠN VỊ (điểm cơ sở, thưởng, trừ theo [scoring] trong camket.toml)")
+        if result.gaps:
+            _table(book, APPRAISAL_SUMMARY, ([u.unit.code, u.unit.name, u.points, u.self_score, u.appraised, u.gap,
+                                              float(percent(u.appraised or 0, u.points)) if u.points else 0.0]
+                                             for u in result.gaps), fmt,
+                   title="ĐIỂM TỰ CHẤM VÀ ĐIỂM THẨM ĐỊNH (chênh lệch lớn nhất trước)")
         _table(book, FINDINGS, ([i, f.severity.label, f.code, f.location.file, f.location.sheet, f.location.cell,
                                  f.unit, f.task, f.message, f.advice]
                                 for i, f in enumerate(_sorted(result), start=1)), fmt,
@@ -288,6 +307,16 @@ def write_consolidated(path: Path, result: Result, master: Master, settings: Set
         book.get_worksheet_by_name("Tổng hợp").activate()
         book.close()
     return path
+
+
+def _score_rows(result: Result) -> Iterable[list[Any]]:
+    for i, u in enumerate(result.units, start=1):
+        b = u.breakdown
+        if b is None:
+            continue
+        yield [i, u.unit.code, u.unit.name, b.source, b.points, b.earned, float(b.base), float(b.hard_bonus),
+               float(b.late_completion), float(b.overdue), float(b.late_report), float(b.missing_report),
+               float(b.total), u.rating]
 
 
 def _sorted(result: Result) -> list[Any]:

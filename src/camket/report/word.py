@@ -224,6 +224,21 @@ def _heads(doc: Any, result: Result) -> None:
                             f"tương ứng tỉ lệ {format_percent(t.rate)}.")
     if len(below) > MAX_LISTED:
         body_paragraph(doc, f"- Và {count(len(below) - MAX_LISTED)} thủ trưởng khác (chi tiết tại Bảng 1).")
+    _appraisal(doc, result)
+
+
+def _appraisal(doc: Any, result: Result) -> None:
+    """Self-score against appraisal: how many were appraised and the largest gaps."""
+    gaps = result.gaps
+    if not gaps:
+        return
+    above = [u for u in gaps if (u.gap or 0) > 0]
+    body_paragraph(doc, f"Kết quả thẩm định: {count(len(gaps))}/{count(len(result.heads))} cơ quan, đơn vị đã được "
+                        f"thẩm định điểm; {count(len(above))} đơn vị tự chấm cao hơn điểm thẩm định. Xếp loại được "
+                        "tính theo điểm thẩm định. Các đơn vị có chênh lệch lớn nhất:")
+    for u in above[:10]:
+        body_paragraph(doc, f"- {u.unit.name}: tự chấm {format_number(u.self_score)} điểm, thẩm định "
+                            f"{format_number(u.appraised or 0)} điểm (chênh lệch {format_number(u.gap or 0)} điểm).")
 
 
 def _overdue(doc: Any, result: Result) -> None:
