@@ -28,7 +28,8 @@ def appraised_ws(tmp_path: Path) -> tuple[Workspace, Path]:
     return ws, ws.appraise("2022-6T", generated=SAMPLE_TIME)
 
 
-def fill(path: Path, scores: dict[str, object], target: Path, edit: dict[tuple[str, str], object] | None = None) -> Path:
+def fill(path: Path, scores: dict[str, object], target: Path,
+         edit: dict[tuple[str, str], object] | None = None) -> Path:
     book = openpyxl.load_workbook(path)
     sheet = book[APPRAISAL.name]
     for row in range(5, sheet.max_row + 1):
