@@ -40,12 +40,14 @@ __all__ = [
     "Result",
     "TaskResult",
     "Totals",
+    "Trend",
     "UnitResult",
     "count",
     "count_findings",
     "derive",
     "reconcile",
     "submitted_at",
+    "trend",
 ]
 
 NOT_RATED = "Chưa đánh giá (chưa báo cáo)"
@@ -268,6 +270,35 @@ class Result:
             "findings": {k: v for k, v in self.severity_counts().items() if k != "info"},
             "sentences": {"completed": o.sentence(), "heads": self.heads_sentence()},
         }
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Progress round by round: the programme's totals and each unit's completion rate."""
+
+    rounds: tuple[Round, ...]
+    overall: tuple[Totals, ...]
+    units: dict[str, tuple[Decimal | None, ...]]   # unit code -> rate per round (None: no report)
+
+    @property
+    def meaningful(self) -> bool:
+        return len(self.rounds) >= 2
+
+
+def trend(results: Sequence[Result]) -> Trend:
+    """Combine the results of several rounds (in order) into a trend."""
+    codes: dict[str, None] = {}
+    for result in results:
+        for unit in result.heads:
+            codes.setdefault(unit.unit.code, None)
+    units: dict[str, tuple[Decimal | None, ...]] = {}
+    for code in codes:
+        rates: list[Decimal | None] = []
+        for result in results:
+            unit = next((u for u in result.units if u.unit.code == code), None)
+            rates.append(unit.totals.rate if unit is not None and unit.answered else None)
+        units[code] = tuple(rates)
+    return Trend(tuple(r.round for r in results), tuple(r.overall for r in results), units)
 
 
 def count(n: int) -> str:

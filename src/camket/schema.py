@@ -404,3 +404,11 @@ SCORES = Sheet("Điểm", (
     _out("total", "Tổng điểm", Kind.NUMBER, 9),
     _out("rating", "Xếp loại", Kind.TEXT, 26),
 ))
+
+CHANGES = Sheet("Thay đổi so với kỳ trước", (
+    _out("stt", "STT", _COUNT, 5),
+    MASTER_TASKS["unit_code"], _UNIT_NAME, MASTER_TASKS["task_code"], MASTER_TASKS["content"],
+    _out("before", "Kỳ trước", Kind.TEXT, 22),
+    _out("after", "Kỳ này", Kind.TEXT, 22),
+))
+TREND_SHEET = "Theo kỳ"

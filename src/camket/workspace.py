@@ -28,7 +28,7 @@ from .ledger import Ledger, Submission
 from .master import MasterRead, read_master
 from .masterbook import write_master
 from .model import Finding, Master, Round, Severity, Unit
-from .reconcile import Accepted, Result, reconcile, submitted_at
+from .reconcile import Accepted, Result, Trend, reconcile, submitted_at, trend
 from .report import feedback_jobs, to_pdf, write_appraisal, write_consolidated, write_word
 from .samples import load_sample
 from .templates import Progress, TemplateJob, TemplatesResult, run_jobs, template_filename, write_bundle
@@ -376,14 +376,16 @@ class Workspace:
         result = self.reconcile(round_id)
         folder = self.out_dir(round_id)
         master = self.master()
+        progress = self.trend(round_id)
         consolidated = write_consolidated(folder / f"{round_id}_tong-hop.xlsx", result, master,
-                                          self.settings, generated)
+                                          self.settings, generated, progress)
         template = self.settings.report.docx_template
         if template is not None and not template.is_absolute():
             template = self.root / template
         if template is not None and not template.is_file():
             raise ConfigError(f"Không tìm thấy mẫu văn bản {template} ([report] docx_template trong {CONFIG_NAME}).")
-        word = write_word(folder / f"{round_id}_bao-cao.docx", result, master, self.settings, generated, template)
+        word = write_word(folder / f"{round_id}_bao-cao.docx", result, master, self.settings, generated, template,
+                          progress)
         pdf_path = to_pdf(word) if pdf else None
         sent: tuple[Path, ...] = ()
         mailing = None
@@ -410,6 +412,15 @@ class Workspace:
         _, mailing = write_bundle(folder, result.round, [job.unit for job, _ in jobs], [job.path for job, _ in jobs],
                                   subject, f"{round_id}_phan-hoi.zip", f"{round_id}_danh-sach-gui-phan-hoi.xlsx")
         return tuple(job.path for job, _ in jobs), mailing
+
+    def trend(self, round_id: str) -> Trend:
+        """Progress up to ``round_id``: every earlier round that has accepted reports, and this one."""
+        current = self.round(round_id)
+        with self.ledger() as ledger:
+            with_data = {s.round for s in ledger.submissions() if s.state == "accepted" and s.kind == "report"}
+        rounds = sorted((r for r in self.settings.rounds if r.as_of <= current.as_of
+                         and (r.id in with_data or r.id == current.id)), key=lambda r: r.as_of)
+        return trend([self.reconcile(r.id) for r in rounds])
 
     def appraise(self, round_id: str, generated: dt.datetime | None = None) -> Path:
         """The appraisal workbook of a round, for the organizing department to fill and ingest.

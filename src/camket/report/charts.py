@@ -15,7 +15,7 @@ from ..model import Derived
 from ..reconcile import Result
 from ..vi import format_percent, percent
 
-__all__ = ["classes_chart", "completion_chart"]
+__all__ = ["classes_chart", "completion_chart", "trend_chart"]
 
 _COLOURS = {
     Derived.DONE_ON_TIME: "#2E7D32", Derived.DONE_LATE: "#81C784", Derived.IN_PROGRESS_ON_TIME: "#1565C0",
@@ -65,3 +65,19 @@ def classes_chart(result: Result) -> tuple[bytes, str]:
                 loc="center left", bbox_to_anchor=(1, 0.5), fontsize=8, frameon=False)
     axes.set_aspect("equal")
     return _png(figure), "Cơ cấu nhiệm vụ theo tình trạng thực hiện"
+
+
+def trend_chart(progress: Trend) -> tuple[bytes, str]:
+    """The programme's completion rate round by round."""
+    figure, axes = plt.subplots(figsize=(7.5, 3.0))
+    labels = [r.name for r in progress.rounds]
+    values = [float(t.rate) for t in progress.overall]
+    axes.plot(labels, values, marker="o", color="#2E75B6")
+    for x, value in enumerate(values):
+        axes.annotate(format_percent(value), (x, value), textcoords="offset points", xytext=(0, 6), ha="center",
+                      fontsize=8)
+    axes.set_ylim(0, 110)
+    axes.set_ylabel("Tỉ lệ hoàn thành (%)")
+    axes.tick_params(axis="x", labelsize=8)
+    axes.spines[["top", "right"]].set_visible(False)
+    return _png(figure), "Tỉ lệ hoàn thành nhiệm vụ qua các kỳ báo cáo"

@@ -14,15 +14,18 @@ import xlsxwriter
 from ..atomic import atomic_path
 from ..config import Settings
 from ..model import Derived, Master
-from ..reconcile import Result, Totals
+from ..reconcile import Result, Totals, Trend
 from ..schema import (
     APPRAISAL_SUMMARY,
+    CHANGES,
     DETAIL,
     FINDINGS,
+    MASTER_UNITS,
     MISSING,
     OVERDUE,
     PROPOSED,
     SCORES,
+    TREND_SHEET,
     UNIT_SUMMARY,
     Column,
     Kind,
@@ -271,8 +274,9 @@ def _charts(book: Any, ws: Any, result: Result, table_row: int, fmt: dict[str, A
 
 
 def write_consolidated(path: Path, result: Result, master: Master, settings: Settings,
-                       generated: dt.datetime) -> Path:
-    """Write the consolidated workbook of ``result`` to ``path`` (atomically)."""
+                       generated: dt.datetime, progress: Trend | None = None) -> Path:
+    """Write the consolidated workbook of ``result`` to ``path`` (atomically); with a
+    ``progress`` of two rounds or more, also the rounds side by side and what changed."""
     names = {u.code: u.name for u in master.units}
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {**WORKBOOK_OPTIONS, "constant_memory": True})
@@ -293,6 +297,13 @@ def write_consolidated(path: Path, result: Result, master: Master, settings: Set
                                  p.status or "", p.progress, p.result]
                                 for i, p in enumerate(result.proposed, start=1)), fmt,
                title="NHIỆM VỤ PHÁT SINH DO ĐƠN VỊ ĐỀ XUẤT (không tính vào kết quả)")
+        if progress is not None and progress.meaningful:
+            _trend(book, progress, names, fmt)
+        if result.changes:
+            _table(book, CHANGES, ([i, c.task.unit, names.get(c.task.unit, ""), c.task.code, c.task.content,
+                                    c.before.value, c.after.value] for i, c in enumerate(result.changes, start=1)),
+                   fmt, title=f"NHIỆM VỤ THAY ĐỔI TÌNH TRẠNG SO VỚI KỲ {result.previous.name.upper()}"
+                   if result.previous else "NHIỆM VỤ THAY ĐỔI TÌNH TRẠNG")
         _table(book, SCORES, _score_rows(result), fmt,
                title="CÁCH TÍNH ĐIỂM TỪNG ĐƠN VỊ (điểm cơ sở, thưởng, trừ theo [scoring] trong camket.toml)")
         if result.gaps:
@@ -307,6 +318,41 @@ def write_consolidated(path: Path, result: Result, master: Master, settings: Set
         book.get_worksheet_by_name("Tổng hợp").activate()
         book.close()
     return path
+
+
+def _trend(book: Any, progress: Trend, names: dict[str, str], fmt: dict[str, Any]) -> None:
+    """Completion rate round by round: the programme, then every unit; and a line chart."""
+    ws = book.add_worksheet(TREND_SHEET)
+    ws.write_string(0, 0, "TIẾN ĐỘ HOÀN THÀNH QUA CÁC KỲ BÁO CÁO", fmt["title"])
+    ws.set_column(0, 0, 12)
+    ws.set_column(1, 1, 40)
+    ws.write_string(2, 0, MASTER_UNITS["unit_code"].header, fmt["header"])
+    ws.write_string(2, 1, MASTER_UNITS["unit_name"].header, fmt["header"])
+    for c, round_ in enumerate(progress.rounds, start=2):
+        ws.set_column(c, c, 14)
+        ws.write_string(2, c, round_.name, fmt["header"])
+    ws.write_string(3, 0, "", fmt["label"])
+    ws.write_string(3, 1, "Toàn chương trình", fmt["label"])
+    for c, totals in enumerate(progress.overall, start=2):
+        ws.write_number(3, c, _fraction(totals.rate), fmt[Kind.PERCENT])
+    for r, (code, rates) in enumerate(progress.units.items(), start=4):
+        ws.write_string(r, 0, code, fmt[Kind.CODE])
+        ws.write_string(r, 1, names.get(code, code), fmt[Kind.TEXT])
+        for c, rate in enumerate(rates, start=2):
+            if rate is None:
+                ws.write_string(r, c, "Chưa báo cáo", fmt["missing"])
+            else:
+                ws.write_number(r, c, _fraction(rate), fmt[Kind.PERCENT])
+    ws.freeze_panes(3, 2)
+    last = 1 + len(progress.rounds)
+    chart = book.add_chart({"type": "line"})
+    chart.add_series({"name": "Tỉ lệ hoàn thành toàn chương trình", "categories": [TREND_SHEET, 2, 2, 2, last],
+                      "values": [TREND_SHEET, 3, 2, 3, last], "marker": {"type": "circle"},
+                      "data_labels": {"value": True, "num_format": "0.0%"}})
+    chart.set_title({"name": "Tiến độ hoàn thành qua các kỳ"})
+    chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1})
+    chart.set_legend({"none": True})
+    ws.insert_chart(3, last + 2, chart)
 
 
 def _score_rows(result: Result) -> Iterable[list[Any]]:

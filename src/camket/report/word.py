@@ -18,10 +18,10 @@ from docx.shared import Cm, Pt
 from ..atomic import atomic_path
 from ..config import Settings
 from ..model import Derived, Master
-from ..reconcile import Result, UnitResult, count
+from ..reconcile import Result, Trend, UnitResult, count
 from ..schema import DETAIL, UNIT_SUMMARY
 from ..vi import formal_date, format_date, format_number, format_percent, percent
-from .charts import classes_chart, completion_chart
+from .charts import classes_chart, completion_chart, trend_chart
 from .docx_layout import (
     add_page_number_header,
     body_paragraph,
@@ -46,8 +46,9 @@ _TEXT_WIDTH = 16.5
 
 
 def write_word(path: Path, result: Result, master: Master, settings: Settings, generated: dt.datetime,
-               template: Path | None = None) -> Path:
-    """Write the report of ``result`` to ``path`` (atomically); ``template`` is a letterhead .docx."""
+               template: Path | None = None, progress: Trend | None = None) -> Path:
+    """Write the report of ``result`` to ``path`` (atomically); ``template`` is a letterhead .docx;
+    ``progress`` over two rounds or more adds the progress round by round."""
     doc = _document(template)
     report = settings.report
     size = report.font_size
@@ -59,7 +60,7 @@ def write_word(path: Path, result: Result, master: Master, settings: Settings, g
         add_page_number_header(section, 13)
     _header(doc, settings, result, generated)
     _title(doc, result, size)
-    _body(doc, result, master, settings)
+    _body(doc, result, master, settings, progress)
     _signature(doc, settings)
     _appendix(doc, result, master, settings, generated)
     props = doc.core_properties
@@ -138,7 +139,7 @@ def _names(units: Iterable[UnitResult]) -> str:
     return "; ".join(u.unit.name for u in units)
 
 
-def _body(doc: Any, result: Result, master: Master, settings: Settings) -> None:
+def _body(doc: Any, result: Result, master: Master, settings: Settings, progress: Trend | None) -> None:
     r, o = result.round, result.overall
     heads = result.heads
     answered = [u for u in heads if u.answered]
@@ -189,6 +190,8 @@ def _body(doc: Any, result: Result, master: Master, settings: Settings) -> None:
         picture.add_run().add_picture(io.BytesIO(png), width=Cm(15))
         para(doc, f"Hình {number}. {caption}", size=12, italic=True, after=6)
     names = {u.code: u.name for u in master.units}
+    if progress is not None and progress.meaningful:
+        _progress(doc, result, progress, names)
     _heading(doc, "II. TỒN TẠI, HẠN CHẾ")
     _opinions(doc, [(names.get(t.task.unit, t.task.unit), t.difficulties) for t in result.tasks if t.difficulties],
               "Các khó khăn, vướng mắc do cơ quan, đơn vị nêu trong báo cáo:",
@@ -199,6 +202,32 @@ def _body(doc: Any, result: Result, master: Master, settings: Settings) -> None:
               "Các cơ quan, đơn vị không có kiến nghị.")
     body_paragraph(doc, f"Trên đây là báo cáo kết quả thực hiện nhiệm vụ trọng tâm đã cam kết {r.name} của "
                         f"{settings.agency.name}./.")
+
+
+def _progress(doc: Any, result: Result, progress: Trend, names: dict[str, str]) -> None:
+    """Progress round by round, and the tasks whose status changed since the previous round."""
+    _heading(doc, "5. Tiến độ qua các kỳ báo cáo")
+    rates = "; ".join(f"{r.name}: {t.sentence()}" for r, t in zip(progress.rounds, progress.overall, strict=True))
+    body_paragraph(doc, f"Kết quả hoàn thành qua các kỳ: {rates}.")
+    rows = ([str(i), r.name, count(t.total), count(t.completed), count(t.in_progress), format_percent(t.rate)]
+            for i, (r, t) in enumerate(zip(progress.rounds, progress.overall, strict=True), start=1))
+    fast_table(doc, ["STT", "Kỳ báo cáo", "Số nhiệm vụ", "Hoàn thành", "Đang thực hiện", "Tỉ lệ hoàn thành"],
+               rows, (1.2, 5.0, 2.5, 2.5, 2.6, 2.7), size=11, align="clcccc")
+    png, caption = trend_chart(progress)
+    picture = doc.add_paragraph()
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.first_line_indent = Cm(0)
+    picture.add_run().add_picture(io.BytesIO(png), width=Cm(14))
+    para(doc, f"Hình 3. {caption}", size=12, italic=True, after=6)
+    done = [c for c in result.changes if c.after.is_done and not c.before.is_done]
+    if result.previous is not None and result.changes:
+        body_paragraph(doc, f"So với kỳ {result.previous.name}, có {count(len(result.changes))} nhiệm vụ thay đổi "
+                            f"tình trạng, trong đó {count(len(done))} nhiệm vụ chuyển sang hoàn thành:")
+        for change in done[:MAX_LISTED]:
+            body_paragraph(doc, f"- {names.get(change.task.unit, change.task.unit)}: {change.task.content} "
+                                f"({change.before.value.lower()} → {change.after.value.lower()}).")
+        if len(done) > MAX_LISTED:
+            body_paragraph(doc, f"- Và {count(len(done) - MAX_LISTED)} nhiệm vụ khác (chi tiết tại bảng tổng hợp).")
 
 
 def _heads(doc: Any, result: Result) -> None:
