@@ -206,4 +206,4 @@ class Master:
                 {k: tuple(v) for k, v in by_unit.items()},
             )
             object.__setattr__(self, "_cache", cached)
-        return cached  # type: ignore[no-any-return]
+        return cached

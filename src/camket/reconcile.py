@@ -295,8 +295,8 @@ def trend(results: Sequence[Result]) -> Trend:
     for code in codes:
         rates: list[Decimal | None] = []
         for result in results:
-            unit = next((u for u in result.units if u.unit.code == code), None)
-            rates.append(unit.totals.rate if unit is not None and unit.answered else None)
+            found = next((u for u in result.units if u.unit.code == code), None)
+            rates.append(found.totals.rate if found is not None and found.answered else None)
         units[code] = tuple(rates)
     return Trend(tuple(r.round for r in results), tuple(r.overall for r in results), units)
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any, cast
 
 import filelock
 
@@ -231,7 +232,7 @@ class Workspace:
                 tasks=master.tasks_of(unit.code), round=round_, settings=self.settings,
                 workspace_id=self.id, secret=self.secret, generated=generated,
                 prefill={k: v for k, v in prefill.get(unit.code, {}).items() if k != "+"},
-                added=tuple(prefill.get(unit.code, {}).get("+", {}).values()),
+                added=tuple(cast(dict[str, Any], v) for v in prefill.get(unit.code, {}).get("+", {}).values()),
             )
             for unit in chosen
         ]

@@ -128,7 +128,7 @@ def without_stamp(table: Table, master: Master, round_id: str, file: str) -> Ide
         return Identity(code, round_id, how=f'mã đơn vị "{code}" ghi ở ô {cell}')
     task_col = table.columns.get("task_code")
     if task_col is not None:
-        owners = Counter()
+        owners: Counter[str] = Counter()
         for row in table.rows[table.header + 1:]:
             if task_col < len(row):
                 task = master.task(normalize_code(text_of(row[task_col])))

@@ -172,8 +172,8 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
             result.appraisals, problems = read_appraisal(book, stamp, ctx.master, item.name)
             result.findings.extend(problems)
             return
-    stamp = identity.stamp if identity else None
-    table = find_table(book, stamp.sheet if stamp else REPORT.name, stamp.header_row - 1 if stamp else None)
+    signed = identity.stamp if identity else None
+    table = find_table(book, signed.sheet if signed else REPORT.name, signed.header_row - 1 if signed else None)
     if table is None:
         result.findings.append(F.REPORT_SHEET_MISSING(where, sheet=REPORT.name))
         result.rejected, result.kind = True, "report"

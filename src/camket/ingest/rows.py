@@ -189,7 +189,9 @@ def _inputs(ctx: _Ctx, row: list[Any], columns: dict[str, int], number: int, rec
 
 
 def _checks(ctx: _Ctx, rec: RowRecord, task: Task, columns: dict[str, int]) -> None:
-    cell = lambda key: xl_rowcol_to_cell(rec.row - 1, columns.get(key, 0))  # noqa: E731
+    def cell(key: str) -> str:
+        return xl_rowcol_to_cell(rec.row - 1, columns.get(key, 0))
+
     code, unit = rec.task, ctx.unit
     status = rec.status
     if status is None:

@@ -76,7 +76,10 @@ def _package_kind(data: bytes, names: list[str]) -> str:
 
 def _ole_kind(data: bytes) -> str:
     head = data[: 1 << 16]
-    utf16 = lambda s: s.encode("utf-16-le")  # noqa: E731
+
+    def utf16(name: str) -> bytes:
+        return name.encode("utf-16-le")
+
     if utf16("EncryptionInfo") in head or utf16("EncryptedPackage") in head:
         return "encrypted"
     if utf16("Workbook") in head or utf16("Book") in head:

@@ -106,7 +106,11 @@ def _summary(book: Any, result: Result, master: Master, fmt: dict[str, Any], col
     ws = book.add_worksheet(APPRAISAL_SUMMARY.name)
     sheet = f"'{APPRAISAL.name}'"
     first = _HEADER + 2
-    span = lambda key: f"{sheet}!${xl_col_to_name(col[key])}${first}:${xl_col_to_name(col[key])}${max(last + 1, first)}"  # noqa: E731
+
+    def span(key: str) -> str:
+        letter = xl_col_to_name(col[key])
+        return f"{sheet}!${letter}${first}:${letter}${max(last + 1, first)}"
+
     for c, column in enumerate(APPRAISAL_SUMMARY.columns):
         ws.set_column(c, c, column.width)
         ws.write_string(0, c, column.header, fmt["header"])

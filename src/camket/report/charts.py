@@ -12,7 +12,7 @@ from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
 from ..model import Derived
-from ..reconcile import Result
+from ..reconcile import Result, Trend
 from ..vi import format_percent, percent
 
 __all__ = ["classes_chart", "completion_chart", "trend_chart"]

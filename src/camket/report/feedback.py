@@ -38,8 +38,8 @@ def _column(finding: Finding) -> str | None:
         if finding.code == prefix or finding.code.startswith(prefix + "-"):
             return key
     letters = "".join(ch for ch in finding.location.cell if ch.isalpha())
-    key = _LETTER_KEY.get(letters)
-    return key if key in _INPUTS else None
+    by_letter = _LETTER_KEY.get(letters)
+    return by_letter if by_letter in _INPUTS else None
 
 
 def _answers(rows: Sequence[StoredRow]) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:

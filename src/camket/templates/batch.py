@@ -41,7 +41,9 @@ class TemplatesResult:
 
 def template_filename(round_id: str, unit: Unit, prefix: str = "") -> str:
     """``R_CODE_slug.xlsx``: ASCII only, safe on Windows and in e-mail attachments."""
-    safe = lambda s: re.sub(r"[^A-Za-z0-9.\-]+", "-", slug(s, 30) if not s.isascii() else s).strip("-")  # noqa: E731
+    def safe(text: str) -> str:
+        return re.sub(r"[^A-Za-z0-9.\-]+", "-", slug(text, 30) if not text.isascii() else text).strip("-")
+
     return f"{prefix}{safe(round_id)}_{safe(unit.code)}_{slug(unit.name, 40)}.xlsx"
 
 

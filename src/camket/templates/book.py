@@ -195,7 +195,7 @@ def _validations(ws: Any, job: TemplateJob, first: int, last: int, added_first: 
         "minimum": dt.date(year, 1, 1), "maximum": due,
     }
     status, progress, done = REPORT["status"], REPORT["progress"], REPORT["completed_on"]
-    rules = [
+    rules: list[tuple[Column, dict[str, Any]]] = [
         (status, {"validate": "list", "source": list(STATUS_VALUES)}),
         (progress, {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100}),
         (done, date_rule),

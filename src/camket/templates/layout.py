@@ -24,4 +24,4 @@ _COLUMNS = {c.key: i for i, c in enumerate(REPORT.columns)}
 
 def letter(key: str) -> str:
     """Column letter of a REPORT column key (``"status"`` -> ``"I"``)."""
-    return xl_col_to_name(col(key))
+    return str(xl_col_to_name(col(key)))
