@@ -21,6 +21,7 @@ from .findings import CATALOGUE, catalogue_markdown
 from .ingest import IngestResult
 from .model import Derived, Finding, Severity
 from .reconcile import Result
+from .report.rollup import describe as describe_rollup
 from .samples import sample_names
 from .simulate import simulate_returns
 from .vi import format_date
@@ -421,6 +422,29 @@ def appraise(ctx: click.Context, workspace_dir: Path | None, round_id: str) -> N
       camket -w ws ingest ws/out/2022-6T/tham-dinh/2022-6T_tham-dinh.xlsx --round 2022-6T
     """
     click.echo(str(_open(ctx, workspace_dir).appraise(round_id)))
+
+
+@cli.command()
+@workspace_option
+@click.option("--round", "-r", "round_id", required=True, help="Mã kỳ báo cáo của đơn vị mình.")
+@click.option("--into", "into", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Mẫu báo cáo cấp trên gửi cho đơn vị (tệp .xlsx do camket của cấp trên lập).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Nơi ghi tệp đã điền (mặc định out/<kỳ>/cap-tren/).")
+@click.pass_context
+def rollup(ctx: click.Context, workspace_dir: Path | None, round_id: str, into: Path, output: Path | None) -> None:
+    """Điền mẫu báo cáo của cấp trên từ kết quả các nhiệm vụ gắn mã nhiệm vụ cấp trên.
+
+    \b
+    Ví dụ:
+      camket -w so rollup --round 2023-6T --into 2023-6T_SVHTTDL_so-van-hoa.xlsx
+    """
+    outcome = _open(ctx, workspace_dir).rollup(round_id, into, output)
+    for line in describe_rollup(outcome):
+        click.echo(f"  {line}", err=True)
+    if outcome.findings:
+        click.echo(render_findings(outcome.findings), err=True)
+    click.echo(str(outcome.path))
 
 
 def render_status(result: Result) -> str:

@@ -364,6 +364,15 @@ APPRAISAL_ROW_UNKNOWN = _kind(
     "appraisal-row-unknown", W, 'Dòng của nhiệm vụ "{task}" (đơn vị {unit}) không có trong tệp thẩm định đã lập',
     "Không thêm dòng vào tệp thẩm định; dòng này được bỏ qua", "appraisal")
 
+# --- roll-up to the level above ------------------------------------------------------------
+ROLLUP_NO_CHILDREN = _kind(
+    "rollup-no-children", W, 'Nhiệm vụ cấp trên "{task}" không có nhiệm vụ nào của đơn vị gắn với nó; để trống',
+    'Ghi mã "{task}" vào cột Mã nhiệm vụ cấp trên của các nhiệm vụ tương ứng trong danh mục', "rollup")
+ROLLUP_UNKNOWN_PARENT = _kind(
+    "rollup-unknown-parent", W,
+    'Nhiệm vụ "{task}" gắn với mã cấp trên "{parent}" nhưng mẫu của cấp trên không có nhiệm vụ này',
+    "Kiểm tra lại cột Mã nhiệm vụ cấp trên trong danh mục", "rollup")
+
 # --- the ledger --------------------------------------------------------------------
 RESUBMISSION = _kind(
     "resubmission", INFO, "Thay cho báo cáo nhận trước đó ({previous})",

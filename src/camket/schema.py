@@ -8,6 +8,7 @@ reports all read these objects; no header string is typed anywhere else.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -274,7 +275,7 @@ def _labels(sheet: Sheet) -> dict[str, str]:
     return found
 
 
-def match_header(row: list[object], sheet: Sheet) -> dict[str, int]:
+def match_header(row: Sequence[object], sheet: Sheet) -> dict[str, int]:
     """Which column of ``row`` holds each column of ``sheet`` (by folded label).
 
     The first cell that matches a column wins; unknown labels are ignored.
@@ -290,7 +291,7 @@ def match_header(row: list[object], sheet: Sheet) -> dict[str, int]:
 
 
 def find_header(
-    rows: list[list[object]], sheet: Sheet, scan: int = 30, hint: int | None = None
+    rows: Sequence[Sequence[object]], sheet: Sheet, scan: int = 30, hint: int | None = None
 ) -> tuple[int, dict[str, int]] | None:
     """The header row among the first ``scan`` rows: the one matching most columns
     (at least two). ``hint`` is where the header should be; if every column is found

@@ -31,6 +31,7 @@ from .masterbook import write_master
 from .model import Finding, Master, Round, Severity, Unit
 from .reconcile import Accepted, Result, Trend, reconcile, submitted_at, trend
 from .report import feedback_jobs, to_pdf, write_appraisal, write_consolidated, write_word
+from .report.rollup import RollupResult, rollup
 from .samples import load_sample
 from .templates import Progress, TemplateJob, TemplatesResult, run_jobs, template_filename, write_bundle
 from .vi import normalize_code
@@ -422,6 +423,15 @@ class Workspace:
         rounds = sorted((r for r in self.settings.rounds if r.as_of <= current.as_of
                          and (r.id in with_data or r.id == current.id)), key=lambda r: r.as_of)
         return trend([self.reconcile(r.id) for r in rounds])
+
+    def rollup(self, round_id: str, into: Path, output: Path | None = None) -> RollupResult:
+        """Fill the level above's template ``into`` from this round's results (see
+        :mod:`camket.report.rollup` for the rules); written to ``out/<round>/cap-tren/``."""
+        if not Path(into).is_file():
+            raise InputError(f"Không tìm thấy tệp mẫu của cấp trên: {into}.")
+        result = self.reconcile(round_id)
+        target = output or self.out_dir(round_id) / "cap-tren" / Path(into).name
+        return rollup(Path(into), result, self.settings.agency.name, target)
 
     def appraise(self, round_id: str, generated: dt.datetime | None = None) -> Path:
         """The appraisal workbook of a round, for the organizing department to fill and ingest.
