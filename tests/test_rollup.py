@@ -53,7 +53,7 @@ def province(root: Path) -> Workspace:
                 "30/11/2023", 30, ""],
                ["UBND-200", "SGDDT", "Xây dựng trường chuẩn quốc gia", "Giáo dục", "Cấp trên giao", "Trường", "",
                 "30/06/2023", 100, ""]],
-        task_headers=TASK_HEADERS[:9] + ["Ghi chú"])
+        task_headers=[*TASK_HEADERS[:9], "Ghi chú"])
     return Workspace.open(root)
 
 
