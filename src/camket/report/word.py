@@ -135,6 +135,22 @@ def _heading(doc: Any, text: str) -> None:
     body_paragraph(doc, text, bold=True)
 
 
+def _bullets(doc: Any, lines: list[str], more: str) -> None:
+    """At most MAX_LISTED "- …." lines, then "- Và N <more>." for the rest."""
+    for line in lines[:MAX_LISTED]:
+        body_paragraph(doc, f"- {line}.")
+    if len(lines) > MAX_LISTED:
+        body_paragraph(doc, f"- Và {count(len(lines) - MAX_LISTED)} {more}.")
+
+
+def _figure(doc: Any, png: bytes, caption: str, width_cm: float) -> None:
+    picture = doc.add_paragraph()
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.first_line_indent = Cm(0)
+    picture.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
+    para(doc, caption, size=12, italic=True, after=6)
+
+
 def _names(units: Iterable[UnitResult]) -> str:
     return "; ".join(u.unit.name for u in units)
 
@@ -184,11 +200,7 @@ def _body(doc: Any, result: Result, master: Master, settings: Settings, progress
     _overdue(doc, result)
     _unit_table(doc, result)
     for number, (png, caption) in enumerate((completion_chart(result), classes_chart(result)), start=1):
-        picture = doc.add_paragraph()
-        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        picture.paragraph_format.first_line_indent = Cm(0)
-        picture.add_run().add_picture(io.BytesIO(png), width=Cm(15))
-        para(doc, f"Hình {number}. {caption}", size=12, italic=True, after=6)
+        _figure(doc, png, f"Hình {number}. {caption}", 15)
     names = {u.code: u.name for u in master.units}
     if progress is not None and progress.meaningful:
         _progress(doc, result, progress, names)
@@ -214,20 +226,14 @@ def _progress(doc: Any, result: Result, progress: Trend, names: dict[str, str]) 
     fast_table(doc, ["STT", "Kỳ báo cáo", "Số nhiệm vụ", "Hoàn thành", "Đang thực hiện", "Tỉ lệ hoàn thành"],
                rows, (1.2, 5.0, 2.5, 2.5, 2.6, 2.7), size=11, align="clcccc")
     png, caption = trend_chart(progress)
-    picture = doc.add_paragraph()
-    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    picture.paragraph_format.first_line_indent = Cm(0)
-    picture.add_run().add_picture(io.BytesIO(png), width=Cm(14))
-    para(doc, f"Hình 3. {caption}", size=12, italic=True, after=6)
+    _figure(doc, png, f"Hình 3. {caption}", 14)
     done = [c for c in result.changes if c.after.is_done and not c.before.is_done]
     if result.previous is not None and result.changes:
         body_paragraph(doc, f"So với kỳ {result.previous.name}, có {count(len(result.changes))} nhiệm vụ thay đổi "
                             f"tình trạng, trong đó {count(len(done))} nhiệm vụ chuyển sang hoàn thành:")
-        for change in done[:MAX_LISTED]:
-            body_paragraph(doc, f"- {names.get(change.task.unit, change.task.unit)}: {change.task.content} "
-                                f"({change.before.value.lower()} → {change.after.value.lower()}).")
-        if len(done) > MAX_LISTED:
-            body_paragraph(doc, f"- Và {count(len(done) - MAX_LISTED)} nhiệm vụ khác (chi tiết tại bảng tổng hợp).")
+        _bullets(doc, [f"{names.get(c.task.unit, c.task.unit)}: {c.task.content} "
+                       f"({c.before.value.lower()} → {c.after.value.lower()})" for c in done],
+                 "nhiệm vụ khác (chi tiết tại bảng tổng hợp)")
 
 
 def _heads(doc: Any, result: Result) -> None:
@@ -246,13 +252,9 @@ def _heads(doc: Any, result: Result) -> None:
              if units or i == 0]
     body_paragraph(doc, "; ".join(parts) + ".")
     below = sorted((u for u in heads if u.answered and not u.all_done), key=lambda u: (u.totals.rate, u.unit.code))
-    for u in below[:MAX_LISTED]:
-        t = u.totals
-        body_paragraph(doc, f"- {u.unit.name} ({u.unit.head}): hoàn thành {count(t.completed)}/{count(t.total)} "
-                            "nhiệm vụ, "
-                            f"tương ứng tỉ lệ {format_percent(t.rate)}.")
-    if len(below) > MAX_LISTED:
-        body_paragraph(doc, f"- Và {count(len(below) - MAX_LISTED)} thủ trưởng khác (chi tiết tại Bảng 1).")
+    _bullets(doc, [f"{u.unit.name} ({u.unit.head}): hoàn thành {count(u.totals.completed)}/{count(u.totals.total)} "
+                   f"nhiệm vụ, tương ứng tỉ lệ {format_percent(u.totals.rate)}" for u in below],
+             "thủ trưởng khác (chi tiết tại Bảng 1)")
     _appraisal(doc, result)
 
 
@@ -278,13 +280,13 @@ def _overdue(doc: Any, result: Result) -> None:
         return
     units = {u.unit.code: u.unit.name for u in result.units}
     body_paragraph(doc, f"Có {count(len(overdue))} nhiệm vụ đã quá thời hạn nhưng chưa hoàn thành:")
-    for t in overdue[:MAX_LISTED]:
+    lines = []
+    for t in overdue:
         state = t.derived.value.lower() if t.derived is not Derived.IN_PROGRESS_OVERDUE else (
             f"đang thực hiện, tiến độ {format_number(t.progress or 0)}%")
-        body_paragraph(doc, f"- {units.get(t.task.unit, t.task.unit)}: {t.task.content} (thời hạn "
-                            f"{format_date(t.task.deadline) if t.task.deadline else t.task.deadline_text}; {state}).")
-    if len(overdue) > MAX_LISTED:
-        body_paragraph(doc, f"- Và {count(len(overdue) - MAX_LISTED)} nhiệm vụ khác (chi tiết tại Phụ lục).")
+        deadline = format_date(t.task.deadline) if t.task.deadline else t.task.deadline_text
+        lines.append(f"{units.get(t.task.unit, t.task.unit)}: {t.task.content} (thời hạn {deadline}; {state})")
+    _bullets(doc, lines, "nhiệm vụ khác (chi tiết tại Phụ lục)")
 
 
 def _unit_table(doc: Any, result: Result) -> None:
