@@ -33,7 +33,8 @@ def test_init_writes_a_master_with_excel_niceties(tmp_path: Path) -> None:
     assert sources == {"Tự đăng ký", "Nhiệm vụ chung", "Cấp trên giao"}
     assert "camket check" in " ".join(str(c) for r in book["Hướng dẫn"].iter_rows(values_only=True) for c in r)
     units = book["Đơn vị"]
-    assert {str(dv.sqref).split(":")[0]: dv for dv in units.data_validations.dataValidation}["C2"].formula1 == "DS_block"
+    unit_rules = {str(dv.sqref).split(":")[0]: dv for dv in units.data_validations.dataValidation}
+    assert unit_rules["C2"].formula1 == "DS_block"
 
 
 def test_the_written_master_reads_back_exactly(tmp_path: Path) -> None:
