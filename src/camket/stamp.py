@@ -83,7 +83,9 @@ class Stamp:
             ["round", self.round], ["unit", self.unit], ["generated", self.generated],
             ["sheet", self.sheet], ["header_row", str(self.header_row)],
         ]
-        rows += [["task", f"{code}\t{row}\t{digest}"] for code, row, digest in self.tasks]
+        # one cell per task: "code row hash", space-separated (codes never hold spaces); a tab
+        # would not survive LibreOffice's .ods as python-calamine reads it
+        rows += [["task", f"{code} {row} {digest}"] for code, row, digest in self.tasks]
         rows.append(["signature", self.sign(secret)])
         return rows
 
@@ -98,7 +100,9 @@ class Stamp:
             cells = [text_of(v) for v in row] + ["", "", ""]
             key = cells[0]
             if key == "task":
-                parts = cells[1].split("\t") if "\t" in cells[1] else cells[1:4]
+                parts = cells[1].split() if cells[2] == "" else cells[1:4]
+                if len(parts) != 3:
+                    raise ValueError(f"dòng nhiệm vụ không đúng dạng: {cells[1]!r}")
                 tasks.append((parts[0], int(parts[1]), parts[2]))
             elif key:
                 fields[key] = cells[1]
