@@ -146,6 +146,30 @@ def stage_floor(returned: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - start, "files": len(files), "bytes": size}
 
 
+def stage_reconcile(root: Path) -> dict[str, Any]:
+    from camket import Workspace
+    from camket.report import write_consolidated
+
+    ws = Workspace.open(root)
+    ws.master()
+    start = time.perf_counter()
+    result = ws.reconcile("2022-6T")
+    write_consolidated(root / "out" / "bench_tong-hop.xlsx", result, ws.master(), ws.settings, GENERATED,
+                       ws.trend("2022-6T"))
+    return {"seconds": time.perf_counter() - start, "tasks": len(result.tasks)}
+
+
+def stage_word(root: Path) -> dict[str, Any]:
+    from camket import Workspace
+    from camket.report import write_word
+
+    ws = Workspace.open(root)
+    result = ws.reconcile("2022-6T")  # not timed: the consolidated stage measures it
+    start = time.perf_counter()
+    write_word(root / "out" / "bench_bao-cao.docx", result, ws.master(), ws.settings, GENERATED)
+    return {"seconds": time.perf_counter() - start, "tasks": len(result.tasks)}
+
+
 # --- report --------------------------------------------------------------------------
 
 def machine() -> str:
@@ -191,10 +215,10 @@ def main() -> None:
     print("pandas loop", results["pandas"], flush=True)
     results["floor"] = _in_child(stage_floor, returned)
     print("unzip floor", results["floor"], flush=True)
-    extra = globals().get("EXTRA_STAGES", [])
-    for name, stage in extra:
-        results[name] = _in_child(stage, root)
-        print(name, results[name], flush=True)
+    results["reconcile"] = _in_child(stage_reconcile, root)
+    print("reconcile + consolidated", results["reconcile"], flush=True)
+    results["word"] = _in_child(stage_word, root)
+    print("word", results["word"], flush=True)
     table = render(results, size, args.units, time.perf_counter() - started)
     print(table)
     args.results.write_text(table, encoding="utf-8")
@@ -220,14 +244,15 @@ def render(results: dict[str, dict[str, Any]], size: dict[str, Any], units: int,
         f"{size['units']:,} units × {size['tasks'] // max(1, size['units'])} tasks ({size['tasks']:,} tasks); "
         f"whole run {wall:.0f} s. Command: `python benchmarks/run.py --units {units}`.",
         "",
-        "| stage | seconds | files/s | peak memory | target at 10,000 units |",
+        "| stage | seconds | rate | peak memory | target at 10,000 units |",
         "|---|---:|---:|---:|---|",
     ]
     for key, label in LABELS.items():
         if key not in results:
             continue
         r = results[key]
-        rate = f"{r['files'] / r['seconds']:,.0f}" if r.get("files") else ""
+        rate = f"{r['files'] / r['seconds']:,.0f}" if r.get("files") else (
+            f"{r['tasks'] / r['seconds']:,.0f} tasks/s" if r.get("tasks") else "")
         lines.append(f"| {label} | {r['seconds']:.2f} | {rate} | {r['peak_mib']:.0f} MiB | "
                      f"{TARGETS_10K.get(key, '')} |")
     lines += [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ def row(task_code: str = "A-01", unit: str = "A", status: str | None = "Hoàn th
         completed_on: dt.date | None = None, progress: float | None = None, self_score: float | None = None,
         kind: str = "task", submission: int = 1) -> StoredRow:
     return StoredRow(submission, unit, kind, task_code, "Báo cáo", 8, status, progress, completed_on, "", "", "",
-                     self_score, "", "", "", {"status": ["I8", status]})
+                     self_score, "", "", "", json.dumps({"status": ["I8", status]}), "I8")
 
 
 @pytest.mark.parametrize(("deadline", "status", "completed_on", "expected"), [

@@ -22,7 +22,7 @@ from typing import Any
 
 from .model import Finding, Location, Severity
 
-__all__ = ["LEDGER_NAME", "Ledger", "StoredRow", "Submission", "archive_path", "store_file", "store_in_archive"]
+__all__ = ["LEDGER_NAME", "Ledger", "StoredRow", "Submission", "archive_path", "row_values", "store_file", "store_in_archive"]
 
 LEDGER_NAME = "ledger.sqlite"
 SCHEMA_VERSION = "1"
@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS rows (
     kind TEXT NOT NULL, task TEXT NOT NULL, sheet TEXT NOT NULL, row INTEGER NOT NULL,
     status TEXT, progress REAL, completed_on TEXT, result TEXT NOT NULL, difficulties TEXT NOT NULL,
     proposals TEXT NOT NULL, self_score REAL, content TEXT NOT NULL, product TEXT NOT NULL,
-    deadline TEXT NOT NULL, raw TEXT NOT NULL
+    deadline TEXT NOT NULL, raw TEXT NOT NULL, cell TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS rows_submission ON rows(submission_id);
 CREATE TABLE IF NOT EXISTS findings (
@@ -113,6 +113,15 @@ def store_in_archive(root: Path, data: bytes, sha256: str, suffix: str, folders:
     os.chmod(tmp, 0o444)
     os.replace(tmp, path)
     return relative
+
+
+def row_values(r: Any) -> tuple[Any, ...]:
+    """A ``RowRecord`` as the ``rows`` table stores it (without its submission id)."""
+    first = r.raw.get("status") or next(iter(r.raw.values()), ("",))
+    return (r.kind, r.task, r.sheet, r.row, r.status, r.progress,
+            r.completed_on.isoformat() if r.completed_on else None, r.result, r.difficulties,
+            r.proposals, r.self_score, r.content, r.product, r.deadline,
+            getattr(r, "raw_json", None) or json.dumps(r.raw, ensure_ascii=False, default=str), first[0])
 
 
 def store_file(root: Path, source: Path, sha256: str, suffix: str) -> str:
@@ -167,7 +176,14 @@ class StoredRow:
     content: str
     product: str
     deadline: str
-    raw: dict[str, Any]
+    raw_json: str
+    cell: str = ""  # where the row's status was read ("I8"), for reports that point to it
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """Each input's cell and raw value, as read from the file."""
+        value: dict[str, Any] = json.loads(self.raw_json)
+        return value
 
 
 _SUBMISSION_COLUMNS = ("id, sha256, name, received, file_time, format, kind, round, claimed_round, unit, "
@@ -197,6 +213,11 @@ class Ledger:
         self.db.executescript(
             f"BEGIN IMMEDIATE; {_SCHEMA}; INSERT OR IGNORE INTO meta VALUES "
             f"('schema_version', '{SCHEMA_VERSION}'); COMMIT;")
+        if not self._has_column("rows", "cell"):  # a ledger written before the column existed
+            self.db.execute("ALTER TABLE rows ADD COLUMN cell TEXT NOT NULL DEFAULT ''")
+
+    def _has_column(self, table: str, column: str) -> bool:
+        return any(row[1] == column for row in self._db.execute(f"PRAGMA table_info({table})"))
 
     def _has(self, table: str) -> bool:
         """Whether a table exists (a ledger written by an older camket, opened read-only, may lack it)."""
@@ -262,14 +283,12 @@ class Ledger:
                          (state, superseded_by, submission_id))
 
     def add_rows(self, submission_id: int, rows: Iterable[Any]) -> None:
+        """Rows read from a file: ``RowRecord`` objects, or tuples made by :func:`row_values`."""
         self._db.executemany(
             "INSERT INTO rows (submission_id, kind, task, sheet, row, status, progress, completed_on, "
-            "result, difficulties, proposals, self_score, content, product, deadline, raw) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(submission_id, r.kind, r.task, r.sheet, r.row, r.status, r.progress,
-              r.completed_on.isoformat() if r.completed_on else None, r.result, r.difficulties,
-              r.proposals, r.self_score, r.content, r.product, r.deadline,
-              json.dumps(r.raw, ensure_ascii=False, default=str)) for r in rows])
+            "result, difficulties, proposals, self_score, content, product, deadline, raw, cell) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(submission_id, *(r if isinstance(r, tuple) else row_values(r))) for r in rows])
 
     def add_findings(self, run_id: int, submission_id: int | None, findings: Iterable[Finding]) -> None:
         self._db.executemany(
@@ -312,17 +331,19 @@ class Ledger:
     def accepted_rows(self, round_id: str, kind: str = "report") -> list[StoredRow]:
         if self.db is None:
             return []
+        cell = "r.cell" if self._has_column("rows", "cell") else "''"
         cursor = self.db.execute(
             "SELECT r.submission_id, s.unit, r.kind, r.task, r.sheet, r.row, r.status, r.progress, "
             "r.completed_on, r.result, r.difficulties, r.proposals, r.self_score, r.content, r.product, "
-            "r.deadline, r.raw FROM rows r JOIN submissions s ON s.id = r.submission_id "
+            f"r.deadline, r.raw, {cell} FROM rows r JOIN submissions s ON s.id = r.submission_id "
             "WHERE s.round = ? AND s.kind = ? AND s.state = 'accepted' ORDER BY s.unit, r.row",
             (round_id, kind))
         out = []
+        day = dt.date.fromisoformat
         for row in cursor:
             values = list(row)
-            values[8] = dt.date.fromisoformat(values[8]) if values[8] else None
-            values[16] = json.loads(values[16])
+            if values[8]:
+                values[8] = day(values[8])
             out.append(StoredRow(*values))
         return out
 

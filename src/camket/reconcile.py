@@ -366,7 +366,7 @@ def reconcile(
             task_results.append(TaskResult(task, derived, overdue=overdue, appraised=appraised,
                                            appraisal_note=note))
             continue
-        cell = row.raw.get("status", [f"A{row.row}"])[0]
+        cell = row.cell or f"A{row.row}"
         task_results.append(TaskResult(
             task, derived, row.status, row.progress, row.completed_on, row.result, row.difficulties,
             row.proposals, row.self_score, overdue, file_of.get(row.submission_id, ""), f"{row.sheet}!{cell}",

@@ -378,7 +378,7 @@ class Workspace:
         result = self.reconcile(round_id)
         folder = self.out_dir(round_id)
         master = self.master()
-        progress = self.trend(round_id)
+        progress = self.trend(round_id, result)
         consolidated = write_consolidated(folder / f"{round_id}_tong-hop.xlsx", result, master,
                                           self.settings, generated, progress)
         template = self.settings.report.docx_template
@@ -415,14 +415,16 @@ class Workspace:
                                   subject, f"{round_id}_phan-hoi.zip", f"{round_id}_danh-sach-gui-phan-hoi.xlsx")
         return tuple(job.path for job, _ in jobs), mailing
 
-    def trend(self, round_id: str) -> Trend:
-        """Progress up to ``round_id``: every earlier round that has accepted reports, and this one."""
-        current = self.round(round_id)
+    def trend(self, round_id: str, current: Result | None = None) -> Trend:
+        """Progress up to ``round_id``: every earlier round that has accepted reports, and this one
+        (``current``, when already reconciled, is used as it is)."""
+        this = self.round(round_id)
         with self.ledger() as ledger:
             with_data = {s.round for s in ledger.submissions() if s.state == "accepted" and s.kind == "report"}
-        rounds = sorted((r for r in self.settings.rounds if r.as_of <= current.as_of
-                         and (r.id in with_data or r.id == current.id)), key=lambda r: r.as_of)
-        return trend([self.reconcile(r.id) for r in rounds])
+        rounds = sorted((r for r in self.settings.rounds if r.as_of <= this.as_of
+                         and (r.id in with_data or r.id == this.id)), key=lambda r: r.as_of)
+        return trend([current if current is not None and r.id == round_id else self.reconcile(r.id)
+                      for r in rounds])
 
     def rollup(self, round_id: str, into: Path, output: Path | None = None) -> RollupResult:
         """Fill the level above's template ``into`` from this round's results (see

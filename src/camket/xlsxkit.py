@@ -15,6 +15,8 @@ from typing import Any
 
 __all__ = ["WORKBOOK_OPTIONS", "row_height", "write_value"]
 
+# in_memory: small workbooks are built without temporary files (it turns constant_memory off,
+# so large outputs pass "in_memory": False, "constant_memory": True)
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
                     "in_memory": True}
 

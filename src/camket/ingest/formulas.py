@@ -62,7 +62,7 @@ def uncached_formulas(data: bytes, sheet: str) -> dict[str, str]:
         xml = archive.read(part)
     except (KeyError, zipfile.BadZipFile, OSError, zlib.error, EOFError):
         return {}
-    if b"<f" not in xml:
+    if b"<f>" not in xml and b"<f " not in xml:  # not "<formula>" of validations and conditional formats
         return {}
     found: dict[str, str] = {}
     for ref, body in _CELL.findall(xml):

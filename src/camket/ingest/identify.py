@@ -106,7 +106,9 @@ def written_unit(table: Table) -> tuple[str, str, str]:
     code = name = cell = ""
     for r, row in enumerate(table.rows[: table.header]):
         for c, value in enumerate(row):
-            label = fold_key(text_of(value))
+            if not isinstance(value, str) or not value or len(value) > 40:
+                continue  # labels are short texts
+            label = fold_key(value)
             if label not in _UNIT_NAME_LABELS and label != _UNIT_CODE_LABEL:
                 continue
             rest = [(i, text_of(v)) for i, v in enumerate(row[c + 1:], start=c + 1) if text_of(v)]

@@ -8,6 +8,7 @@ summarised in one ``info`` finding per file; everything else is a finding per ce
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -61,6 +62,15 @@ class RowRecord:
     deadline: str = ""
     raw: dict[str, tuple[str, Any]] = field(default_factory=dict)
 
+    @property
+    def raw_json(self) -> str:
+        """``raw`` as stored in the ledger (computed once, where the row is read)."""
+        cached = self.__dict__.get("_raw_json")
+        if cached is None:
+            cached = json.dumps(self.raw, ensure_ascii=False, default=str)
+            self.__dict__["_raw_json"] = cached
+        return cached
+
 
 @dataclass
 class _Ctx:
@@ -107,17 +117,53 @@ def _text(ctx: _Ctx, value: Any, cell: str, task: str) -> str:
     return text
 
 
+_CANONICAL_STATUS = {s.value: s.value for s in Status}
+_TEXT_KEYS = frozenset({"result", "difficulties", "proposals"})
+
+
+def _fast(ctx: _Ctx, key: str, value: Any, rec: RowRecord, task: Task | None) -> bool:
+    """Take a value exactly as a template's dropdown or validation lets it be typed; False
+    sends it through the careful path (synonyms, text, ranges, findings)."""
+    kind = type(value)
+    if key == "status":
+        status = _CANONICAL_STATUS.get(value) if kind is str else None
+        if status is not None:
+            rec.status = status
+            return True
+    elif key == "progress":
+        if (kind is float or kind is int) and (value == 0 or 1 <= value <= 100):
+            rec.progress = float(value)
+            return True
+    elif key == "completed_on":
+        if kind is dt.date and ctx.year <= value.year and value <= ctx.today:
+            rec.completed_on = value
+            return True
+    elif key == "self_score":
+        if (kind is float or kind is int) and value >= 0 and (task is None or value <= task.points):
+            rec.self_score = float(value)
+            return True
+    elif key in _TEXT_KEYS and kind is str and value.isascii():
+        setattr(rec, key, value.strip())
+        return True
+    return False
+
+
 def _inputs(ctx: _Ctx, row: list[Any], columns: dict[str, int], number: int, rec: RowRecord,
             task: Task | None) -> None:
     """Normalise the input cells of one row into ``rec`` with findings."""
     code = rec.task
+    width = len(row)
     for key in _INPUTS:
         c = columns.get(key)
-        if c is None or c >= len(row) or is_blank(row[c]):
+        if c is None or c >= width:
             continue
         value = row[c]
+        if value is None or value == "" or (type(value) is str and not value.strip()):
+            continue
         cell = xl_rowcol_to_cell(number - 1, c)
         rec.raw[key] = (cell, value.isoformat() if isinstance(value, dt.date) else value)
+        if _fast(ctx, key, value, rec, task):
+            continue
         where = ctx.at(cell)
         if key == "status":
             try:
@@ -218,7 +264,13 @@ def _checks(ctx: _Ctx, rec: RowRecord, task: Task, columns: dict[str, int]) -> N
 def _locked(ctx: _Ctx, row: list[Any], columns: dict[str, int], number: int, task: Task,
             stamped: str | None) -> None:
     """Locked cells edited by the office (errors), or the master changed since (info)."""
-    file_values = {key: text_of(row[columns[key]]) if key in columns and columns[key] < len(row) else None
+    native = {"content": task.content, "group": task.group, "product": task.product, "target": task.target,
+              "deadline": task.deadline if task.deadline is not None else task.deadline_text, "points": task.points}
+    width = len(row)
+    if all(key not in columns or columns[key] >= width or row[columns[key]] == native[key]
+           or (native[key] == "" and row[columns[key]] is None) for key in _LOCKED_CHECKED):
+        return  # the usual case: every locked cell exactly as written
+    file_values = {key: text_of(row[columns[key]]) if key in columns and columns[key] < width else None
                    for key in _LOCKED_CHECKED}
     master_values = dict(zip(("task_code", *_LOCKED_CHECKED), locked_values(task), strict=True))
     if all(v is None or v == master_values[k] for k, v in file_values.items()):
@@ -267,6 +319,7 @@ def read_rows(
     records: list[RowRecord] = []
     added = False
     code_col, content_col = columns.get("task_code"), columns.get("content")
+    data_columns = [(k, c) for k, c in columns.items() if k != "stt"]
     for index in range(table.header + 1, len(table.rows)):
         row = table.rows[index]
         number = index + 1
@@ -278,8 +331,8 @@ def read_rows(
                 continue
             if any(m in joined for m in _END_MARKERS) or _DATELINE.search(joined):
                 break
-        cells = {k: row[c] for k, c in columns.items() if c < len(row) and k != "stt"}
-        if all(is_blank(v) for v in cells.values()):
+        cells = {k: row[c] for k, c in data_columns if c < len(row)}
+        if all(v is None or v == "" or (type(v) is str and not v.strip()) for v in cells.values()):
             continue
         code = normalize_code(text_of(cells.get("task_code"))) if code_col is not None else ""
         content = text_of(cells.get("content"))
@@ -337,4 +390,6 @@ def read_rows(
         if cells_list:
             shown = ", ".join(cells_list[:8]) + (", …" if len(cells_list) > 8 else "")
             ctx.findings.append(kind(Location(file, table.sheet), unit=unit, count=len(cells_list), cells=shown))
+    for record in records:
+        _ = record.raw_json  # encode here (in a worker process) rather than where the ledger is written
     return records, ctx.findings

@@ -4,16 +4,18 @@ the same unit and round supersedes the older one unless ``keep_first``."""
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import gc
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .. import findings as F
-from ..ledger import Ledger, Submission, store_file, store_in_archive
+from ..ledger import Ledger, Submission, row_values, store_file, store_in_archive
 from ..model import Finding, Location, Round, Severity
 from .collect import Item, collect, plan
 from .process import Context, FileResult, process
@@ -63,7 +65,7 @@ def _suffix(name: str) -> str:
     return PurePosixPath(name).suffix or ".bin"
 
 
-_BATCH = 256          # files read ahead and handed to workers at once (bounds memory)
+_WINDOW = 512         # files read ahead of the ledger at most (bounds memory)
 _PARALLEL_FROM = 64   # below this many files, one process is faster than starting workers
 _WORKER: dict[str, object] = {}
 
@@ -73,11 +75,14 @@ def _init_worker(ctx: Context, root: Path, archive: bool) -> None:
 
 
 def _work(item: Item) -> tuple[FileResult, str]:
-    """In a worker: read one file and, unless dry-running, put it in the archive."""
+    """In a worker: read one file and, unless dry-running, put it in the archive. Rows go
+    back as ledger tuples (cheaper to send between processes than objects)."""
     ctx = _WORKER["ctx"]
     assert isinstance(ctx, Context)
     result = process(item, ctx)
-    return result, _archive(item, result, _WORKER["root"], bool(_WORKER["archive"]), _WORKER["folders"])
+    archived = _archive(item, result, _WORKER["root"], bool(_WORKER["archive"]), _WORKER["folders"])
+    result.rows = [row_values(r) for r in result.rows]  # type: ignore[misc]
+    return result, archived
 
 
 def _archive(item: Item, result: FileResult, root: object, archive: bool, folders: object) -> str:
@@ -89,14 +94,29 @@ def _archive(item: Item, result: FileResult, root: object, archive: bool, folder
     return store_in_archive(root, item.data, result.sha256, _suffix(item.name), folders)
 
 
-def _batches(entries: list[tuple[float, str, Path]], ctx: Context) -> Iterator[tuple[int, list[Item]]]:
-    """Received items in order, in batches, with how many planned entries are done."""
-    batch: list[Item] = []
-    for done, entry in enumerate(entries, start=1):
-        batch.extend(collect(entry, ctx.limits))
-        if len(batch) >= _BATCH or done == len(entries):
-            yield done, batch
-            batch = []
+class _Stream:
+    """Received items in order, read ahead at most ``window`` items beyond those recorded.
+
+    Iterated by the pool's feeder thread; ``pending`` keeps each item (and how many
+    planned entries were done when it was read) until its result is recorded.
+    """
+
+    def __init__(self, entries: list[tuple[float, str, Path]], ctx: Context, window: int) -> None:
+        self.entries, self.ctx = entries, ctx
+        self.slots = threading.Semaphore(window)
+        self.pending: collections.deque[tuple[int, Item]] = collections.deque()
+
+    def __iter__(self) -> Iterator[Item]:
+        for done, entry in enumerate(self.entries, start=1):
+            for item in collect(entry, self.ctx.limits):
+                self.slots.acquire()
+                self.pending.append((done, item))
+                yield item
+
+    def recorded(self) -> tuple[int, Item]:
+        done, item = self.pending.popleft()
+        self.slots.release()
+        return done, item
 
 
 def run_ingest(
@@ -120,25 +140,30 @@ def run_ingest(
     processes = processes if processes is not None else (os.cpu_count() or 1)
     pool = None
     if processes > 1 and len(entries) >= _PARALLEL_FROM:
+        gc.collect()
+        gc.freeze()  # the workers need not scan what they inherit
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         pool = multiprocessing.get_context(method).Pool(
             processes, initializer=_init_worker, initargs=(ctx, root, not dry_run))
     folders: set[Path] = set()
+    stream = _Stream(entries, ctx, _WINDOW)
+    if pool is not None:
+        pairs: Iterator[tuple[FileResult, str]] = pool.imap(_work, stream, chunksize=8)
+    else:
+        pairs = ((r := process(item, ctx), _archive(item, r, root, not dry_run, folders)) for item in stream)
     try:
         with _nothing() if dry_run else ledger.transaction():
             run_id = ledger.start_run(ctx.round.id, "ingest", now) if not dry_run else 0
-            for done, batch in _batches(entries, ctx):
-                if pool is not None:
-                    pairs = pool.map(_work, batch, chunksize=max(1, len(batch) // (processes * 4)))
-                else:
-                    pairs = [(r := process(item, ctx), _archive(item, r, root, not dry_run, folders))
-                             for item in batch]
-                for item, (result, archived) in zip(batch, pairs, strict=True):
-                    outcomes.append(_record(ledger, run_id, item, result, archived, ctx, received, seen,
-                                            current, dry_run, keep_first, by_id))
-                gc.freeze()
-                if on_progress:
+            last = 0
+            for count, (result, archived) in enumerate(pairs, start=1):
+                done, item = stream.recorded()
+                outcomes.append(_record(ledger, run_id, item, result, archived, ctx, received, seen,
+                                        current, dry_run, keep_first, by_id))
+                if count % 512 == 0:
+                    gc.freeze()
+                if on_progress and done != last:
                     on_progress(done, len(entries))
+                    last = done
             if not dry_run:
                 ledger.finish_run(run_id, sum(o.state != "duplicate" for o in outcomes), now)
     finally:

@@ -27,12 +27,12 @@ from ..schema import (
     SCORES,
     TREND_SHEET,
     UNIT_SUMMARY,
-    Column,
     Kind,
     Sheet,
 )
 from ..vi import format_date, percent
 from ..xlsxkit import WORKBOOK_OPTIONS
+from .fastsheet import FastRows, splice
 
 __all__ = ["write_consolidated"]
 
@@ -62,28 +62,12 @@ def _formats(book: Any) -> dict[str, Any]:
     }
 
 
-def _writer(ws: Any, column: Column, fmt: dict[str, Any], style: Any = None) -> Callable[[int, int, Any], None]:
-    """A writer for one column: typed cells, text always as text (never a formula)."""
-    style = style or fmt.get(column.kind, fmt[Kind.TEXT])
-
-    def write(row: int, col: int, value: Any) -> None:
-        if value is None or value == "":
-            ws.write_blank(row, col, None, style)
-        elif isinstance(value, str):
-            ws.write_string(row, col, value, style)
-        elif isinstance(value, dt.datetime):
-            ws.write_datetime(row, col, value, fmt["datetime"])
-        elif isinstance(value, dt.date):
-            ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), style)
-        else:
-            ws.write_number(row, col, float(value), style)
-
-    return write
-
-
-def _table(book: Any, sheet: Sheet, rows: Iterable[Sequence[Any]], fmt: dict[str, Any],
+def _table(book: Any, sheet: Sheet, rows: Iterable[Sequence[Any]], fmt: dict[str, Any], fast: list[FastRows],
            title: str = "", red: Callable[[Sequence[Any]], bool] | None = None) -> Any:
-    """A sheet with a title, a header row and data rows; autofilter, frozen header, printable."""
+    """A sheet with a title, a header row and data rows; autofilter, frozen header, printable.
+
+    The data rows go through :class:`FastRows` (spliced in after the workbook is closed).
+    """
     ws = book.add_worksheet(sheet.name)
     start = 0
     if title:
@@ -93,14 +77,13 @@ def _table(book: Any, sheet: Sheet, rows: Iterable[Sequence[Any]], fmt: dict[str
         ws.set_column(c, c, column.width)
         ws.write_string(start, c, column.header, fmt["header"])
     ws.set_row(start, 32)
-    writers = [_writer(ws, column, fmt) for column in sheet.columns]
-    red_writers = [_writer(ws, column, fmt, fmt["missing"]) for column in sheet.columns]
-    r = start
-    for r, values in enumerate(rows, start=start + 1):
-        chosen = red_writers if red is not None and red(values) else writers
-        for c, value in enumerate(values):
-            chosen[c](r, c, value)
-    ws.autofilter(start, 0, max(r, start + 1), len(sheet.columns) - 1)
+    styles = [fmt["datetime"] if c.key == "submitted" else fmt.get(c.kind, fmt[Kind.TEXT]) for c in sheet.columns]
+    red_styles = [fmt["missing"]] * len(sheet.columns)
+    table = FastRows(ws, start + 1)
+    fast.append(table)
+    for values in rows:
+        table.add(values, red_styles if red is not None and red(values) else styles)
+    ws.autofilter(start, 0, max(table.last_row, start + 1), len(sheet.columns) - 1)
     ws.freeze_panes(start + 1, 0)
     ws.set_landscape()
     ws.set_paper(9)
@@ -278,8 +261,9 @@ def write_consolidated(path: Path, result: Result, master: Master, settings: Set
     """Write the consolidated workbook of ``result`` to ``path`` (atomically); with a
     ``progress`` of two rounds or more, also the rounds side by side and what changed."""
     names = {u.code: u.name for u in master.units}
+    fast: list[FastRows] = []
     with atomic_path(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {**WORKBOOK_OPTIONS, "constant_memory": True})
+        book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         book.set_properties({
             "title": f"Tổng hợp kết quả thực hiện nhiệm vụ - {result.round.name}",
             "author": settings.agency.name, "company": settings.agency.name, "created": generated,
@@ -287,36 +271,41 @@ def write_consolidated(path: Path, result: Result, master: Master, settings: Set
         fmt = _formats(book)
         _summary(book, result, settings, fmt)
         missing_codes = {u.unit.code for u in result.missing}
-        _table(book, UNIT_SUMMARY, _unit_rows(result), fmt,
+        _table(book, UNIT_SUMMARY, _unit_rows(result), fmt, fast,
                red=lambda values: values[1] in missing_codes)
-        _table(book, DETAIL, _detail_rows(result, names), fmt)
-        _table(book, OVERDUE, _overdue_rows(result, names), fmt,
+        _table(book, DETAIL, _detail_rows(result, names), fmt, fast)
+        _table(book, OVERDUE, _overdue_rows(result, names), fmt, fast,
                title=f"NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH (đến ngày {format_date(result.round.as_of)})")
-        _table(book, MISSING, _missing_rows(result, master), fmt, title="ĐƠN VỊ VÀ NHIỆM VỤ CHƯA BÁO CÁO")
+        _table(book, MISSING, _missing_rows(result, master), fmt, fast, title="ĐƠN VỊ VÀ NHIỆM VỤ CHƯA BÁO CÁO")
         _table(book, PROPOSED, ([i, p.unit, names.get(p.unit, ""), p.content, p.product, p.deadline,
                                  p.status or "", p.progress, p.result]
-                                for i, p in enumerate(result.proposed, start=1)), fmt,
+                                for i, p in enumerate(result.proposed, start=1)), fmt, fast,
                title="NHIỆM VỤ PHÁT SINH DO ĐƠN VỊ ĐỀ XUẤT (không tính vào kết quả)")
         if progress is not None and progress.meaningful:
             _trend(book, progress, names, fmt)
         if result.changes:
             _table(book, CHANGES, ([i, c.task.unit, names.get(c.task.unit, ""), c.task.code, c.task.content,
                                     c.before.value, c.after.value] for i, c in enumerate(result.changes, start=1)),
-                   fmt, title=f"NHIỆM VỤ THAY ĐỔI TÌNH TRẠNG SO VỚI KỲ {result.previous.name.upper()}"
+                   fmt, fast, title=f"NHIỆM VỤ THAY ĐỔI TÌNH TRẠNG SO VỚI KỲ {result.previous.name.upper()}"
                    if result.previous else "NHIỆM VỤ THAY ĐỔI TÌNH TRẠNG")
-        _table(book, SCORES, _score_rows(result), fmt,
+        _table(book, SCORES, _score_rows(result), fmt, fast,
                title="CÁCH TÍNH ĐIỂM TỪNG ĐƠN VỊ (điểm cơ sở, thưởng, trừ theo [scoring] trong camket.toml)")
         if result.gaps:
             _table(book, APPRAISAL_SUMMARY, ([u.unit.code, u.unit.name, u.points, u.self_score, u.appraised, u.gap,
                                               float(percent(u.appraised or 0, u.points)) if u.points else 0.0]
-                                             for u in result.gaps), fmt,
+                                             for u in result.gaps), fmt, fast,
                    title="ĐIỂM TỰ CHẤM VÀ ĐIỂM THẨM ĐỊNH (chênh lệch lớn nhất trước)")
         _table(book, FINDINGS, ([i, f.severity.label, f.code, f.location.file, f.location.sheet, f.location.cell,
                                  f.unit, f.task, f.message, f.advice]
-                                for i, f in enumerate(_sorted(result), start=1)), fmt,
+                                for i, f in enumerate(_sorted(result), start=1)), fmt, fast,
                title="LỖI VÀ CẢNH BÁO DỮ LIỆU")
         book.get_worksheet_by_name("Tổng hợp").activate()
-        book.close()
+        try:
+            book.close()
+            splice(tmp, fast)
+        finally:
+            for table in fast:
+                table.discard()
     return path
 
 
