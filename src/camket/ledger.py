@@ -22,7 +22,16 @@ from typing import Any
 
 from .model import Finding, Location, Severity
 
-__all__ = ["LEDGER_NAME", "Ledger", "StoredRow", "Submission", "archive_path", "row_values", "store_file", "store_in_archive"]
+__all__ = [
+    "LEDGER_NAME",
+    "Ledger",
+    "StoredRow",
+    "Submission",
+    "archive_path",
+    "row_values",
+    "store_file",
+    "store_in_archive",
+]
 
 LEDGER_NAME = "ledger.sqlite"
 SCHEMA_VERSION = "1"
