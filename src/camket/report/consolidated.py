@@ -13,6 +13,7 @@ import xlsxwriter
 
 from ..atomic import atomic_path
 from ..config import Settings
+from ..fastsheet import FastRows, splice
 from ..model import Derived, Master
 from ..reconcile import Result, Totals, Trend
 from ..schema import (
@@ -32,7 +33,6 @@ from ..schema import (
 )
 from ..vi import format_date, percent
 from ..xlsxkit import WORKBOOK_OPTIONS
-from .fastsheet import FastRows, splice
 
 __all__ = ["write_consolidated"]
 

@@ -7,6 +7,7 @@ with what a unit sent, problem cells commented, and a first sheet listing proble
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,12 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..atomic import atomic_path
 from ..config import Settings
+from ..fastsheet import FastRows, splice
 from ..model import Round, Status, Task, Unit
 from ..schema import REPORT, STATUS_VALUES, Column, Kind
 from ..stamp import META_SHEET, Stamp, locked_values, row_hash
 from ..vi import format_date
-from ..xlsxkit import WORKBOOK_OPTIONS, row_height, write_value
+from ..xlsxkit import WORKBOOK_OPTIONS, row_height
 from .guide import write_guide, write_problems
 from .layout import ADDED_MARKER, HEADER_ROW, PROBLEMS_SHEET, col, letter
 
@@ -124,45 +126,36 @@ _WRAPPED = [(col(c.key), c.key, c.width) for c in REPORT.columns if c.kind is Ki
 _INPUT_COLUMNS = [(col(c.key), c) for c in REPORT.columns if not c.locked]
 
 
-def _task_rows(ws: Any, job: TemplateJob, fmt: dict[str, Any]) -> list[tuple[str, int, str]]:
+def _task_rows(rows: FastRows, job: TemplateJob, fmt: dict[str, Any]) -> list[tuple[str, int, str]]:
     """One row per task: locked master values, open inputs (pre-filled if given)."""
     stamped: list[tuple[str, int, str]] = []
-    locked_styles = {key: fmt[_LOCKED_STYLES.get(key, "locked")] for key in
-                     ("stt", "task_code", "content", "group", "product", "target", "points", "deadline")}
-    input_styles = {c.key: _input_format(c, fmt, False) for _, c in _INPUT_COLUMNS}
-    write_string, write_blank = ws.write_string, ws.write_blank
+    locked = [fmt[_LOCKED_STYLES.get(c.key, "locked")] if c.locked else None for c in REPORT.columns]
+    plain = [style if style is not None else _input_format(c, fmt, False) for style, c in zip(
+        locked, REPORT.columns, strict=True)]
     for i, task in enumerate(job.tasks):
         row = HEADER_ROW + 1 + i
-        ws.write_number(row, col("stt"), i + 1, locked_styles["stt"])
-        for key in ("task_code", "content", "group", "product", "target"):
-            text = getattr(task, "code" if key == "task_code" else key)
-            if text:
-                write_string(row, col(key), text, locked_styles[key])
-            else:
-                write_blank(row, col(key), None, locked_styles[key])
-        write_value(ws, row, col("deadline"), task.deadline if task.deadline is not None else task.deadline_text,
-                    locked_styles["deadline"])
-        ws.write_number(row, col("points"), task.points, locked_styles["points"])
-        answers = job.prefill.get(task.code)
-        if not answers and not job.notes:
+        answers = job.prefill.get(task.code) or {}
+        master = {"stt": i + 1, "task_code": task.code, "content": task.content, "group": task.group,
+                  "product": task.product, "target": task.target, "points": task.points,
+                  "deadline": task.deadline if task.deadline is not None else task.deadline_text}
+        values = [master[c.key] if c.locked else answers.get(c.key) for c in REPORT.columns]
+        styles = plain
+        if job.notes:
+            styles = [style if c.locked else _input_format(c, fmt, (task.code, c.key) in job.notes)
+                      for style, c in zip(locked, REPORT.columns, strict=True)]
             for c, column in _INPUT_COLUMNS:
-                write_blank(row, c, None, input_styles[column.key])
-        else:
-            answers = answers or {}
-            for c, column in _INPUT_COLUMNS:
-                problem = (task.code, column.key) in job.notes
-                write_value(ws, row, c, answers.get(column.key), _input_format(column, fmt, problem))
-                if problem:
-                    ws.write_comment(row, c, job.notes[(task.code, column.key)],
-                                     {"x_scale": 2.5, "y_scale": 2, "author": "camket"})
-        texts = {"content": task.content, "group": task.group, "product": task.product, "target": task.target,
-                 **(answers or {})}
-        ws.set_row(row, row_height((texts.get(key), width) for _, key, width in _WRAPPED))
+                if (task.code, column.key) in job.notes:
+                    rows.worksheet.write_comment(row, c, job.notes[(task.code, column.key)],
+                                                 {"x_scale": 2.5, "y_scale": 2, "author": "camket"})
+        texts = {**master, **answers}
+        height = row_height((texts.get(key), width) for _, key, width in _WRAPPED)
+        rows.add(values, styles, row=row, height=height)
         stamped.append((task.code, row + 1, row_hash(locked_values(task))))
     return stamped
 
 
-def _added_rows(ws: Any, job: TemplateJob, fmt: dict[str, Any], first: int, last_col: int) -> int:
+def _added_rows(ws: Any, rows: FastRows, job: TemplateJob, fmt: dict[str, Any], first: int,
+                last_col: int) -> int:
     ws.merge_range(first, 0, first, last_col,
                    f"{ADDED_MARKER} (nếu có): ghi thêm nhiệm vụ phát sinh trong kỳ vào các dòng dưới đây; "
                    "nhiệm vụ phát sinh được ghi nhận là đề xuất, không tính vào kết quả cam kết.",
@@ -171,18 +164,16 @@ def _added_rows(ws: Any, job: TemplateJob, fmt: dict[str, Any], first: int, last
     count = max(job.settings.extra_rows, len(job.added))
     for i in range(count):
         row = first + 1 + i
-        values = job.added[i] if i < len(job.added) else {}
-        ws.set_row(row, row_height(((values.get(c.key), c.width) for c in REPORT.columns), minimum=30))
-        for column in REPORT.columns:
-            if column.key == "stt":
-                write_value(ws, row, 0, f"PS{i + 1}", fmt["locked_center"])
-                continue
-            problem = (f"+{i + 1}", column.key) in job.notes
-            write_value(ws, row, col(column.key), values.get(column.key),
-                         _input_format(column, fmt, problem))
-            if problem:
-                ws.write_comment(row, col(column.key), job.notes[(f"+{i + 1}", column.key)],
+        given = job.added[i] if i < len(job.added) else {}
+        values = [f"PS{i + 1}" if c.key == "stt" else given.get(c.key) for c in REPORT.columns]
+        styles = [fmt["locked_center"] if c.key == "stt" else
+                  _input_format(c, fmt, (f"+{i + 1}", c.key) in job.notes) for c in REPORT.columns]
+        for c, column in enumerate(REPORT.columns):
+            if (f"+{i + 1}", column.key) in job.notes:
+                ws.write_comment(row, c, job.notes[(f"+{i + 1}", column.key)],
                                  {"x_scale": 2.5, "y_scale": 2, "author": "camket"})
+        height = row_height(((given.get(c.key), c.width) for c in REPORT.columns), minimum=30)
+        rows.add(values, styles, row=row, height=height)
     return first + count
 
 
@@ -259,41 +250,44 @@ def _signature(ws: Any, fmt: dict[str, Any], row: int, last_col: int) -> int:
 def write_template(job: TemplateJob) -> Stamp:
     """Write one unit's workbook to ``job.path`` (atomically) and return its signed stamp."""
     last_col = len(REPORT.columns) - 1
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    book.set_properties({
+        "title": f"Báo cáo kết quả thực hiện nhiệm vụ cam kết - {job.round.name}",
+        "subject": f"{job.unit.code} - {job.unit.name}", "author": job.settings.agency.name,
+        "company": job.settings.agency.name, "created": job.generated,
+        "comments": "Tạo bởi camket",
+    })
+    fmt = _formats(book)
+    if job.problems:
+        write_problems(book, job)
+    guide = write_guide(book, job)
+    ws = book.add_worksheet(REPORT.name)
+    for c, column in enumerate(REPORT.columns):
+        ws.set_column(c, c, column.width)
+    _header_block(ws, job, fmt, last_col)
+    rows = FastRows(ws, HEADER_ROW + 1, memory=True)
+    stamped = _task_rows(rows, job, fmt)
+    first = HEADER_ROW + 1
+    marker = first + len(job.tasks)
+    last = _added_rows(ws, rows, job, fmt, marker, last_col)
+    _validations(ws, job, first, last, marker + 1)
+    _conditional_formats(ws, job, fmt, first, last)
+    end = _signature(ws, fmt, last + 2, last_col)
+    _print_setup(ws, job, end, last_col)
+    ws.protect(job.settings.template_password, {
+        "format_rows": True, "format_columns": True, "select_locked_cells": True,
+        "select_unlocked_cells": True})
+    (book.get_worksheet_by_name(PROBLEMS_SHEET) if job.problems else guide).activate()
+    stamp = Stamp("report", job.workspace_id, job.round.id, job.unit.code,
+                  job.generated.isoformat(timespec="seconds"), REPORT.name, HEADER_ROW + 1,
+                  tuple(stamped))
+    meta = book.add_worksheet(META_SHEET)
+    for r, values in enumerate(stamp.rows(job.secret)):
+        for c, value in enumerate(values):
+            meta.write_string(r, c, value)
+    meta.very_hidden()
+    book.close()
     with atomic_path(job.path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
-        book.set_properties({
-            "title": f"Báo cáo kết quả thực hiện nhiệm vụ cam kết - {job.round.name}",
-            "subject": f"{job.unit.code} - {job.unit.name}", "author": job.settings.agency.name,
-            "company": job.settings.agency.name, "created": job.generated,
-            "comments": "Tạo bởi camket",
-        })
-        fmt = _formats(book)
-        if job.problems:
-            write_problems(book, job)
-        guide = write_guide(book, job)
-        ws = book.add_worksheet(REPORT.name)
-        for c, column in enumerate(REPORT.columns):
-            ws.set_column(c, c, column.width)
-        _header_block(ws, job, fmt, last_col)
-        stamped = _task_rows(ws, job, fmt)
-        first = HEADER_ROW + 1
-        marker = first + len(job.tasks)
-        last = _added_rows(ws, job, fmt, marker, last_col)
-        _validations(ws, job, first, last, marker + 1)
-        _conditional_formats(ws, job, fmt, first, last)
-        end = _signature(ws, fmt, last + 2, last_col)
-        _print_setup(ws, job, end, last_col)
-        ws.protect(job.settings.template_password, {
-            "format_rows": True, "format_columns": True, "select_locked_cells": True,
-            "select_unlocked_cells": True})
-        (book.get_worksheet_by_name(PROBLEMS_SHEET) if job.problems else guide).activate()
-        stamp = Stamp("report", job.workspace_id, job.round.id, job.unit.code,
-                      job.generated.isoformat(timespec="seconds"), REPORT.name, HEADER_ROW + 1,
-                      tuple(stamped))
-        meta = book.add_worksheet(META_SHEET)
-        for r, values in enumerate(stamp.rows(job.secret)):
-            for c, value in enumerate(values):
-                meta.write_string(r, c, value)
-        meta.very_hidden()
-        book.close()
+        splice(tmp, [rows], source=buffer.getvalue())
     return stamp

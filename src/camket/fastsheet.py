@@ -13,12 +13,13 @@ stays text.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,20 +54,33 @@ def _serial(value: dt.date) -> float:
 
 
 class FastRows:
-    """Data rows of one worksheet, written after ``first_row`` (0-based) outside xlsxwriter."""
+    """Rows of one worksheet written outside xlsxwriter, from ``first_row`` (0-based) on.
 
-    def __init__(self, worksheet: Any, first_row: int) -> None:
+    By default rows go to a temporary file (tables of any size); ``memory=True`` keeps
+    them in a list (small workbooks made by the thousand). Rows may skip numbers, and
+    xlsxwriter may write rows of its own in between: :func:`splice` merges them in order.
+    """
+
+    def __init__(self, worksheet: Any, first_row: int, *, memory: bool = False) -> None:
         self.worksheet = worksheet
         self.next_row = first_row
         self.first_row = first_row
         self.columns = 0
-        handle, name = tempfile.mkstemp(prefix="camket-rows-", suffix=".xml")
-        os.close(handle)
-        self.path = Path(name)
-        self._out = self.path.open("w", encoding="utf-8")
+        self.rows: list[str] | None = [] if memory else None
+        self.path: Path | None = None
+        self._out: Any = None
+        if not memory:
+            handle, name = tempfile.mkstemp(prefix="camket-rows-", suffix=".xml")
+            os.close(handle)
+            self.path = Path(name)
+            self._out = self.path.open("w", encoding="utf-8")
 
-    def add(self, values: Sequence[Any], styles: Sequence[Any]) -> None:
-        """One row: each value with the xlsxwriter ``Format`` of its cell (``None``: no style)."""
+    def add(self, values: Sequence[Any], styles: Sequence[Any], *, row: int | None = None,
+            height: float | None = None) -> None:
+        """One row (the next one, or the 0-based ``row``): each value with the xlsxwriter
+        ``Format`` of its cell (``None``: no style); ``height`` in points."""
+        if row is not None:
+            self.next_row = row
         number = str(self.next_row + 1)
         cells = []
         for c, (value, style) in enumerate(zip(values, styles, strict=True)):
@@ -85,7 +99,12 @@ class FastRows:
                 cells.append(f'<c r="{ref}"{s}><v>{float(value)!r}</v></c>')
             else:
                 cells.append(f'<c r="{ref}"{s} t="inlineStr">{_text(str(value))}</c>')
-        self._out.write(f'<row r="{number}">{"".join(cells)}</row>')
+        shape = f' ht="{height}" customHeight="1"' if height else ""
+        text = f'<row r="{number}"{shape}>{"".join(cells)}</row>'
+        if self.rows is not None:
+            self.rows.append(text)
+        else:
+            self._out.write(text)
         self.next_row += 1
         self.columns = max(self.columns, len(values))
 
@@ -95,12 +114,23 @@ class FastRows:
         return self.next_row - 1
 
     def close(self) -> None:
-        if not self._out.closed:
+        if self._out is not None and not self._out.closed:
             self._out.close()
 
     def discard(self) -> None:
         self.close()
-        self.path.unlink(missing_ok=True)
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+    def chunks(self) -> Iterator[str]:
+        """The rows' XML, in the order written."""
+        if self.rows is not None:
+            yield from self.rows
+            return
+        assert self.path is not None
+        with self.path.open(encoding="utf-8") as handle:
+            while chunk := handle.read(1 << 20):
+                yield chunk
 
 
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
@@ -119,22 +149,26 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def splice(path: Path, tables: Sequence[FastRows]) -> None:
-    """Put every table's rows into its sheet in the closed workbook at ``path``."""
+def splice(path: Path, tables: Sequence[FastRows], source: bytes | None = None) -> None:
+    """Put every table's rows into its sheet of the closed workbook, written to ``path``.
+
+    The workbook is read from ``source`` when given (an in-memory xlsxwriter workbook),
+    else from ``path`` itself.
+    """
     for table in tables:
         table.close()
     tmp = path.with_name(path.name + ".splice")
     try:
-        with zipfile.ZipFile(path) as source, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED,
-                                                              compresslevel=1) as target:
-            parts = _sheet_parts(source)
+        with zipfile.ZipFile(io.BytesIO(source) if source is not None else path) as original, \
+                zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+            parts = _sheet_parts(original)
             by_part = {parts[t.worksheet.name]: t for t in tables if t.worksheet.name in parts}
-            for info in source.infolist():
+            for info in original.infolist():
                 found = by_part.get(info.filename)
                 if found is None:
-                    target.writestr(info, source.read(info.filename))
+                    target.writestr(info, original.read(info.filename))
                     continue
-                _write_sheet(source.read(info.filename), found, target, info)
+                _write_sheet(original.read(info.filename), found, target, info)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -142,20 +176,34 @@ def splice(path: Path, tables: Sequence[FastRows]) -> None:
             table.discard()
 
 
+_ROW = re.compile(rb'<row r="(\d+)"[^>]*?(?:/>|>.*?</row>)', re.S)
+
+
 def _write_sheet(xml: bytes, table: FastRows, target: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """The sheet with xlsxwriter's own rows and the table's, merged by row number."""
     if b"<sheetData/>" in xml:
         head, tail = xml.split(b"<sheetData/>", 1)
-        head, middle_end = head + b"<sheetData>", b"</sheetData>"
+        own: list[tuple[int, bytes]] = []
     else:
-        head, tail = xml.split(b"</sheetData>", 1)
-        middle_end = b"</sheetData>"
-    last = table.last_row + 1
+        head, rest = xml.split(b"<sheetData>", 1)
+        data, tail = rest.split(b"</sheetData>", 1)
+        own = [(int(m.group(1)), m.group(0)) for m in _ROW.finditer(data)]
+    last = max([table.last_row + 1] + [n for n, _ in own])
     width = max(table.columns, 1)
     head = _DIMENSION.sub(f'<dimension ref="A1:{xl_col_to_name(width - 1)}{max(last, 1)}"/>'.encode(), head, 1)
     entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
     entry.compress_type = zipfile.ZIP_DEFLATED
-    with target.open(entry, "w", force_zip64=True) as out, table.path.open("rb") as rows:
-        out.write(head)
-        while chunk := rows.read(1 << 20):
-            out.write(chunk)
-        out.write(middle_end + tail)
+    first_own = [xml_row for n, xml_row in own if n <= table.first_row]
+    later_own = [(n, xml_row) for n, xml_row in own if n > table.first_row]
+    with target.open(entry, "w", force_zip64=True) as out:
+        out.write(head + b"<sheetData>")
+        for xml_row in first_own:
+            out.write(xml_row)
+        if not later_own:
+            for chunk in table.chunks():
+                out.write(chunk.encode("utf-8"))
+        else:  # rows of both kinds after the table's start: merge by number (small sheets only)
+            mine = [(int(m.group(1)), m.group(0)) for m in _ROW.finditer("".join(table.chunks()).encode("utf-8"))]
+            for _, xml_row in sorted(mine + later_own, key=lambda pair: pair[0]):
+                out.write(xml_row)
+        out.write(b"</sheetData>" + tail)
