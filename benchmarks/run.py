@@ -22,9 +22,9 @@ import io
 import multiprocessing
 import os
 import platform
-import resource
 import shutil
 import sys
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -36,10 +36,62 @@ GENERATED = dt.datetime(2022, 7, 1, 8, 0)
 RECEIVED = dt.datetime(2022, 7, 8, 9, 0)
 
 
-def _peak_mib() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) / 1024
+class PeakMemory:
+    """Samples the proportional set size (PSS) of this process and all its descendants.
+
+    ``ru_maxrss`` cannot be used: a spawned process inherits its parent's high-water mark
+    across ``exec``, and pool workers would be counted separately. PSS divides pages shared
+    between forked workers fairly, so the sum is what the stage really holds in memory.
+    """
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+
+    @property
+    def peak_mib(self) -> float:
+        return self.peak_kib / 1024
+
+    def sample(self) -> None:
+        self.peak_kib = max(self.peak_kib, sum(_pss_kib(pid) for pid in _tree(os.getpid())))
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+
+def _tree(pid: int) -> list[int]:
+    pids, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        pids.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        queue.extend(int(child) for child in children)
+    return pids
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def _in_child(target: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
@@ -57,8 +109,9 @@ def _in_child(target: Callable[..., dict[str, Any]], *args: Any) -> dict[str, An
 
 def _measured(queue: Any, target: Callable[..., dict[str, Any]], *args: Any) -> None:
     try:
-        result = target(*args)
-        result["peak_mib"] = _peak_mib()
+        with PeakMemory() as memory:
+            result = target(*args)
+        result["peak_mib"] = memory.peak_mib
     except Exception as exc:  # noqa: BLE001 - reported by the parent
         import traceback
 

@@ -80,6 +80,26 @@ def dump_xlsx(path: Path, volatile: tuple[str, ...] = ("generated", "signature",
     return out
 
 
+def describe_xlsx(path: Path) -> dict[str, Any]:
+    """:func:`dump_xlsx` and everything else a reader sees: each cell's style, row heights,
+    page headers, print areas and the document properties."""
+    out = dump_xlsx(path, volatile=())
+    book = openpyxl.load_workbook(path)
+    out["properties"] = {"title": book.properties.title, "subject": book.properties.subject,
+                         "creator": book.properties.creator}
+    for sheet, ws in zip(out["sheets"], book.worksheets, strict=True):
+        sheet["styles"] = {
+            cell.coordinate: [cell.number_format, cell.font.b, cell.font.i, cell.font.sz, cell.fill.fgColor.rgb,
+                              cell.alignment.wrap_text, cell.alignment.horizontal, cell.protection.locked,
+                              cell.border.left.style]
+            for row in ws.iter_rows() for cell in row if cell.has_style}
+        sheet["heights"] = {r: d.height for r, d in sorted(ws.row_dimensions.items()) if d.height}
+        sheet["header"] = [ws.oddHeader.left.text, ws.oddHeader.right.text]
+        sheet["print_area"] = ws.print_area
+        sheet["active"] = book.active.title
+    return out
+
+
 def _ranges(coords: list[str]) -> list[str]:
     """Compress cell coordinates into column runs: ``["I8:I24", ...]``."""
     by_col: dict[str, list[int]] = {}

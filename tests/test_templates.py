@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -13,10 +14,11 @@ from camket import Workspace
 from camket.errors import InputError
 from camket.schema import REPORT, STATUS_VALUES
 from camket.stamp import META_SHEET, Stamp, locked_values, row_hash
-from camket.templates import HEADER_ROW, col, letter, template_filename
+from camket.model import Unit
+from camket.templates import HEADER_ROW, col, letter, template_filename, write_template
 
 from .conftest import SAMPLE_TIME
-from .structure import check_golden, dump_xlsx
+from .structure import check_golden, describe_xlsx, dump_xlsx
 
 FIRST = HEADER_ROW + 2  # Excel row of the first task
 
@@ -152,3 +154,26 @@ def test_template_password_from_config(bo_2022: Path) -> None:
     path = Workspace.open(bo_2022).templates("2022-6T", units=["VPC"], generated=SAMPLE_TIME).files[0]
     sheet = openpyxl.load_workbook(path)["Báo cáo"]
     assert sheet.protection.sheet and sheet.protection.password
+
+
+@pytest.mark.parametrize("unit", [
+    Unit("VPC", "Vụ Pháp chế", head="Nguyễn Văn An", position="Vụ trưởng"),
+    Unit("KHDT", 'Vụ Kế hoạch & Đầu tư <Tổng hợp> "số 1"', head="Trần Thị Bình"),
+    Unit("DAI", "Cục Quản lý " + "chất lượng sản phẩm hàng hóa " * 12, position="Cục trưởng"),
+    Unit("TRONG", " Phòng có khoảng trắng ở đầu"),
+], ids=["plain", "markup-characters", "long-name-without-head", "leading-space"])
+def test_a_reused_rendering_gives_the_same_workbook_as_a_whole_one(bo_2022: Path, tmp_path: Path,
+                                                                    unit: Unit) -> None:
+    job = Workspace.open(bo_2022).template_jobs("2022-6T", generated=SAMPLE_TIME)[0]
+    other = replace(job, unit=replace(unit, code="KHAC", name="Đơn vị khác"), path=tmp_path / "khac.xlsx")
+    write_template(other)  # the shape is rendered with placeholders and kept
+    reused, whole = replace(job, unit=unit, path=tmp_path / "reused.xlsx"), replace(
+        job, unit=unit, path=tmp_path / "whole.xlsx")
+    assert write_template(reused) == write_template(whole, reuse=False)
+    described = describe_xlsx(reused.path)
+    assert described == describe_xlsx(whole.path)
+    guide, report = described["sheets"][0], described["sheets"][1]
+    assert report["cells"]["C4"] == unit.name and report["cells"]["E4"] == unit.code
+    assert report["header"][0].strip() == unit.name[:120].replace("&", "&&").strip()  # && prints one &
+    assert guide["cells"]["B3"] == f"{unit.name} (mã {unit.code})"
+    assert described["properties"]["subject"] == f"{unit.code} - {unit.name}"

@@ -25,7 +25,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 
-__all__ = ["FastRows", "splice"]
+__all__ = ["FastRows", "Part", "escape_text", "read_parts", "splice", "write_parts"]
 
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
@@ -38,10 +38,16 @@ def _control(match: re.Match[str]) -> str:
     return "_x005F" + text if text.startswith("_x") else f"_x{ord(text):04X}_"
 
 
-def _text(value: str) -> str:
+def escape_text(value: str) -> str:
+    """``value`` as the text of a spreadsheet XML element (``& < >`` escaped, control
+    characters as ``_xHHHH_``)."""
     if _CONTROL.search(value):
         value = _CONTROL.sub(_control, value)
-    escaped = value.translate(_ESCAPE)
+    return value.translate(_ESCAPE)
+
+
+def _text(value: str) -> str:
+    escaped = escape_text(value)
     if escaped[:1].isspace() or escaped[-1:].isspace():
         return f'<is><t xml:space="preserve">{escaped}</t></is>'
     return f"<is><t>{escaped}</t></is>"
@@ -136,10 +142,8 @@ class FastRows:
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_parts(workbook: str, rels: str) -> dict[str, str]:
     """Sheet name -> worksheet part, from the workbook and its relationships."""
-    workbook = archive.read("xl/workbook.xml").decode("utf-8")
-    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")
     targets = dict(re.findall(r'<Relationship Id="([^"]+)" Type="[^"]+/worksheet" Target="([^"]+)"', rels))
     parts = {}
     for name, rid in re.findall(r'<sheet name="([^"]*)" sheetId="\d+"(?: state="\w+")? r:id="([^"]+)"', workbook):
@@ -149,26 +153,42 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+Part = tuple[zipfile.ZipInfo, bytes]
+
+
+def read_parts(package: bytes) -> list[Part]:
+    """Every part of an xlsx package (in archive order) with its uncompressed bytes."""
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        return [(info, archive.read(info.filename)) for info in archive.infolist()]
+
+
+def write_parts(path: Path, parts: Sequence[Part], tables: Sequence[FastRows] = ()) -> None:
+    """Write the package to ``path``, each table's rows merged into its sheet's part."""
+    for table in tables:
+        table.close()
+    workbook = next(data for info, data in parts if info.filename == "xl/workbook.xml")
+    rels = next(data for info, data in parts if info.filename == "xl/_rels/workbook.xml.rels")
+    sheets = _sheet_parts(workbook.decode("utf-8"), rels.decode("utf-8"))
+    by_part = {sheets[t.worksheet.name]: t for t in tables if t.worksheet.name in sheets}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+        for info, data in parts:
+            found = by_part.get(info.filename)
+            if found is None:
+                entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                target.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+            else:
+                _write_sheet(data, found, target, info)
+
+
 def splice(path: Path, tables: Sequence[FastRows], source: bytes | None = None) -> None:
     """Put every table's rows into its sheet of the closed workbook, written to ``path``.
 
     The workbook is read from ``source`` when given (an in-memory xlsxwriter workbook),
     else from ``path`` itself.
     """
-    for table in tables:
-        table.close()
     tmp = path.with_name(path.name + ".splice")
     try:
-        with zipfile.ZipFile(io.BytesIO(source) if source is not None else path) as original, \
-                zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
-            parts = _sheet_parts(original)
-            by_part = {parts[t.worksheet.name]: t for t in tables if t.worksheet.name in parts}
-            for info in original.infolist():
-                found = by_part.get(info.filename)
-                if found is None:
-                    target.writestr(info, original.read(info.filename))
-                    continue
-                _write_sheet(original.read(info.filename), found, target, info)
+        write_parts(tmp, read_parts(source if source is not None else path.read_bytes()), tables)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

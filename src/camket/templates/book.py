@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,16 +18,16 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..atomic import atomic_path
 from ..config import Settings
-from ..fastsheet import FastRows, splice
+from ..fastsheet import FastRows, Part, escape_text, read_parts, write_parts
 from ..model import Round, Status, Task, Unit
 from ..schema import REPORT, STATUS_VALUES, Column, Kind
 from ..stamp import META_SHEET, Stamp, locked_values, row_hash
 from ..vi import format_date
 from ..xlsxkit import WORKBOOK_OPTIONS, row_height
-from .guide import write_guide, write_problems
+from .guide import guide_heights, write_guide, write_problems
 from .layout import ADDED_MARKER, HEADER_ROW, PROBLEMS_SHEET, col, letter
 
-__all__ = ["TemplateJob", "write_template"]
+__all__ = ["TemplateJob", "unit_texts", "write_template"]
 
 _FONT = {"font_name": "Times New Roman", "font_size": 11}
 _INPUT_FILL = "#FFF2CC"
@@ -94,7 +95,8 @@ def _input_format(column: Column, fmt: dict[str, Any], problem: bool) -> Any:
     return fmt["input"]
 
 
-def _header_block(ws: Any, job: TemplateJob, fmt: dict[str, Any], last_col: int) -> None:
+def _header_block(ws: Any, job: TemplateJob, texts: Mapping[str, str], fmt: dict[str, Any],
+                  last_col: int) -> None:
     agency = job.settings.agency
     ws.merge_range(0, 0, 0, 4, agency.name.upper(), fmt["agency"])
     ws.merge_range(1, 0, 1, last_col, "BÁO CÁO KẾT QUẢ THỰC HIỆN NHIỆM VỤ TRỌNG TÂM ĐÃ CAM KẾT",
@@ -104,12 +106,11 @@ def _header_block(ws: Any, job: TemplateJob, fmt: dict[str, Any], last_col: int)
                    f"Kỳ báo cáo: {job.round.name} (số liệu tính đến ngày {format_date(job.round.as_of)})",
                    fmt["subtitle"])
     ws.merge_range(3, 0, 3, 1, "Đơn vị:", fmt["label"])
-    ws.write_string(3, 2, job.unit.name, fmt["value"])
+    ws.write_string(3, 2, texts["unit_name"], fmt["value"])
     ws.write_string(3, 3, "Mã đơn vị:", fmt["label"])
-    ws.write_string(3, 4, job.unit.code, fmt["value"])
+    ws.write_string(3, 4, texts["unit_code"], fmt["value"])
     ws.merge_range(4, 0, 4, 1, "Thủ trưởng:", fmt["label"])
-    head = ", ".join(x for x in (job.unit.head, job.unit.position) if x)
-    ws.write_string(4, 2, head, fmt["value"])
+    ws.write_string(4, 2, texts["head_line"], fmt["value"])
     ws.write_string(4, 3, "Hạn gửi:", fmt["label"])
     ws.write_datetime(4, 4, dt.datetime.combine(job.round.due, dt.time()), fmt["value_date"])
     ws.merge_range(5, 0, 5, last_col,
@@ -123,7 +124,6 @@ def _header_block(ws: Any, job: TemplateJob, fmt: dict[str, Any], last_col: int)
 _LOCKED_STYLES = {"stt": "locked_center", "task_code": "locked_center", "points": "locked_number",
                   "deadline": "locked_date"}
 _WRAPPED = [(col(c.key), c.key, c.width) for c in REPORT.columns if c.kind is Kind.TEXT]
-_INPUT_COLUMNS = [(col(c.key), c) for c in REPORT.columns if not c.locked]
 
 
 def _task_rows(rows: FastRows, job: TemplateJob, fmt: dict[str, Any]) -> list[tuple[str, int, str]]:
@@ -143,10 +143,6 @@ def _task_rows(rows: FastRows, job: TemplateJob, fmt: dict[str, Any]) -> list[tu
         if job.notes:
             styles = [style if c.locked else _input_format(c, fmt, (task.code, c.key) in job.notes)
                       for style, c in zip(locked, REPORT.columns, strict=True)]
-            for c, column in _INPUT_COLUMNS:
-                if (task.code, column.key) in job.notes:
-                    rows.worksheet.write_comment(row, c, job.notes[(task.code, column.key)],
-                                                 {"x_scale": 2.5, "y_scale": 2, "author": "camket"})
         texts = {**master, **answers}
         height = row_height((texts.get(key), width) for _, key, width in _WRAPPED)
         rows.add(values, styles, row=row, height=height)
@@ -154,27 +150,47 @@ def _task_rows(rows: FastRows, job: TemplateJob, fmt: dict[str, Any]) -> list[tu
     return stamped
 
 
-def _added_rows(ws: Any, rows: FastRows, job: TemplateJob, fmt: dict[str, Any], first: int,
-                last_col: int) -> int:
+def _added_count(job: TemplateJob) -> int:
+    return max(job.settings.extra_rows, len(job.added))
+
+
+def _added_rows(rows: FastRows, job: TemplateJob, fmt: dict[str, Any], first: int) -> None:
+    """The empty (or pre-filled) rows for tasks added during the round, below the marker row."""
+    for i in range(_added_count(job)):
+        given = job.added[i] if i < len(job.added) else {}
+        values = [f"PS{i + 1}" if c.key == "stt" else given.get(c.key) for c in REPORT.columns]
+        styles = [fmt["locked_center"] if c.key == "stt" else
+                  _input_format(c, fmt, (f"+{i + 1}", c.key) in job.notes) for c in REPORT.columns]
+        height = row_height(((given.get(c.key), c.width) for c in REPORT.columns), minimum=30)
+        rows.add(values, styles, row=first + 1 + i, height=height)
+
+
+def _added_marker(ws: Any, job: TemplateJob, fmt: dict[str, Any], first: int, last_col: int) -> int:
     ws.merge_range(first, 0, first, last_col,
                    f"{ADDED_MARKER} (nếu có): ghi thêm nhiệm vụ phát sinh trong kỳ vào các dòng dưới đây; "
                    "nhiệm vụ phát sinh được ghi nhận là đề xuất, không tính vào kết quả cam kết.",
                    fmt["marker"])
     ws.set_row(first, 30)
-    count = max(job.settings.extra_rows, len(job.added))
-    for i in range(count):
-        row = first + 1 + i
-        given = job.added[i] if i < len(job.added) else {}
-        values = [f"PS{i + 1}" if c.key == "stt" else given.get(c.key) for c in REPORT.columns]
-        styles = [fmt["locked_center"] if c.key == "stt" else
-                  _input_format(c, fmt, (f"+{i + 1}", c.key) in job.notes) for c in REPORT.columns]
-        for c, column in enumerate(REPORT.columns):
-            if (f"+{i + 1}", column.key) in job.notes:
-                ws.write_comment(row, c, job.notes[(f"+{i + 1}", column.key)],
-                                 {"x_scale": 2.5, "y_scale": 2, "author": "camket"})
-        height = row_height(((given.get(c.key), c.width) for c in REPORT.columns), minimum=30)
-        rows.add(values, styles, row=row, height=height)
-    return first + count
+    return first + _added_count(job)
+
+
+def _comments(ws: Any, job: TemplateJob) -> None:
+    """Feedback notes as cell comments: on a task's input cells, on any cell of an added row."""
+    tasks = {task.code: HEADER_ROW + 1 + i for i, task in enumerate(job.tasks)}
+    marker = HEADER_ROW + 1 + len(job.tasks)
+    added = {f"+{i}": marker + i for i in range(1, _added_count(job) + 1)}
+    for (where, key), note in job.notes.items():
+        if where in tasks and key in _INPUT_INDEX:
+            row, c = tasks[where], _INPUT_INDEX[key]
+        elif where in added and key in _ALL_INDEX:
+            row, c = added[where], _ALL_INDEX[key]
+        else:
+            continue
+        ws.write_comment(row, c, note, {"x_scale": 2.5, "y_scale": 2, "author": "camket"})
+
+
+_ALL_INDEX = {c.key: i for i, c in enumerate(REPORT.columns)}
+_INPUT_INDEX = {c.key: i for i, c in enumerate(REPORT.columns) if not c.locked}
 
 
 def _validations(ws: Any, job: TemplateJob, first: int, last: int, added_first: int) -> None:
@@ -227,14 +243,14 @@ def _conditional_formats(ws: Any, job: TemplateJob, fmt: dict[str, Any], first: 
         "type": "formula", "criteria": f'=AND({pr}=100,{st}<>"{done}",{st}<>"")', "format": fmt["warn"]})
 
 
-def _print_setup(ws: Any, job: TemplateJob, last_row: int, last_col: int) -> None:
+def _print_setup(ws: Any, job: TemplateJob, texts: Mapping[str, str], last_row: int, last_col: int) -> None:
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(HEADER_ROW)
     ws.print_area(0, 0, last_row, last_col)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_header(f"&L&8 {job.unit.name}&R&8 Kỳ báo cáo: {job.round.name}")
+    ws.set_header(f"&L&8 {texts['header_name']}&R&8 Kỳ báo cáo: {job.round.name.replace('&', '&&')}")
     ws.set_footer("&CTrang &P/&N")
     ws.freeze_panes(HEADER_ROW + 1, 3)
 
@@ -247,47 +263,139 @@ def _signature(ws: Any, fmt: dict[str, Any], row: int, last_col: int) -> int:
     return row + 2
 
 
-def write_template(job: TemplateJob) -> Stamp:
-    """Write one unit's workbook to ``job.path`` (atomically) and return its signed stamp."""
+def unit_texts(unit: Unit) -> dict[str, str]:
+    """What a template says about its unit, by place (all other text is the round's)."""
+    return {
+        "unit_name": unit.name,
+        "unit_code": unit.code,
+        "head_line": ", ".join(x for x in (unit.head, unit.position) if x),
+        "guide_unit": f"{unit.name} (mã {unit.code})",
+        "header_name": unit.name[:120].replace("&", "&&"),  # & starts a code in page headers
+        "subject": f"{unit.code} - {unit.name}",
+    }
+
+
+@dataclass
+class _Rendered:
+    """A template as xlsxwriter renders it, without its rows; :func:`_fill` completes it."""
+
+    job: TemplateJob
+    parts: list[Part]
+    report: Any  # the closed worksheets: only their names are used from here on
+    meta: Any
+    fmt: dict[str, Any]
+
+
+def _render(job: TemplateJob, texts: Mapping[str, str], measured: Mapping[str, str]) -> _Rendered:
+    """Everything xlsxwriter writes: sheets, formats, merged cells, rules, print setup.
+
+    ``texts`` are written as given (the unit's own, or placeholders); row heights that
+    depend on them come from ``measured``, the unit's real texts.
+    """
     last_col = len(REPORT.columns) - 1
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     book.set_properties({
         "title": f"Báo cáo kết quả thực hiện nhiệm vụ cam kết - {job.round.name}",
-        "subject": f"{job.unit.code} - {job.unit.name}", "author": job.settings.agency.name,
+        "subject": texts["subject"], "author": job.settings.agency.name,
         "company": job.settings.agency.name, "created": job.generated,
         "comments": "Tạo bởi camket",
     })
     fmt = _formats(book)
+    for style in fmt.values():  # rows are written after close: every style must be in styles.xml
+        style._get_xf_index()
     if job.problems:
-        write_problems(book, job)
-    guide = write_guide(book, job)
+        write_problems(book, job, texts)
+    guide = write_guide(book, job, texts, guide_heights(job, measured))
     ws = book.add_worksheet(REPORT.name)
     for c, column in enumerate(REPORT.columns):
         ws.set_column(c, c, column.width)
-    _header_block(ws, job, fmt, last_col)
-    rows = FastRows(ws, HEADER_ROW + 1, memory=True)
-    stamped = _task_rows(rows, job, fmt)
+    _header_block(ws, job, texts, fmt, last_col)
     first = HEADER_ROW + 1
     marker = first + len(job.tasks)
-    last = _added_rows(ws, rows, job, fmt, marker, last_col)
+    last = _added_marker(ws, job, fmt, marker, last_col)
+    if job.notes:
+        _comments(ws, job)
     _validations(ws, job, first, last, marker + 1)
     _conditional_formats(ws, job, fmt, first, last)
     end = _signature(ws, fmt, last + 2, last_col)
-    _print_setup(ws, job, end, last_col)
+    _print_setup(ws, job, texts, end, last_col)
     ws.protect(job.settings.template_password, {
         "format_rows": True, "format_columns": True, "select_locked_cells": True,
         "select_unlocked_cells": True})
     (book.get_worksheet_by_name(PROBLEMS_SHEET) if job.problems else guide).activate()
+    meta = book.add_worksheet(META_SHEET)
+    meta.very_hidden()
+    book.close()
+    return _Rendered(job, read_parts(buffer.getvalue()), ws, meta, fmt)
+
+
+def _fill(rendered: _Rendered, job: TemplateJob, texts: Mapping[str, str] | None) -> Stamp:
+    """Add the unit's rows and signed metadata to a rendering; ``texts`` replace placeholders."""
+    fmt = rendered.fmt
+    rows = FastRows(rendered.report, HEADER_ROW + 1, memory=True)
+    stamped = _task_rows(rows, job, fmt)
+    _added_rows(rows, job, fmt, HEADER_ROW + 1 + len(job.tasks))
     stamp = Stamp("report", job.workspace_id, job.round.id, job.unit.code,
                   job.generated.isoformat(timespec="seconds"), REPORT.name, HEADER_ROW + 1,
                   tuple(stamped))
-    meta = book.add_worksheet(META_SHEET)
-    for r, values in enumerate(stamp.rows(job.secret)):
-        for c, value in enumerate(values):
-            meta.write_string(r, c, value)
-    meta.very_hidden()
-    book.close()
+    meta = FastRows(rendered.meta, 0, memory=True)
+    for values in stamp.rows(job.secret):
+        meta.add(values, [None] * len(values))
+    parts = rendered.parts
+    if texts is not None:
+        parts = [(info, _substitute(data, texts)) for info, data in parts]
     with atomic_path(job.path) as tmp:
-        splice(tmp, [rows], source=buffer.getvalue())
+        write_parts(tmp, parts, [rows, meta])
     return stamp
+
+
+# --- many templates of one round: render once per shape, fill per unit ------------------
+
+_MARK = "\ue000"  # private-use characters, never in a unit's texts (checked below)
+_MARK_END = "\ue001"
+
+
+def _placeholder(key: str) -> str:
+    return f"{_MARK}{key}{_MARK_END}"
+
+
+def _substitute(data: bytes, texts: Mapping[str, str]) -> bytes:
+    if _MARK.encode() not in data:
+        return data
+    for key, value in texts.items():
+        data = data.replace(_placeholder(key).encode(), escape_text(value).encode())
+    return data
+
+
+def _fits_placeholder(value: str) -> bool:
+    """Text written in place of a placeholder reads exactly as xlsxwriter would write it."""
+    return value == value.strip() and _MARK not in value and _MARK_END not in value and \
+        all(ch >= " " for ch in value)
+
+
+_RENDERED: dict[tuple[Any, ...], _Rendered] = {}
+_RENDERED_MAX = 32
+
+
+def write_template(job: TemplateJob, *, reuse: bool = True) -> Stamp:
+    """Write one unit's workbook to ``job.path`` (atomically) and return its signed stamp.
+
+    Templates of a round differ only in their unit's texts and rows: with ``reuse`` the
+    rest is rendered by xlsxwriter once per shape (task count, added rows, which texts are
+    empty, row heights) with placeholders, then filled for each unit, which is several
+    times faster. Feedback workbooks (comments, problem list) and unusual texts are always
+    rendered whole; the result is the same workbook either way.
+    """
+    texts = unit_texts(job.unit)
+    if not reuse or job.notes or job.problems or not all(_fits_placeholder(v) for v in texts.values()):
+        return _fill(_render(job, texts, texts), job, None)
+    shown = {key: _placeholder(key) if value else "" for key, value in texts.items()}
+    key = (job.workspace_id, job.round, job.generated, len(job.tasks), _added_count(job),
+           tuple(shown.values()), guide_heights(job, texts))
+    rendered = _RENDERED.get(key)
+    if rendered is None or rendered.job.settings != job.settings:
+        if len(_RENDERED) >= _RENDERED_MAX:
+            _RENDERED.pop(next(iter(_RENDERED)))
+        rendered = _RENDERED[key] = _render(job, shown, texts)
+    return _fill(rendered, job, texts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..model import Status
@@ -13,7 +14,7 @@ from .layout import ADDED_MARKER, GUIDE_SHEET, PROBLEMS_SHEET
 if TYPE_CHECKING:
     from .book import TemplateJob
 
-__all__ = ["STATUS_MEANING", "write_guide", "write_problems"]
+__all__ = ["STATUS_MEANING", "guide_heights", "write_guide", "write_problems"]
 
 STATUS_MEANING = {
     Status.DONE: "Đã có sản phẩm theo cam kết. Ghi Ngày hoàn thành và Tiến độ 100.",
@@ -37,19 +38,14 @@ def _styles(book: Any) -> dict[str, Any]:
     }
 
 
-def write_guide(book: Any, job: TemplateJob) -> Any:
-    """The instructions sheet: who, which round, by when, to whom, how to fill each column."""
-    ws = book.add_worksheet(GUIDE_SHEET)
-    st = _styles(book)
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 95)
+def _guide_rows(job: TemplateJob, texts: Mapping[str, str]) -> list[tuple[str, str, str]]:
     contact = job.settings.contact
     send_to = "; ".join(x for x in (contact.unit, contact.email, contact.phone) if x) or job.settings.agency.name
     rows: list[tuple[str, str, str]] = [
         ("HƯỚNG DẪN ĐIỀN MẪU BÁO CÁO", "", "title"),
         ("", job.settings.title, "text"),
-        ("Đơn vị", f"{job.unit.name} (mã {job.unit.code})", "text"),
-        ("Thủ trưởng", ", ".join(x for x in (job.unit.head, job.unit.position) if x), "text"),
+        ("Đơn vị", texts["guide_unit"], "text"),
+        ("Thủ trưởng", texts["head_line"], "text"),
         ("Kỳ báo cáo", f"{job.round.name}; số liệu tính đến ngày {format_date(job.round.as_of)}", "text"),
         ("Hạn gửi", f"{format_date(job.round.due)}", "due"),
         ("Gửi về", f"{send_to}. Gửi lại chính tệp này (có thể nén nhiều tệp thành .zip).", "text"),
@@ -70,14 +66,32 @@ def write_guide(book: Any, job: TemplateJob) -> Any:
          "sheet ẩn (dữ liệu kiểm soát). Có thể mở và lưu bằng Excel, LibreOffice hoặc WPS ở dạng "
          ".xlsx, .xls hoặc .ods.", "text"),
     ]
-    for r, (label, text, style) in enumerate(rows):
+    return rows
+
+
+def guide_heights(job: TemplateJob, texts: Mapping[str, str]) -> tuple[float, ...]:
+    """The instruction rows' heights for a unit's texts (long names wrap onto more lines)."""
+    return tuple(row_height([(label, 26), (text, 95)], font_size=12) for label, text, _ in _guide_rows(job, texts))
+
+
+def write_guide(book: Any, job: TemplateJob, texts: Mapping[str, str], heights: Sequence[float]) -> Any:
+    """The instructions sheet: who, which round, by when, to whom, how to fill each column.
+
+    ``texts`` are the unit's texts as written (see :func:`~camket.templates.book.unit_texts`);
+    ``heights`` come from :func:`guide_heights` of the unit's real texts.
+    """
+    ws = book.add_worksheet(GUIDE_SHEET)
+    st = _styles(book)
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 95)
+    for r, ((label, text, style), height) in enumerate(zip(_guide_rows(job, texts), heights, strict=True)):
         if style == "title":
             ws.merge_range(r, 0, r, 1, label, st["title"])
             continue
         ws.write_string(r, 0, label, st["label"])
         if text:
             ws.write_string(r, 1, text, st[style] if style in st else st["text"])
-        ws.set_row(r, row_height([(label, 26), (text, 95)], font_size=12))
+        ws.set_row(r, height)
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 1)
@@ -85,7 +99,7 @@ def write_guide(book: Any, job: TemplateJob) -> Any:
     return ws
 
 
-def write_problems(book: Any, job: TemplateJob) -> Any:
+def write_problems(book: Any, job: TemplateJob, texts: Mapping[str, str]) -> Any:
     """First sheet of a feedback workbook: every problem, where it is, and what to do."""
     ws = book.add_worksheet(PROBLEMS_SHEET)
     st = _styles(book)
@@ -95,7 +109,7 @@ def write_problems(book: Any, job: TemplateJob) -> Any:
     title = job.problems_title or f"NỘI DUNG CẦN SỬA TRONG BÁO CÁO {job.round.name.upper()}"
     ws.merge_range(0, 0, 0, 2, title, st["title"])
     ws.set_row(1, 34)
-    ws.merge_range(1, 0, 1, 2, f"{job.unit.name}: sửa các ô tô đỏ ở sheet \"{REPORT.name}\" (rê chuột vào ô để "
+    ws.merge_range(1, 0, 1, 2, f"{texts['unit_name']}: sửa các ô tô đỏ ở sheet \"{REPORT.name}\" (rê chuột vào ô để "
                                f"xem ghi chú), rồi gửi lại tệp này trước ngày {format_date(job.round.due)}.",
                    st["text"])
     for c, label in enumerate(("STT", "Vị trí", "Nội dung cần sửa")):
