@@ -12,9 +12,9 @@ import python_calamine as calamine
 
 from camket import Workspace
 from camket.errors import InputError
+from camket.model import Unit
 from camket.schema import REPORT, STATUS_VALUES
 from camket.stamp import META_SHEET, Stamp, locked_values, row_hash
-from camket.model import Unit
 from camket.templates import HEADER_ROW, col, letter, template_filename, write_template
 
 from .conftest import SAMPLE_TIME
