@@ -15,7 +15,7 @@ from camket.errors import InputError
 from camket.model import Unit
 from camket.schema import REPORT, STATUS_VALUES
 from camket.stamp import META_SHEET, Stamp, locked_values, row_hash
-from camket.templates import HEADER_ROW, col, letter, template_filename, write_template
+from camket.templates import HEADER_ROW, col, letter, run_jobs, template_filename, write_template
 
 from .conftest import SAMPLE_TIME
 from .structure import check_golden, describe_xlsx, dump_xlsx
@@ -177,3 +177,12 @@ def test_a_reused_rendering_gives_the_same_workbook_as_a_whole_one(bo_2022: Path
     assert report["header"][0].strip() == unit.name[:120].replace("&", "&&").strip()  # && prints one &
     assert guide["cells"]["B3"] == f"{unit.name} (mã {unit.code})"
     assert described["properties"]["subject"] == f"{unit.code} - {unit.name}"
+
+
+def test_worker_processes_write_the_same_files_as_one_process(bo_2022: Path, tmp_path: Path) -> None:
+    jobs = Workspace.open(bo_2022).template_jobs("2022-6T", generated=SAMPLE_TIME)
+    serial = [replace(job, path=tmp_path / "serial" / job.path.name) for job in jobs]
+    parallel = [replace(job, path=tmp_path / "parallel" / job.path.name) for job in jobs]
+    assert run_jobs(parallel, processes=2) == run_jobs(serial, processes=1)
+    for one, other in zip(serial, parallel, strict=True):
+        assert one.path.read_bytes() == other.path.read_bytes(), one.path.name

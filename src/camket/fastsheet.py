@@ -72,14 +72,23 @@ class FastRows:
         self.next_row = first_row
         self.first_row = first_row
         self.columns = 0
-        self.rows: list[str] | None = [] if memory else None
+        self.rows: list[tuple[int, str]] | None = [] if memory else None
         self.path: Path | None = None
         self._out: Any = None
+        self._styles: dict[int, str] = {}
         if not memory:
             handle, name = tempfile.mkstemp(prefix="camket-rows-", suffix=".xml")
             os.close(handle)
             self.path = Path(name)
             self._out = self.path.open("w", encoding="utf-8")
+
+    def _style(self, style: Any) -> str:
+        if style is None:
+            return ""
+        found = self._styles.get(id(style))
+        if found is None:
+            found = self._styles[id(style)] = f' s="{style._get_xf_index()}"'
+        return found
 
     def add(self, values: Sequence[Any], styles: Sequence[Any], *, row: int | None = None,
             height: float | None = None) -> None:
@@ -91,12 +100,15 @@ class FastRows:
         cells = []
         for c, (value, style) in enumerate(zip(values, styles, strict=True)):
             ref = _LETTERS[c] + number if c < 64 else xl_col_to_name(c) + number
-            s = f' s="{style._get_xf_index()}"' if style is not None else ""
-            if value is None or value == "":
+            s = self._style(style)
+            if isinstance(value, str):
+                if value:
+                    cells.append(f'<c r="{ref}"{s} t="inlineStr">{_text(value)}</c>')
+                elif s:
+                    cells.append(f'<c r="{ref}"{s}/>')
+            elif value is None:
                 if s:
                     cells.append(f'<c r="{ref}"{s}/>')
-            elif isinstance(value, str):
-                cells.append(f'<c r="{ref}"{s} t="inlineStr">{_text(value)}</c>')
             elif isinstance(value, bool):
                 cells.append(f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, dt.date):
@@ -108,7 +120,7 @@ class FastRows:
         shape = f' ht="{height}" customHeight="1"' if height else ""
         text = f'<row r="{number}"{shape}>{"".join(cells)}</row>'
         if self.rows is not None:
-            self.rows.append(text)
+            self.rows.append((self.next_row + 1, text))
         else:
             self._out.write(text)
         self.next_row += 1
@@ -131,12 +143,19 @@ class FastRows:
     def chunks(self) -> Iterator[str]:
         """The rows' XML, in the order written."""
         if self.rows is not None:
-            yield from self.rows
+            yield from (text for _, text in self.rows)
             return
         assert self.path is not None
         with self.path.open(encoding="utf-8") as handle:
             while chunk := handle.read(1 << 20):
                 yield chunk
+
+    def numbered(self) -> list[tuple[int, str]]:
+        """``(Excel row number, row XML)`` of every row (small tables kept in memory only)."""
+        if self.rows is not None:
+            return self.rows
+        return [(int(m.group(1)), m.group(0).decode("utf-8"))
+                for m in _ROW.finditer("".join(self.chunks()).encode("utf-8"))]
 
 
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
@@ -223,7 +242,7 @@ def _write_sheet(xml: bytes, table: FastRows, target: zipfile.ZipFile, info: zip
             for chunk in table.chunks():
                 out.write(chunk.encode("utf-8"))
         else:  # rows of both kinds after the table's start: merge by number (small sheets only)
-            mine = [(int(m.group(1)), m.group(0)) for m in _ROW.finditer("".join(table.chunks()).encode("utf-8"))]
+            mine = [(n, text.encode("utf-8")) for n, text in table.numbered()]
             for _, xml_row in sorted(mine + later_own, key=lambda pair: pair[0]):
                 out.write(xml_row)
         out.write(b"</sheetData>" + tail)

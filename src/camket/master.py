@@ -8,13 +8,15 @@ blank rows, codes with stray spaces, deadlines as dates or day-first text (``30/
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import python_calamine as calamine
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name
 
 from . import findings as F
 from .model import Finding, Location, Master, Task, Unit
@@ -35,32 +37,47 @@ class MasterRead:
     findings: tuple[Finding, ...]
 
 
-@dataclass(frozen=True)
+class _Table:
+    """A master sheet found and its header understood: column positions by key."""
+
+    def __init__(self, name: str, columns: dict[str, int]) -> None:
+        self.name = name
+        self.columns = columns
+        self.letters = {key: xl_col_to_name(col) for key, col in columns.items()}
+
+    def cell(self, key: str, number: int) -> str:
+        """``"C12"``: where ``key``'s value is on (1-based) row ``number``."""
+        return f"{self.letters.get(key, 'A')}{number}"
+
+
 class _Row:
     """One data row of a master sheet: values by column key, and where each came from."""
 
-    values: dict[str, Any]
-    cells: dict[str, str]
-    number: int
+    __slots__ = ("number", "table", "values")
+
+    def __init__(self, table: _Table, values: dict[str, Any], number: int) -> None:
+        self.table, self.values, self.number = table, values, number
 
     def text(self, key: str) -> str:
         return text_of(self.values.get(key))
 
     def cell(self, key: str) -> str:
-        return self.cells.get(key, f"A{self.number}")
+        return self.table.cell(key, self.number)
 
 
 def _sheet_rows(
     book: calamine.CalamineWorkbook, sheet: Sheet, file: str, findings: list[Finding]
-) -> list[_Row] | None:
-    """The data rows of a master sheet; None when the sheet or its header is unusable."""
+) -> tuple[_Table, Iterator[_Row]] | None:
+    """The data rows of a master sheet, read as they are used (a national master list has
+    hundreds of thousands); None when the sheet or its header is unusable."""
     names = {fold_key(n): n for n in book.sheet_names}
     name = next((names[k] for k in sheet.keys if k in names), None)
     if name is None:
         findings.append(F.MASTER_SHEET_MISSING(Location(file), sheet=sheet.name))
         return None
-    rows: list[list[Any]] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    header = find_header(rows, sheet)
+    source = book.get_sheet_by_name(name).iter_rows()
+    top: list[list[Any]] = list(itertools.islice(source, _HEADER_SCAN))
+    header = find_header(top, sheet, scan=_HEADER_SCAN)
     required = [c for c in sheet.columns if c.required]
     if header is None:
         findings.append(F.MASTER_HEADER_MISSING(Location(file, name), column=required[0].header))
@@ -72,20 +89,29 @@ def _sheet_rows(
             Location(file, name, f"A{head_index + 1}"), column=column.header))
     if missing:
         return None
-    out: list[_Row] = []
-    first_key = required[0].key
-    for index in range(head_index + 1, len(rows)):
-        row = rows[index]
-        values = {key: row[col] if col < len(row) else None for key, col in columns.items()}
+    table = _Table(name, columns)
+    return table, _data_rows(table, itertools.chain(top[head_index + 1:], source), head_index + 1,
+                             required[0].key, file, findings)
+
+
+_HEADER_SCAN = 30
+
+
+def _data_rows(table: _Table, rows: Iterable[list[Any]], first: int, first_key: str, file: str,
+               findings: list[Finding]) -> Iterator[_Row]:
+    items = list(table.columns.items())
+    count = 0
+    for index, row in enumerate(rows, start=first):
+        width = len(row)
+        values = {key: row[col] if col < width else None for key, col in items}
         if all(is_blank(v) for v in values.values()):
             continue
         if _NUMBERING.match(text_of(values.get(first_key))):
             continue  # the "(1) (2) (3)" row some forms carry under the header
-        cells = {key: xl_rowcol_to_cell(index, col) for key, col in columns.items()}
-        out.append(_Row(values, cells, index + 1))
-    if not out:
-        findings.append(F.MASTER_EMPTY(Location(file, name), sheet=name))
-    return out
+        count += 1
+        yield _Row(table, values, index + 1)
+    if not count:
+        findings.append(F.MASTER_EMPTY(Location(file, table.name), sheet=table.name))
 
 
 def read_master(path: Path, year: int | None = None) -> MasterRead:
@@ -102,26 +128,30 @@ def read_master(path: Path, year: int | None = None) -> MasterRead:
     try:
         book = calamine.CalamineWorkbook.from_path(str(path))
         unit_rows = _sheet_rows(book, MASTER_UNITS, file, findings)
+        units = _units(unit_rows[1] if unit_rows else (), file, findings)
         task_rows = _sheet_rows(book, MASTER_TASKS, file, findings)
+        tasks = _tasks(task_rows[1] if task_rows else (), file, year, findings)
     except (calamine.CalamineError, OSError, ValueError) as exc:
         return MasterRead(Master((), ()), (F.MASTER_UNREADABLE(Location(file), reason=str(exc)),))
-    units = _units(unit_rows or [], file, findings)
-    tasks = _tasks(task_rows or [], file, year, findings)
     if unit_rows is not None and task_rows is not None:
-        findings.extend(_cross_check(units, tasks))
+        findings.extend(_cross_check(units, tasks, unit_rows[0], task_rows[0], file))
     master = Master(tuple(u for u, _ in units), tuple(t for t, _ in tasks))
     return MasterRead(master, tuple(findings))
 
 
-def _legacy(text: str, where: Location, findings: list[Finding]) -> str:
+def _legacy(row: _Row, key: str, file: str, sheet: str, findings: list[Finding]) -> str:
+    """The cell's text; a finding when it looks legacy-encoded (TCVN3, VNI)."""
+    text = row.text(key)
     repair = repair_legacy(text)
     if repair.encoding is not None:
-        findings.append(F.MASTER_LEGACY_TEXT(where, text=text[:60], encoding=repair.encoding))
+        findings.append(F.MASTER_LEGACY_TEXT(Location(file, sheet, row.cell(key)), text=text[:60],
+                                             encoding=repair.encoding))
     return text
 
 
-def _units(rows: list[_Row], file: str, findings: list[Finding]) -> list[tuple[Unit, Location]]:
-    units: list[tuple[Unit, Location]] = []
+def _units(rows: Iterable[_Row], file: str, findings: list[Finding]) -> list[tuple[Unit, int]]:
+    """Units with the row each came from."""
+    units: list[tuple[Unit, int]] = []
     first: dict[str, str] = {}
     sheet = MASTER_UNITS.name
     for row in rows:
@@ -134,7 +164,7 @@ def _units(rows: list[_Row], file: str, findings: list[Finding]) -> list[tuple[U
             findings.append(F.DUPLICATE_UNIT_CODE(where, unit=code, code=code, first=first[code]))
             continue
         first[code] = row.cell("unit_code")
-        name = _legacy(row.text("unit_name"), Location(file, sheet, row.cell("unit_name")), findings)
+        name = _legacy(row, "unit_name", file, sheet, findings)
         if not name:
             findings.append(F.UNIT_NAME_MISSING(Location(file, sheet, row.cell("unit_name")), unit=code, code=code))
         email = row.text("email")
@@ -143,15 +173,16 @@ def _units(rows: list[_Row], file: str, findings: list[Finding]) -> list[tuple[U
         if not row.text("head"):
             findings.append(F.UNIT_HEAD_MISSING(Location(file, sheet, row.cell("head")), unit=code, code=code))
         unit = Unit(code, name, row.text("block"), row.text("head"), row.text("position"), email)
-        units.append((unit, where))
+        units.append((unit, row.number))
     return units
 
 
 def _tasks(
-    rows: list[_Row], file: str, year: int | None, findings: list[Finding]
-) -> list[tuple[Task, Location]]:
-    tasks: list[tuple[Task, Location]] = []
-    first: dict[str, str] = {}
+    rows: Iterable[_Row], file: str, year: int | None, findings: list[Finding]
+) -> list[tuple[Task, int]]:
+    """Tasks with the row each came from."""
+    tasks: list[tuple[Task, int]] = []
+    first: dict[str, int] = {}
     sheet = MASTER_TASKS.name
     for row in rows:
         code = normalize_code(row.text("task_code"))
@@ -163,11 +194,12 @@ def _tasks(
             findings.append(F.TASK_CODE_MISSING(at("task_code")))
             continue
         if code in first:
-            findings.append(F.DUPLICATE_TASK_CODE(at("task_code"), task=code, code=code, first=first[code]))
+            findings.append(F.DUPLICATE_TASK_CODE(at("task_code"), task=code, code=code,
+                                                  first=row.table.cell("task_code", first[code])))
             continue
-        first[code] = row.cell("task_code")
+        first[code] = row.number
         unit = normalize_code(row.text("unit_code"))
-        content = _legacy(row.text("content"), at("content"), findings)
+        content = _legacy(row, "content", file, sheet, findings)
         deadline, deadline_text = None, ""
         raw_deadline = row.values.get("deadline")
         if is_blank(raw_deadline):
@@ -203,7 +235,7 @@ def _tasks(
             product=row.text("product"), target=row.text("target"), deadline=deadline,
             deadline_text=deadline_text, points=points, hard=parse_flag(row.values.get("hard")),
             parent=normalize_code(row.text("parent")), note=row.text("note"),
-        ), at("unit_code")))
+        ), row.number))
         if not unit:
             findings.append(F.TASK_UNIT_MISSING(at("unit_code"), task=code, code=code))
         if not content:
@@ -211,18 +243,19 @@ def _tasks(
     return tasks
 
 
-def _cross_check(
-    units: list[tuple[Unit, Location]], tasks: list[tuple[Task, Location]]
-) -> list[Finding]:
+def _cross_check(units: list[tuple[Unit, int]], tasks: list[tuple[Task, int]], unit_sheet: _Table,
+                 task_sheet: _Table, file: str) -> list[Finding]:
     """Tasks of unknown units, units without tasks."""
     findings: list[Finding] = []
     codes = {u.code for u, _ in units}
-    for task, unit_cell in tasks:
+    for task, number in tasks:
         if task.unit and task.unit not in codes:
             findings.append(F.TASK_UNKNOWN_UNIT(
-                unit_cell, task=task.code, code=task.code, unit_code=task.unit))
+                Location(file, MASTER_TASKS.name, task_sheet.cell("unit_code", number)),
+                task=task.code, code=task.code, unit_code=task.unit))
     with_tasks = {t.unit for t, _ in tasks}
-    for unit, code_cell in units:
+    for unit, number in units:
         if unit.code not in with_tasks:
-            findings.append(F.UNIT_NO_TASKS(code_cell, unit=unit.code, code=unit.code))
+            findings.append(F.UNIT_NO_TASKS(Location(file, MASTER_UNITS.name, unit_sheet.cell("unit_code", number)),
+                                            unit=unit.code, code=unit.code))
     return findings
