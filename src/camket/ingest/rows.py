@@ -314,7 +314,7 @@ def read_rows(
             ctx.findings.append(F.COLUMN_MISSING(ctx.at(f"A{table.header + 1}"), unit=unit, column=column.header))
     stamped = {code: digest for code, _, digest in stamp.tasks} if stamp else {}
     own = {t.code: t for t in master.tasks_of(unit)}
-    texts = {t.code: fold_key(t.content) for t in own.values()}
+    texts: dict[str, str] | None = None  # folded contents, for rows without a code (rare: made on demand)
     seen: dict[str, int] = {}
     records: list[RowRecord] = []
     added = False
@@ -338,6 +338,8 @@ def read_rows(
         content = text_of(cells.get("content"))
         task = own.get(code) if code else None
         if not added and task is None and not code and content:
+            if texts is None:
+                texts = {t.code: fold_key(t.content) for t in own.values()}
             match = process.extractOne(fold_key(content), {c: t for c, t in texts.items() if c not in seen},
                                        scorer=fuzz.ratio, score_cutoff=85)
             if match:
