@@ -165,7 +165,7 @@ class Submission:
     container: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoredRow:
     """A row of an accepted submission, as reconcile and reports read it."""
 
@@ -191,7 +191,7 @@ class StoredRow:
     @property
     def raw(self) -> dict[str, Any]:
         """Each input's cell and raw value, as read from the file."""
-        value: dict[str, Any] = json.loads(self.raw_json)
+        value: dict[str, Any] = json.loads(self.raw_json) if self.raw_json else {}
         return value
 
 
@@ -337,23 +337,30 @@ class Ledger:
         rows = self.db.execute(f"SELECT {_SUBMISSION_COLUMNS} FROM submissions {where} ORDER BY id", args)
         return [Submission(*r) for r in rows]
 
-    def accepted_rows(self, round_id: str, kind: str = "report") -> list[StoredRow]:
+    def accepted_rows(self, round_id: str, kind: str = "report", *, raw: bool = True) -> list[StoredRow]:
+        """The rows of the round's accepted submissions, by unit and row; ``raw=False`` leaves
+        out what each input cell held (figures never need it; it is a third of a row)."""
         if self.db is None:
             return []
         cell = "r.cell" if self._has_column("rows", "cell") else "''"
+        raw_column = "r.raw" if raw else "''"
         cursor = self.db.execute(
             "SELECT r.submission_id, s.unit, r.kind, r.task, r.sheet, r.row, r.status, r.progress, "
             "r.completed_on, r.result, r.difficulties, r.proposals, r.self_score, r.content, r.product, "
-            f"r.deadline, r.raw, {cell} FROM rows r JOIN submissions s ON s.id = r.submission_id "
+            f"r.deadline, {raw_column}, {cell} FROM rows r JOIN submissions s ON s.id = r.submission_id "
             "WHERE s.round = ? AND s.kind = ? AND s.state = 'accepted' ORDER BY s.unit, r.row",
             (round_id, kind))
         out = []
         day = dt.date.fromisoformat
-        for row in cursor:
-            values = list(row)
-            if values[8]:
-                values[8] = day(values[8])
-            out.append(StoredRow(*values))
+        shared: dict[Any, Any] = {}  # one object for the values rows repeat (codes, sheet, status, dates)
+        share = shared.setdefault
+        for values in cursor:
+            (submission, unit, row_kind, task, sheet, number, status, progress, done, result, difficulties,
+             proposals, score, content, product, deadline, raw_json, where) = values
+            out.append(StoredRow(
+                submission, share(unit, unit), share(row_kind, row_kind), task, share(sheet, sheet), number,
+                share(status, status), progress, share(done, day(done)) if done else None, result, difficulties,
+                proposals, score, content, product, deadline, raw_json, where))
         return out
 
     def add_appraisals(self, submission_id: int, records: Iterable[Any]) -> None:

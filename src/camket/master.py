@@ -183,6 +183,8 @@ def _tasks(
     """Tasks with the row each came from."""
     tasks: list[tuple[Task, int]] = []
     first: dict[str, int] = {}
+    shared: dict[Any, Any] = {}
+    share = shared.setdefault
     sheet = MASTER_TASKS.name
     for row in rows:
         code = normalize_code(row.text("task_code"))
@@ -230,11 +232,13 @@ def _tasks(
         group = row.text("group")
         if not group:
             findings.append(F.TASK_GROUP_MISSING(at("group"), unit=unit, task=code, code=code))
-        tasks.append((Task(
-            code=code, unit=unit, content=content, group=group, source=row.text("source"),
-            product=row.text("product"), target=row.text("target"), deadline=deadline,
-            deadline_text=deadline_text, points=points, hard=parse_flag(row.values.get("hard")),
-            parent=normalize_code(row.text("parent")), note=row.text("note"),
+        source, target, parent = row.text("source"), row.text("target"), normalize_code(row.text("parent"))
+        tasks.append((Task(  # values tasks repeat are shared: a national list has 300,000 tasks
+            code=code, unit=share(unit, unit), content=content, group=share(group, group),
+            source=share(source, source), product=row.text("product"), target=share(target, target),
+            deadline=share(deadline, deadline), deadline_text=share(deadline_text, deadline_text),
+            points=share(points, points), hard=parse_flag(row.values.get("hard")),
+            parent=share(parent, parent), note=row.text("note"),
         ), row.number))
         if not unit:
             findings.append(F.TASK_UNIT_MISSING(at("unit_code"), task=code, code=code))

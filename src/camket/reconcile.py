@@ -65,7 +65,7 @@ class Accepted:
     warnings: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TaskResult:
     task: Task
     derived: Derived
@@ -291,11 +291,12 @@ def trend(results: Sequence[Result]) -> Trend:
     for result in results:
         for unit in result.heads:
             codes.setdefault(unit.unit.code, None)
+    by_code = [{u.unit.code: u for u in result.units} for result in results]
     units: dict[str, tuple[Decimal | None, ...]] = {}
     for code in codes:
         rates: list[Decimal | None] = []
-        for result in results:
-            found = next((u for u in result.units if u.unit.code == code), None)
+        for found_in in by_code:
+            found = found_in.get(code)
             rates.append(found.totals.rate if found is not None and found.answered else None)
         units[code] = tuple(rates)
     return Trend(tuple(r.round for r in results), tuple(r.overall for r in results), units)

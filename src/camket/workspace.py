@@ -346,12 +346,12 @@ class Workspace:
         previous = self.settings.previous_round(round_id)
         with self.ledger() as ledger:
             subs = ledger.submissions(round_id)
-            rows = ledger.accepted_rows(round_id)
+            rows = ledger.accepted_rows(round_id, raw=False)
             current = [s for s in subs if s.state == "accepted" and s.kind == "report"]
             counts = ledger.finding_counts(s.id for s in current)
             shown = [s.id for s in subs if s.state != "superseded"]
             findings = ledger.findings_of(shown)
-            previous_rows = ledger.accepted_rows(previous.id) if previous else []
+            previous_rows = ledger.accepted_rows(previous.id, raw=False) if previous else []
             appraisals = ledger.accepted_appraisals(round_id)
         accepted = {
             s.unit: Accepted(s.id, s.unit, s.name, submitted_at(s.received, s.file_time), *counts.get(s.id, (0, 0)))
