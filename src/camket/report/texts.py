@@ -37,6 +37,7 @@ def _clean(text: str) -> str:
 def gather(items: Iterable[tuple[str, str]], limit: int = 25) -> tuple[list[Opinion], int]:
     """Group ``(unit name, text)`` pairs; return the ``limit`` most raised and how many more."""
     by_key: dict[str, Opinion] = {}
+    seen: dict[str, set[str]] = {}  # units of each opinion, for membership (thousands raise the same)
     for unit, text in items:
         clean = _clean(text)
         if len(clean) < 4:
@@ -45,8 +46,10 @@ def gather(items: Iterable[tuple[str, str]], limit: int = 25) -> tuple[list[Opin
         opinion = by_key.get(key)
         if opinion is None:
             opinion = by_key[key] = Opinion(clean)
+            seen[key] = set()
         opinion.count += 1
-        if unit not in opinion.units:
+        if unit not in seen[key]:
+            seen[key].add(unit)
             opinion.units.append(unit)
     ranked = sorted(by_key.items(), key=lambda kv: (-len(kv[1].units), -kv[1].count, kv[0]))
     merged: list[tuple[str, Opinion]] = []
@@ -54,7 +57,8 @@ def gather(items: Iterable[tuple[str, str]], limit: int = 25) -> tuple[list[Opin
         for other_key, other in merged:
             if fuzz.token_set_ratio(key, other_key) >= 92:
                 other.count += opinion.count
-                other.units.extend(u for u in opinion.units if u not in other.units)
+                other.units.extend(u for u in opinion.units if u not in seen[other_key])
+                seen[other_key].update(opinion.units)
                 break
         else:
             merged.append((key, opinion))
