@@ -64,3 +64,10 @@ def test_the_command_reference_matches_help() -> None:
 def test_findings_catalogue_is_linked() -> None:
     assert "docs/findings.md" in README
     assert (ROOT / "docs" / "findings.md").exists()
+
+
+def test_the_benchmark_table_is_the_last_full_run() -> None:
+    block = README.split("<!-- benchmark:start -->", 1)[1].split("<!-- benchmark:end -->", 1)[0].strip()
+    results = (ROOT / "benchmarks" / "RESULTS.md").read_text(encoding="utf-8")
+    assert "10,000 units × 30 tasks" in block, "run: python benchmarks/run.py --units 10000 --readme"
+    assert block == results.split("\n", 2)[2].strip()
