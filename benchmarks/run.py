@@ -339,7 +339,7 @@ def render(results: dict[str, dict[str, Any]], size: dict[str, Any], units: int,
         if key not in results:
             continue
         r = results[key]
-        rate = f"{r['files'] / r['seconds']:,.0f}" if r.get("files") else (
+        rate = f"{r['files'] / r['seconds']:,.0f} files/s" if r.get("files") else (
             f"{r['tasks'] / r['seconds']:,.0f} tasks/s" if r.get("tasks") else "")
         lines.append(f"| {label} | {r['seconds']:.2f} | {rate} | {r['peak_mib']:.0f} MiB | "
                      f"{TARGETS_10K.get(key, '')} |")
