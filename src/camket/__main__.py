@@ -1,3 +1,4 @@
 from camket.cli import main
 
-main()
+if __name__ == "__main__":  # not when worker processes import it
+    main()
