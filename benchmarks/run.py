@@ -32,6 +32,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 HERE = Path(__file__).parent
 GENERATED = dt.datetime(2022, 7, 1, 8, 0)
 RECEIVED = dt.datetime(2022, 7, 8, 9, 0)
@@ -42,7 +44,7 @@ class PeakMemory:
 
     ``ru_maxrss`` alone cannot see workers (it is per process), and summing workers' RSS
     counts pages shared after fork once per worker. So the proportional set size (PSS,
-    shared pages divided fairly) of the whole process tree is sampled, once a second:
+    shared pages divided fairly) of the whole process tree is sampled with psutil, once a second:
     reading it walks page tables and stalls the process, so sampling more often would
     slow the stage it measures (every 50 ms cost a third of the template stage). The
     result is at least this process's own exact high-water mark (``ru_maxrss``: a spawned
@@ -51,7 +53,7 @@ class PeakMemory:
 
     def __init__(self, interval: float = 1.0) -> None:
         self.interval = interval
-        self.peak_kib = 0
+        self.peak_bytes = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -66,38 +68,22 @@ class PeakMemory:
 
     @property
     def peak_mib(self) -> float:
-        return self.peak_kib / 1024
+        return self.peak_bytes / 2**20
 
     def sample(self) -> None:
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        self.peak_kib = max(self.peak_kib, own, sum(_pss_kib(pid) for pid in _tree(os.getpid())))
+        me = psutil.Process()
+        total = 0
+        for process in [me, *me.children(recursive=True)]:
+            try:
+                total += process.memory_full_info().pss  # read from /proc/<pid>/smaps_rollup
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue  # a worker that ended between listing and reading
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        self.peak_bytes = max(self.peak_bytes, own, total)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             self.sample()
-
-
-def _tree(pid: int) -> list[int]:
-    pids, queue = [], [pid]
-    while queue:
-        current = queue.pop()
-        pids.append(current)
-        try:
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            continue
-        queue.extend(int(child) for child in children)
-    return pids
-
-
-def _pss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
 
 
 def _in_child(target: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
