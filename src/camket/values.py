@@ -279,6 +279,8 @@ def parse_status(value: Any) -> tuple[Status, str | None]:
 
 def parse_flag(value: Any) -> bool:
     """A tick column: ``x``, ``có``, ``1``, ``TRUE`` are true; blank, ``không``, ``0`` false."""
+    if value is None or value == "":
+        return False
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):

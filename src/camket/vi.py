@@ -72,6 +72,8 @@ def fold_key(text: str) -> str:
 
 def normalize_code(text: str) -> str:
     """A code as compared everywhere: NFC, no spaces, upper case (``" vp-01 "`` -> ``"VP-01"``)."""
+    if text.isascii():
+        return "".join(text.split()).upper()  # the usual code: no regex needed
     return _SPACES.sub("", nfc(text)).upper().replace("\u00ad", "")
 
 
