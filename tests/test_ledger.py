@@ -50,3 +50,20 @@ def test_a_duplicate_content_cannot_be_recorded_twice(tmp_path: Path) -> None:
             pass
         else:
             raise AssertionError("the same content was recorded twice")
+
+
+def test_accepted_rows_keep_texts_that_look_like_dates_as_texts(tmp_path: Path) -> None:
+    import datetime as dt
+
+    with Ledger(tmp_path) as ledger, ledger.transaction():
+        run = ledger.start_run("2022-6T", "test", dt.datetime(2022, 7, 1))
+        submission = ledger.add_submission(
+            run, sha256="b" * 64, size=1, name="b.xlsx", source="b.xlsx", received="2022-07-01T00:00:00",
+            file_time="", format="xlsx", kind="report", round="2022-6T", unit="2022-06-30", state="accepted",
+            archive_path="archive/bb/b.xlsx")
+        row = ("task", "T1", "Báo cáo", 8, "Hoàn thành", 100.0, "2022-06-30", "", "", "", None, "", "", "", "{}", "I8")
+        ledger.add_rows(submission, [row, (*row[:1], "T2", *row[2:])])
+    with Ledger(tmp_path, create=False) as ledger:
+        rows = ledger.accepted_rows("2022-6T", raw=False)
+    assert [r.unit for r in rows] == ["2022-06-30", "2022-06-30"]  # a unit code, not a date
+    assert [r.completed_on for r in rows] == [dt.date(2022, 6, 30)] * 2

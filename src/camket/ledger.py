@@ -352,14 +352,17 @@ class Ledger:
             (round_id, kind))
         out = []
         day = dt.date.fromisoformat
-        shared: dict[Any, Any] = {}  # one object for the values rows repeat (codes, sheet, status, dates)
+        shared: dict[Any, Any] = {}  # one object for the texts rows repeat (codes, sheet, status)
         share = shared.setdefault
+        dates: dict[str, dt.date] = {}  # each completion date parsed once
         for values in cursor:
             (submission, unit, row_kind, task, sheet, number, status, progress, done, result, difficulties,
              proposals, score, content, product, deadline, raw_json, where) = values
+            if done:
+                done = dates.get(done) or dates.setdefault(done, day(done))
             out.append(StoredRow(
                 submission, share(unit, unit), share(row_kind, row_kind), task, share(sheet, sheet), number,
-                share(status, status), progress, share(done, day(done)) if done else None, result, difficulties,
+                share(status, status), progress, done or None, result, difficulties,
                 proposals, score, content, product, deadline, raw_json, where))
         return out
 
