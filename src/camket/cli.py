@@ -13,24 +13,18 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .demo import describe, run_demo
 from .errors import CamketError
-from .findings import CATALOGUE, catalogue_markdown
-from .ingest import IngestResult
-from .ingest.run import ARRIVAL_LABELS
-from .ledger import explain
-from .logs import log_bug, log_to
 from .model import Derived, Finding, Severity
-from .reconcile import Result
-from .report.rollup import describe as describe_rollup
-from .samples import sample_names
-from .simulate import simulate_returns
 from .vi import format_date
-from .workspace import Workspace, check_workspace
+
+if TYPE_CHECKING:  # commands import what they use, so that camket --help answers at once
+    from .ingest import IngestResult
+    from .reconcile import Result
+    from .workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,6 +45,9 @@ class _Cli(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
+            from .ledger import explain
+            from .logs import log_bug
+
             explained = explain(exc)
             if explained is not None:
                 click.echo(f"Lỗi: {explained}", err=True)
@@ -76,6 +73,9 @@ def _root(ctx: click.Context, workspace_dir: Path | None) -> Path:
 
 
 def _open(ctx: click.Context, workspace_dir: Path | None) -> Workspace:
+    from .logs import log_to
+    from .workspace import Workspace
+
     ws = Workspace.open(_root(ctx, workspace_dir))
     log_to(ws.state_dir / "log")
     if os.environ.get("CAMKET_STRICT"):
@@ -126,7 +126,7 @@ def cli(ctx: click.Context, workspace: Path | None) -> None:
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--sample", type=str, default=None,
-              help=f"Tạo kèm dữ liệu mẫu: {', '.join(sample_names()) or 'bo-2022, so-2023'}.")
+              help="Tạo kèm dữ liệu mẫu: bo-2022 (một bộ) hoặc so-2023 (một sở).")
 @click.option("--force", is_flag=True, help="Ghi đè camket.toml và danh-muc.xlsx đã có.")
 def init(directory: Path, sample: str | None, force: bool) -> None:
     """Tạo thư mục làm việc mới: camket.toml và danh-muc.xlsx.
@@ -136,6 +136,8 @@ def init(directory: Path, sample: str | None, force: bool) -> None:
       camket init ws --sample bo-2022
       camket init so-vhttdl-2023
     """
+    from .workspace import Workspace
+
     ws = Workspace.init(directory, sample=sample, force=force)
     click.echo(f"Đã tạo thư mục làm việc {ws.root}", err=True)
     click.echo(f"  {ws.config_path}\n  {ws.master_path}", err=True)
@@ -154,6 +156,8 @@ def check(ctx: click.Context, workspace_dir: Path | None, as_json: bool) -> None
       camket -w ws check
       camket check -w ws --json
     """
+    from .workspace import check_workspace
+
     report = check_workspace(_root(ctx, workspace_dir))
     if as_json:
         payload = {
@@ -329,6 +333,8 @@ def submissions(ctx: click.Context, workspace_dir: Path | None, round_id: str, a
       camket -w ws submissions --round 2022-6T
       camket -w ws submissions --round 2022-6T --json
     """
+    from .ledger import ARRIVAL_LABELS
+
     subs = _open(ctx, workspace_dir).submissions(round_id)
     if as_json:
         click.echo(json.dumps([s.as_dict() for s in subs], ensure_ascii=False, indent=2))
@@ -433,6 +439,8 @@ def findings(markdown: bool) -> None:
       camket findings
       camket findings --markdown > docs/findings.md
     """
+    from .findings import CATALOGUE, catalogue_markdown
+
     if markdown:
         click.echo(catalogue_markdown(), nl=False)
         return
@@ -517,10 +525,14 @@ def demo(directory: Path, sample: str, units: int | None, tasks: int | None, rou
     """
     bar = _Bar("Đang xử lý")
     try:
+        from .demo import run_demo
+
         result = run_demo(directory, sample=sample, units=units, tasks=tasks, round_id=round_id, seed=seed,
                           pdf=pdf, force=force, on_stage=lambda text: click.echo(f"• {text}", err=True))
     finally:
         bar.close()
+    from .demo import describe
+
     click.echo("\n".join(describe(result)))
 
 
@@ -538,6 +550,8 @@ def simulate(ctx: click.Context, workspace_dir: Path | None, directory: Path, ro
       camket -w ws simulate nhan --round 2022-6T
     """
     ws = _open(ctx, workspace_dir)
+    from .simulate import simulate_returns
+
     plan = simulate_returns(ws.template_jobs(round_id), directory, seed=seed, on_progress=_Bar("Mô phỏng"))
     click.echo(f"{len(plan.files)} tệp trong {directory}; đơn vị không gửi: {', '.join(plan.missing) or 'không'}.")
 
@@ -575,6 +589,8 @@ def rollup(ctx: click.Context, workspace_dir: Path | None, round_id: str, into: 
       camket -w so rollup --round 2023-6T --into 2023-6T_SVHTTDL_so-van-hoa.xlsx
     """
     outcome = _open(ctx, workspace_dir).rollup(round_id, into, output)
+    from .report.rollup import describe as describe_rollup
+
     for line in describe_rollup(outcome):
         click.echo(f"  {line}", err=True)
     if outcome.findings:

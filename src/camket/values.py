@@ -14,8 +14,6 @@ import datetime as dt
 import re
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from .model import Status
 from .vi import fold, fold_key, format_date, nfc
 
@@ -257,6 +255,8 @@ def parse_status(value: Any) -> tuple[Status, str | None]:
     >>> parse_status("đã xong")
     (<Status.DONE: 'Hoàn thành'>, 'status-synonym')
     """
+    from rapidfuzz import fuzz  # loaded when a status needs guessing, not with camket
+
     raw = text_of(value)
     key = fold_key(raw)
     if key in _CANONICAL:

@@ -17,30 +17,26 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, cast
-
-import filelock
+from typing import TYPE_CHECKING, Any, cast
 
 from . import findings as F
 from .atomic import write_text_atomic
 from .config import Settings, read_config
-from .decisions import decide, reread
 from .errors import ConfigError, InputError, LedgerBusyError, WorkspaceError
-from .ingest import Context, IngestResult, Limits, run_ingest
 from .ledger import LEDGER_NAME, Ledger, Submission
 from .ledger.db import ARCHIVE_NAME, needs_migration
 from .ledger.frozen import diff
-from .master import MasterRead, read_master
-from .masterbook import write_master
 from .model import Adjustment, Finding, Location, Master, Round, Severity, Unit
 from .reconcile import Accepted, PendingFile, Result, Trend, reconcile, trend
-from .report import feedback_jobs, to_pdf, write_appraisal, write_consolidated, write_word
-from .report.rollup import RollupResult, rollup
 from .rounds import differences, issue
-from .samples import load_sample
-from .templates import Progress, TemplateJob, TemplatesResult, run_jobs, template_filename, write_bundle
 from .verify import VerifyReport, export_archive, verify
 from .vi import normalize_code
+
+if TYPE_CHECKING:  # the stages below load their libraries (openpyxl, xlsxwriter, docx …) when used
+    from .ingest import IngestResult, Limits
+    from .master import MasterRead
+    from .report.rollup import RollupResult
+    from .templates import Progress, TemplateJob, TemplatesResult
 
 __all__ = ["CONFIG_NAME", "MASTER_NAME", "CheckReport", "Workspace", "check_workspace"]
 
@@ -133,6 +129,9 @@ class Workspace:
         if root.exists() and not root.is_dir():
             raise WorkspaceError(f"{root} đã tồn tại và không phải thư mục.")
         root.mkdir(parents=True, exist_ok=True)
+        from .masterbook import write_master
+        from .samples import load_sample
+
         if sample:
             data = load_sample(sample)
             write_text_atomic(root / CONFIG_NAME, data.config_text)
@@ -194,6 +193,8 @@ class Workspace:
 
     @cached_property
     def master_read(self) -> MasterRead:
+        from .master import read_master
+
         return read_master(self.master_path, self.settings.year)
 
     def master(self) -> Master:
@@ -237,6 +238,8 @@ class Workspace:
     ) -> list[TemplateJob]:
         """What :meth:`templates` writes, one job per unit (also used by ``camket.simulate``),
         from the round's list (or ``master``)."""
+        from .templates import TemplateJob, template_filename
+
         round_ = self.round(round_id)
         master = master or self.master_for(round_id)
         chosen = self.units(units, master)
@@ -275,6 +278,8 @@ class Workspace:
         >>> len(result.files), result.zip_path.name  # doctest: +SKIP
         (26, '2022-6T_mau-bao-cao.zip')
         """
+        from .templates import TemplatesResult, run_jobs, write_bundle
+
         round_ = self.round(round_id)
         now = dt.datetime.now().replace(microsecond=0)
         with self.lock(wait):
@@ -306,6 +311,8 @@ class Workspace:
     @contextlib.contextmanager
     def lock(self, wait: float = 30.0) -> Iterator[None]:
         """Hold the workspace's write lock; wait up to ``wait`` seconds for another process."""
+        import filelock
+
         self.state_dir.mkdir(parents=True, exist_ok=True)
         lock = filelock.FileLock(str(self.state_dir / "write.lock"), timeout=wait)
         try:
@@ -353,6 +360,8 @@ class Workspace:
         >>> result.count("accepted"), len(result.findings)  # doctest: +SKIP
         (25, 41)
         """
+        from .ingest import Context, Limits, run_ingest
+
         round_ = self.round(round_id)
         missing = [str(p) for p in paths if not Path(p).exists()]
         if missing:
@@ -403,6 +412,8 @@ class Workspace:
         ``unit`` reads the archived file again as that unit's (for a file whose claim and
         content disagree). A rejected file or one camket failed on cannot be chosen.
         """
+        from .decisions import decide
+
         now = (now or dt.datetime.now()).replace(microsecond=0)
         with self.lock(wait), Ledger(self.root, now=now) as ledger:
             chosen = self._chosen(ledger, submission_id)
@@ -413,6 +424,8 @@ class Workspace:
 
     def dismiss(self, submission_id: int, *, now: dt.datetime | None = None, wait: float = 30.0) -> Submission:
         """Set a received file aside (not counted); ``accept`` undoes it."""
+        from .decisions import decide
+
         now = (now or dt.datetime.now()).replace(microsecond=0)
         with self.lock(wait), Ledger(self.root, now=now) as ledger:
             chosen = self._chosen(ledger, submission_id)
@@ -436,6 +449,8 @@ class Workspace:
         data = ledger.archived(chosen.sha256)
         if data is None:
             raise InputError(f"Không còn bản lưu của tệp số {chosen.id} trong kho lưu; chạy camket verify.")
+        from .decisions import reread
+
         return reread(self, ledger, chosen, data, unit, master, now)
 
     def verify(self) -> VerifyReport:
@@ -515,6 +530,8 @@ class Workspace:
 
     def _report(self, round_id: str, pdf: bool, feedback: bool, generated: dt.datetime,
                 on_progress: Progress | None) -> ReportFiles:
+        from .report import to_pdf, write_consolidated, write_word
+
         result = self.reconcile(round_id)
         folder = self.out_dir(round_id)
         master = self.master_for(round_id)
@@ -537,6 +554,9 @@ class Workspace:
 
     def _feedback(self, result: Result, generated: dt.datetime,
                   on_progress: Progress | None) -> tuple[tuple[Path, ...], Path | None]:
+        from .report import feedback_jobs
+        from .templates import run_jobs, template_filename, write_bundle
+
         round_id = result.round.id
         folder = self.out_dir(round_id) / "phan-hoi"
         if folder.exists():
@@ -569,6 +589,8 @@ class Workspace:
     def rollup(self, round_id: str, into: Path, output: Path | None = None) -> RollupResult:
         """Fill the level above's template ``into`` from this round's results (see
         :mod:`camket.report.rollup` for the rules); written to ``out/<round>/cap-tren/``."""
+        from .report.rollup import rollup
+
         if not Path(into).is_file():
             raise InputError(f"Không tìm thấy tệp mẫu của cấp trên: {into}.")
         result = self.reconcile(round_id)
@@ -582,6 +604,8 @@ class Workspace:
         '2022-6T_tham-dinh.xlsx'
         """
         generated = (generated or dt.datetime.now()).replace(microsecond=0)
+        from .report import write_appraisal
+
         result = self.reconcile(round_id)
         path = self.out_dir(round_id) / "tham-dinh" / f"{round_id}_tham-dinh.xlsx"
         write_appraisal(path, result, self.master_for(round_id), self.settings, self.id, self.secret, generated)
@@ -630,6 +654,8 @@ def check_workspace(root: Path) -> CheckReport:
         raise WorkspaceError(
             f"{root.resolve()} không phải thư mục làm việc của camket (không có {CONFIG_NAME})."
         )
+    from .master import read_master
+
     config = read_config(root / CONFIG_NAME)
     year = config.settings.year if config.settings else None
     master = read_master(root / MASTER_NAME, year)

@@ -38,13 +38,6 @@ __all__ = ["FileOutcome", "IngestResult", "run_ingest"]
 Progress = Callable[[int, int], None]
 log = logging.getLogger("camket.ingest")
 
-ARRIVAL_LABELS = {
-    "file": "thời điểm lưu tệp",
-    "given": "ngày nhận do người tiếp nhận ghi",
-    "ingest": "thời điểm tiếp nhận",
-    "email": "ngày gửi thư điện tử",
-    "upload": "thời điểm tải lên",
-}
 
 
 @dataclass

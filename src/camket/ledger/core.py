@@ -31,7 +31,15 @@ from . import archive, frozen
 from .db import SCHEMA_VERSION, connect, explain, migrate, schema_version
 from .migrations import AFTER, STEPS
 
-__all__ = ["STATE_LABELS", "Ledger", "StoredRow", "Submission", "row_values"]
+__all__ = ["ARRIVAL_LABELS", "STATE_LABELS", "Ledger", "StoredRow", "Submission", "row_values"]
+
+ARRIVAL_LABELS = {  # how the date a file arrived is known
+    "file": "thời điểm lưu tệp",
+    "given": "ngày nhận do người tiếp nhận ghi",
+    "ingest": "thời điểm tiếp nhận",
+    "email": "ngày gửi thư điện tử",
+    "upload": "thời điểm tải lên",
+}
 
 STATE_LABELS = {
     "accepted": "được tính",
