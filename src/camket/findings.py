@@ -86,6 +86,10 @@ CONFIG_ROUND_OUTSIDE_YEAR = _kind(
     "config-round-outside-year", W,
     'Kỳ "{round}": ngày chốt số liệu {as_of} không thuộc năm {year} của chương trình',
     "Kiểm tra lại năm của kỳ báo cáo", "config")
+CONFIG_SIGNER_RECIPIENT = _kind(
+    "config-signer-among-recipients", W, 'Báo cáo do {signer} ký nhưng Nơi nhận lại có "{recipient}"',
+    "Bỏ người ký khỏi danh sách nhận ([report] recipients, addressees), hoặc để cấp phó ký thay "
+    "(deputy_title) nếu báo cáo gửi người đứng đầu", "config")
 CONFIG_NO_ROUND = _kind(
     "config-no-round", E, "Chưa khai báo kỳ báo cáo nào ([[round]])",
     "Thêm ít nhất một bảng [[round]] với id, name, as_of, due", "config")
