@@ -267,6 +267,11 @@ class Result:
         return self._due_grouped(lambda t: t.task.group)
 
     @property
+    def due_by_source(self) -> dict[str, Totals]:
+        """Task source -> totals over its tasks due by ``as_of`` (the sources of ``by_source``)."""
+        return self._due_grouped(lambda t: t.task.source)
+
+    @property
     def due_by_block(self) -> dict[str, Totals]:
         """Unit block -> totals over its tasks due by ``as_of`` (the blocks of ``by_block``)."""
         block = {u.unit.code: u.unit.block for u in self.units}
