@@ -118,8 +118,8 @@ def _share(c: Context, shown: Totals, year: Totals) -> str:
 def opening(c: Context) -> None:
     r, agency = c.result.round, c.settings.agency
     basis = f"{c.settings.report.basis}, " if c.settings.report.basis else ""
-    body_paragraph(c.doc, f"{basis}{agency.name} báo cáo kết quả thực hiện các nhiệm vụ trọng tâm năm {c.settings.year} "
-                          f"theo cam kết của thủ trưởng các {c.term}, kỳ báo cáo {r.name} (số liệu tính đến ngày "
+    body_paragraph(c.doc, f"{basis}{agency.name} báo cáo kết quả thực hiện các nhiệm vụ trọng tâm năm "
+                          f"{c.settings.year} theo cam kết của thủ trưởng các {c.term}, kỳ báo cáo {r.name} (số liệu tính đến ngày "
                           f"{text_date(r.as_of)}), như sau:")
     heading(c, "I. KẾT QUẢ THỰC HIỆN")
 
@@ -268,13 +268,13 @@ def _unit_table(c: Context) -> None:
     if len(r.heads) > MAX_UNIT_ROWS:
         keep_with_next(para(c.doc, "Bảng 1. Kết quả thực hiện nhiệm vụ theo khối (chi tiết từng đơn vị tại bảng "
                                    "tổng hợp .xlsx)", size=13, bold=True, before=6, after=6))
-        rows = ([str(i), name, count(t.total), count(b.by_block.get(name, Totals()).total),
+        block_rows = ([str(i), name, count(t.total), count(b.by_block.get(name, Totals()).total),
                  count(b.by_block.get(name, Totals()).completed), format_percent(b.by_block.get(name, Totals()).rate),
                  count(t.completed), format_percent(t.rate)]
                 for i, (name, t) in enumerate(r.by_block.items(), start=1))
         fast_table(c.doc, ["STT", "Khối", "Số nhiệm vụ", "Nhiệm vụ đến hạn", "Đã hoàn thành (đến hạn)",
                            "Tỉ lệ (đến hạn)", "Lũy kế hoàn thành", "Tỉ lệ cả năm"],
-                   rows, (1.0, 4.5, 1.7, 1.8, 1.9, 1.8, 1.9, 1.9), size=11, align="clcccccc")
+                   block_rows, (1.0, 4.5, 1.7, 1.8, 1.9, 1.8, 1.9, 1.9), size=11, align="clcccccc")
         return
     scope = f" (tính đến ngày {b.as_of_text})" if b.interim else ""
     keep_with_next(para(c.doc, f"Bảng 1. Kết quả thực hiện nhiệm vụ của thủ trưởng các {c.term}{scope}", size=13,
@@ -285,8 +285,8 @@ def _unit_table(c: Context) -> None:
     term = c.term[0].upper() + c.term[1:]
     dash_for = DASH
     if b.interim:
-        headers = ["STT", term, "Số nhiệm vụ cả năm", "Nhiệm vụ đến hạn", "Đã hoàn thành", "Trong đó hoàn thành quá hạn",
-                   "Tỉ lệ hoàn thành nhiệm vụ đến hạn", "Lũy kế hoàn thành",
+        headers = ["STT", term, "Số nhiệm vụ cả năm", "Nhiệm vụ đến hạn", "Đã hoàn thành",
+                   "Trong đó hoàn thành quá hạn", "Tỉ lệ hoàn thành nhiệm vụ đến hạn", "Lũy kế hoàn thành",
                    "Điểm (thang 100)" if r.appraised else "Điểm tự chấm (thang 100)"]
         rows: list[list[str]] = []
         for i, u in enumerate(units, start=1):

@@ -211,15 +211,13 @@ def _overdue_rows(result: Result, names: dict[str, str]) -> Iterable[list[Any]]:
 def _missing_rows(result: Result, master: Master) -> Iterable[list[Any]]:
     """Every task not reported: all tasks of units without a counted report, then tasks
     missing from the reports that were counted."""
-    i = 0
     missing = {u.unit.code for u in result.missing}
     units = {u.code: u for u in master.units}
     notes = {code: _missing_note(result, code) for code in missing}
     position = {code: n for n, code in enumerate(result.order)}
     ordered = sorted((r for r in result.tasks if r.derived is Derived.NOT_REPORTED),
                      key=lambda r: (r.task.unit not in missing, position.get(r.task.unit, len(position))))
-    for r in ordered:
-        i += 1
+    for i, r in enumerate(ordered, start=1):
         unit = units.get(r.task.unit)
         note = notes.get(r.task.unit, "Báo cáo thiếu dòng này hoặc chưa ghi tình trạng")
         yield [i, unit.name if unit else "", unit.head if unit else "", unit.email if unit else "", r.task.content,

@@ -147,9 +147,10 @@ def feedback_jobs(result: Result, base: Sequence[TemplateJob], rows: Sequence[St
                 text = vi_timestamps(finding.text)
                 notes[(finding.task, key)] = f"{note}\n{text}" if note else text
         lines = tuple((_where(f), vi_timestamps(f.text)) for f in to_fix)
+        where = (f"các ô tô đỏ ở sheet \"{REPORT.name}\", rê chuột vào ô để xem ghi chú" if notes
+                 else "danh sách dưới đây")
         intro = (f"{name}: báo cáo {round_.name} của đơn vị đã được tiếp nhận; còn {len(lines)} nội dung cần sửa "
-                 f"(các ô tô đỏ ở sheet \"{REPORT.name}\", rê chuột vào ô để xem ghi chú). Đề nghị sửa và gửi lại "
-                 f"tệp này{to} trước ngày {text_date(resend)}.")
+                 f"({where}). Đề nghị sửa và gửi lại tệp này{to} trước ngày {text_date(resend)}.")
         jobs.append(FeedbackJob(replace(job, prefill=prefill, added=tuple(added), notes=notes, problems=lines,
                                         remarks=remarks, problems_intro=intro, deadline=resend),
                                 len(lines) + len(remarks), "Sửa và gửi lại báo cáo", resend))

@@ -26,7 +26,7 @@ from ..stamp import META_SHEET, Stamp, locked_values, row_hash
 from ..vi import format_date
 from ..xlsxkit import WORKBOOK_OPTIONS, row_height
 from .guide import guide_heights, write_guide, write_problems
-from .layout import ADDED_MARKER, FROZEN_COLUMNS, HEADER_ROW, PROBLEMS_SHEET, WIDTHS, col, hint, letter
+from .layout import ADDED_MARKER, FROZEN_COLUMNS, HEADER_ROW, PROBLEMS_SHEET, WIDTHS, ZOOM, col, hint, letter
 
 __all__ = ["TemplateJob", "unit_texts", "write_template"]
 
@@ -270,6 +270,7 @@ def _print_setup(ws: Any, job: TemplateJob, texts: Mapping[str, str], last_row: 
     ws.set_header(f"&L&8 {texts['header_name']}&R&8 Kỳ báo cáo: {job.round.name.replace('&', '&&')}")
     ws.set_footer("&CTrang &P/&N")
     ws.freeze_panes(HEADER_ROW + 1, FROZEN_COLUMNS)
+    ws.set_zoom(ZOOM)
 
 
 def _signature(ws: Any, fmt: dict[str, Any], row: int, last_col: int) -> int:

@@ -89,6 +89,7 @@ def write_guide(book: Any, job: TemplateJob, texts: Mapping[str, str], heights: 
     for r, ((label, text, style), height) in enumerate(zip(_guide_rows(job, texts), heights, strict=True)):
         if style == "title":
             ws.merge_range(r, 0, r, 1, label, st["title"])
+            ws.set_row(r, 24)
             continue
         ws.write_string(r, 0, label, st["label"])
         if text:

@@ -11,7 +11,7 @@ from ..model import Round
 from ..schema import REPORT, Column
 from ..vi import format_date
 
-__all__ = ["ADDED_MARKER", "FROZEN_COLUMNS", "GUIDE_SHEET", "HEADER_ROW", "PROBLEMS_SHEET", "WIDTHS", "col",
+__all__ = ["ADDED_MARKER", "FROZEN_COLUMNS", "GUIDE_SHEET", "HEADER_ROW", "PROBLEMS_SHEET", "WIDTHS", "ZOOM", "col",
            "example_date", "hint", "letter"]
 
 HEADER_ROW = 6  # 0-based: Excel row 7 holds the column labels; tasks start on row 8
@@ -19,11 +19,13 @@ GUIDE_SHEET = "Hướng dẫn"
 PROBLEMS_SHEET = "Cần sửa"
 ADDED_MARKER = "NHIỆM VỤ PHÁT SINH"
 FROZEN_COLUMNS = 3  # STT, Mã nhiệm vụ, Nội dung nhiệm vụ stay on screen while the inputs scroll
+ZOOM = 90           # the Báo cáo sheet opens at 90%: on a 1366-pixel screen the inputs up to
+                    # "Khó khăn, vướng mắc" are in view beside the frozen task column
 
 # Column widths of the Báo cáo sheet. The read-only columns after the frozen block are kept
 # narrow (their text wraps), so on a 1366-pixel screen the yellow inputs start mid-screen.
 WIDTHS = {c.key: c.width for c in REPORT.columns} | {
-    "content": 36, "group": 12, "product": 13, "target": 10, "deadline": 10.5, "points": 6.5,
+    "content": 34, "group": 11, "product": 12, "target": 9, "deadline": 10.5, "points": 6.5,
     "status": 15, "progress": 8, "completed_on": 11, "result": 28, "difficulties": 22, "proposals": 18,
     "self_score": 8,
 }
