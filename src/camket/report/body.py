@@ -119,8 +119,8 @@ def opening(c: Context) -> None:
     r, agency = c.result.round, c.settings.agency
     basis = f"{c.settings.report.basis}, " if c.settings.report.basis else ""
     body_paragraph(c.doc, f"{basis}{agency.name} báo cáo kết quả thực hiện các nhiệm vụ trọng tâm năm "
-                          f"{c.settings.year} theo cam kết của thủ trưởng các {c.term}, kỳ báo cáo {r.name} (số liệu tính đến ngày "
-                          f"{text_date(r.as_of)}), như sau:")
+                          f"{c.settings.year} theo cam kết của thủ trưởng các {c.term}, kỳ báo cáo {r.name} "
+                          f"(số liệu tính đến ngày {text_date(r.as_of)}), như sau:")
     heading(c, "I. KẾT QUẢ THỰC HIỆN")
 
 
