@@ -180,7 +180,7 @@ def test_a_unit_whose_file_was_unreadable_is_asked_to_resend(bo_2022_reported: t
 
 
 def test_layout_keeps_headings_rows_and_language(reported: tuple[Workspace, Any, Any]) -> None:
-    _, files, doc = reported
+    _, _, doc = reported
     headings = [p for p in doc.paragraphs if re.match(r"^(I|II|III|IV)\. |^\d\. ", p.text)]
     assert len(headings) >= 8 and all(p.paragraph_format.keep_with_next for p in headings)
     assert "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI" in [p.text for p in headings]

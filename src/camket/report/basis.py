@@ -109,7 +109,9 @@ def unit_buckets(result: Result, basis: Basis) -> list[Bucket]:
     no task due yet, then no report. Every head is in exactly one bucket."""
     scope = basis.scope
     totals = {u.unit.code: basis.by_unit.get(u.unit.code, Totals()) for u in result.heads}
-    answered = [u for u in result.heads if u.answered and totals[u.unit.code].total]
+    position = {code: i for i, code in enumerate(result.order)}
+    heads = sorted(result.heads, key=lambda u: position.get(u.unit.code, len(position)))  # master-list order
+    answered = [u for u in heads if u.answered and totals[u.unit.code].total]
 
     def rate(u: UnitResult) -> Decimal:
         return totals[u.unit.code].rate
@@ -124,6 +126,6 @@ def unit_buckets(result: Result, basis: Basis) -> list[Bucket]:
         Bucket(f"hoàn thành từ 90% đến dưới 100% {scope}", [u for u in answered if not full(u) and rate(u) >= 90]),
         Bucket(f"hoàn thành từ 50% đến dưới 90% {scope}", [u for u in answered if 50 <= rate(u) < 90]),
         Bucket(f"hoàn thành dưới 50% {scope}", lowest),
-        Bucket(f"chưa có {scope}", [u for u in result.heads if u.answered and not totals[u.unit.code].total]),
-        Bucket("chưa báo cáo", [u for u in result.heads if not u.answered]),
+        Bucket(f"chưa có {scope}", [u for u in heads if u.answered and not totals[u.unit.code].total]),
+        Bucket("chưa báo cáo", [u for u in heads if not u.answered]),
     ]

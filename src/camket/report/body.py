@@ -315,10 +315,10 @@ def _unit_table(c: Context) -> None:
                          u.rating if reported and u.unit.code not in unscored else dash_for])
         fast_table(c.doc, headers, rows, (1.0, 4.4, 1.5, 1.6, 1.7, 1.7, 1.6, 3.0), size=11, align="clcccccl")
     notes = []
-    if r.missing:
-        notes.append(f"“{DASH}”: đơn vị chưa báo cáo" + ("; hoặc chưa có nhiệm vụ đến hạn" if b.interim else ""))
-    elif b.interim:
-        notes.append(f"“{DASH}”: chưa có nhiệm vụ đến hạn")
+    if r.missing or b.interim:
+        what = [x for x, shown in (("đơn vị chưa báo cáo", bool(r.missing)), ("chưa có nhiệm vụ đến hạn", b.interim))
+                if shown]
+        notes.append(f"dấu “{DASH}” chỉ {' hoặc '.join(what)}")
     if not r.appraised:
         notes.append("điểm do đơn vị tự chấm, chưa được thẩm định")
         if not b.interim:

@@ -111,8 +111,8 @@ def write_problems(book: Any, job: TemplateJob, texts: Mapping[str, str]) -> Any
     ws.set_column(1, 1, 24)
     ws.set_column(2, 2, 100)
     title = job.problems_title or f"NỘI DUNG CẦN SỬA TRONG BÁO CÁO {job.round.name.upper()}"
-    ws.merge_range(0, 0, 0, 2, title, st["title"])
-    intro = job.problems_intro or (
+    ws.merge_range(0, 0, 0, 2, safe_text(title), st["title"])
+    intro = safe_text(job.problems_intro) or (
         f"{texts['unit_name']}: sửa các ô tô đỏ ở sheet \"{REPORT.name}\" (rê chuột vào ô để xem ghi chú), rồi "
         f"gửi lại tệp này trước ngày {format_date(job.deadline or job.round.due)}.")
     ws.merge_range(1, 0, 1, 2, intro, st["text"])
