@@ -296,3 +296,16 @@ def test_a_bug_while_reading_a_file_is_kept_apart_and_the_file_is_read_again_lat
     monkeypatch.setattr(process, "read_rows", real)  # camket is fixed: the same bytes are read again
     again = ws.ingest([RETURNED / "returned_clean.xlsx"], "2022-6T", now=LATER, processes=1)
     assert [o.state for o in again.files] == ["accepted"]
+
+
+def test_a_status_typed_as_a_number_is_a_finding_at_its_cell(ws: Workspace, tmp_path: Path) -> None:
+    """Found by the fuzz test once camket's own errors raised in tests: a number in the status
+    cell (a date serial pasted there) made camket fail, and the file was called corrupt."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(RETURNED / "returned_clean.xlsx")
+    book["Báo cáo"]["I8"] = 36622
+    book.save(tmp_path / "trang-thai-la-so.xlsx")
+    outcome = one(ws, tmp_path / "trang-thai-la-so.xlsx")
+    assert outcome.state == "accepted"
+    assert [(f.code, f.location.cell) for f in outcome.findings] == [("status-invalid", "I8")]

@@ -270,6 +270,8 @@ def parse_status(value: Any) -> tuple[Status, str | None]:
             if score > best.get(status, 0):
                 best[status] = score
         ranked = sorted(best.items(), key=lambda kv: -kv[1])
+        if not ranked:  # nothing alike at all (a number, a date serial)
+            raise ValueError(f'"{raw}" không phải tình trạng hợp lệ')
         top_status, top = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0
         if top >= 88 and top - runner_up >= 6:

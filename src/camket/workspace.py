@@ -555,6 +555,7 @@ class Workspace:
     def _feedback(self, result: Result, generated: dt.datetime,
                   on_progress: Progress | None) -> tuple[tuple[Path, ...], Path | None]:
         from .report import feedback_jobs
+        from .report.dates import report_date, resend_deadline
         from .templates import run_jobs, template_filename, write_bundle
 
         round_id = result.round.id
@@ -566,14 +567,17 @@ class Workspace:
                 for job in self.template_jobs(round_id, generated=generated)]
         with self.ledger() as ledger:
             rows = ledger.accepted_rows(round_id)
-        jobs = feedback_jobs(result, base, rows, result.findings)
+        contact = self.settings.contact
+        jobs = feedback_jobs(result, base, rows, result.findings, report_date(self.settings, generated),
+                             resend_deadline(self.settings, generated), contact.email or contact.unit)
         if not jobs:
             return (), None
-        run_jobs([job for job, _ in jobs], on_progress)
+        run_jobs([f.job for f in jobs], on_progress)
         subject = f"Phản hồi báo cáo kết quả thực hiện nhiệm vụ cam kết {result.round.name}"
-        _, mailing = write_bundle(folder, result.round, [job.unit for job, _ in jobs], [job.path for job, _ in jobs],
-                                  subject, f"{round_id}_phan-hoi.zip", f"{round_id}_danh-sach-gui-phan-hoi.xlsx")
-        return tuple(job.path for job, _ in jobs), mailing
+        _, mailing = write_bundle(folder, result.round, [f.job.unit for f in jobs], [f.job.path for f in jobs],
+                                  subject, f"{round_id}_phan-hoi.zip", f"{round_id}_danh-sach-gui-phan-hoi.xlsx",
+                                  [f.deadline for f in jobs], [f.case for f in jobs])
+        return tuple(f.job.path for f in jobs), mailing
 
     def trend(self, round_id: str, current: Result | None = None) -> Trend:
         """Progress up to ``round_id``: every earlier round that has accepted reports, and this one
