@@ -206,8 +206,12 @@ def test_a_published_round_keeps_its_figures_when_the_master_list_changes(ws: Wo
     from camket import check_workspace
     [differs] = [f for f in check_workspace(ws.root).findings if f.code == "round-differs-from-master"]
     assert '"2022-6T"' in differs.message and "2 điểm khác" in differs.message
-    later = edited.templates("2022-9T")  # a round issued after the edit takes it
-    assert later.adjustments == () and edited.reconcile("2022-9T").overall.total == 7
+    later = edited.templates("2022-9T")  # a round issued after the edit takes it, and says what changed
+    assert sorted(a.label for a in later.adjustments) == [
+        "Sửa Thời hạn của nhiệm vụ VPC-01: 30/09/2022 → 31/03/2022",
+        "Thêm nhiệm vụ VP-03: Xây dựng đề án chuyển đổi số văn phòng"]
+    assert later.adjustments[0].reason == "lập mẫu báo cáo, so với danh sách kỳ 6 tháng đầu năm 2022"
+    assert edited.reconcile("2022-9T").overall.total == 7
     again = edited.templates("2022-6T")  # the issued round is written from its frozen list
     assert len(again.not_applied) == 2 and again.adjustments == ()
     assert edited.reconcile("2022-6T").status_json() == before
@@ -309,3 +313,33 @@ def test_a_status_typed_as_a_number_is_a_finding_at_its_cell(ws: Workspace, tmp_
     outcome = one(ws, tmp_path / "trang-thai-la-so.xlsx")
     assert outcome.state == "accepted"
     assert [(f.code, f.location.cell) for f in outcome.findings] == [("status-invalid", "I8")]
+
+
+# --- what the department and the officials read about it ---------------------------------------
+def test_the_report_lists_pending_files_adjustments_and_how_each_arrival_is_known(ws: Workspace) -> None:
+    import docx
+    import openpyxl
+
+    from .test_consolidated import table
+
+    ws.templates("2022-6T")
+    ws.ingest([RETURNED / "returned_clean.xlsx"], "2022-6T", now=RECEIVED, received_on=dt.date(2022, 7, 2))
+    pending = one(ws, TRUST / "copied_unit_cell_claims_other_unit.xlsx", LATER)
+    add_task(ws, deadline=dt.date(2022, 3, 31))
+    edited = Workspace.open(ws.root)
+    edited.templates("2022-6T", reissue=True)
+    files = edited.report("2022-6T", feedback=False)
+    book = openpyxl.load_workbook(files.consolidated)
+    [waiting] = table(book, "Chờ xử lý")
+    assert (waiting["Số tệp"], waiting["Nội dung là báo cáo của"], waiting["Tệp ghi là của"]) == (
+        pending.submission_id, "Vụ Pháp chế", "Văn phòng Bộ")
+    adjusted = {(r["Điều chỉnh"], r["Mã"], r["Trước điều chỉnh"], r["Sau điều chỉnh"])
+                for r in table(book, "Điều chỉnh")}
+    assert adjusted == {("Sửa", "VPC-01", "30/09/2022", "31/03/2022"),
+                        ("Thêm", "VP-03", None, "Xây dựng đề án chuyển đổi số văn phòng")}
+    units = {r["Tên đơn vị"]: r for r in table(book, "Theo đơn vị")}
+    assert units["Vụ Pháp chế"]["Căn cứ thời gian gửi"] == "ngày nhận do người tiếp nhận ghi"
+    text = "\n".join(p.text for p in docx.Document(str(files.word)).paragraphs)
+    assert "Có 1 tệp báo cáo đang được kiểm tra lại, chưa tính vào số liệu" in text
+    assert "nội dung là báo cáo của Vụ Pháp chế nhưng tệp ghi là của Văn phòng Bộ" in text
+    assert "bổ sung 1 nhiệm vụ (VP-03); điều chỉnh thời hạn của 1 nhiệm vụ (VPC-01)" in text

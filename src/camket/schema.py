@@ -391,6 +391,7 @@ UNIT_SUMMARY = Sheet("Theo đơn vị", (
     _out("score", "Điểm (thang 100)", Kind.NUMBER, 9),
     _out("rating", "Xếp loại", Kind.TEXT, 24),
     _out("submitted", "Thời gian gửi", Kind.DATE, 16),
+    _out("arrived_source", "Căn cứ thời gian gửi", Kind.TEXT, 16),
     _out("late", "Gửi muộn", Kind.TEXT, 8),
     _out("errors", "Số lỗi", _COUNT, 7),
     _out("warnings", "Số cảnh báo", _COUNT, 9),
@@ -464,6 +465,30 @@ SCORES = Sheet("Điểm", (
     _out("total", "Tổng điểm", Kind.NUMBER, 9),
     _out("rating", "Xếp loại", Kind.TEXT, 26),
     MASTER_UNITS["unit_code"],
+))
+
+PENDING = Sheet("Chờ xử lý", (
+    _out("stt", "STT", _COUNT, 5),
+    _out("number", "Số tệp", _COUNT, 7),
+    _out("file_name", "Tệp", Kind.TEXT, 30),
+    _out("unit_name", "Nội dung là báo cáo của", Kind.TEXT, 22),
+    _out("claimed", "Tệp ghi là của", Kind.TEXT, 22),
+    _out("reason", "Lý do chờ xử lý", Kind.TEXT, 40),
+    _out("arrived", "Thời gian gửi", Kind.TEXT, 14),
+))
+
+ADJUSTMENTS = Sheet("Điều chỉnh", (
+    _out("stt", "STT", _COUNT, 5),
+    _out("round", "Kỳ báo cáo", Kind.TEXT, 9),
+    _out("at", "Thời điểm", Kind.TEXT, 15),
+    _out("reason", "Căn cứ", Kind.TEXT, 22),
+    _out("change", "Điều chỉnh", Kind.TEXT, 9),
+    _out("what", "Đối tượng", Kind.TEXT, 9),
+    _out("item", "Mã", Kind.TEXT, 10),
+    _out("unit_name", _UNIT_NAME.header, Kind.TEXT, 22),
+    _out("field", "Nội dung", Kind.TEXT, 11),
+    _out("before", "Trước điều chỉnh", Kind.TEXT, 26),
+    _out("after", "Sau điều chỉnh", Kind.TEXT, 26),
 ))
 
 CHANGES = Sheet("Thay đổi so với kỳ trước", (

@@ -299,7 +299,8 @@ class Workspace:
             with Ledger(self.root, now=now) as ledger, ledger.transaction():
                 changes: list[Adjustment] = []
                 if current is not None:
-                    changes = issue(ledger, round_id, current, reason="reissue" if frozen else "templates", now=now)
+                    changes = issue(ledger, round_id, current, reason="reissue" if frozen else "templates", now=now,
+                                    previous=self.settings.previous_round(round_id))
                 ledger.add_issued(round_id, [(_sha256(p), job.unit.code, p.name) for job, p in zip(jobs, files,
                                                                                                   strict=True)])
         not_applied: list[Adjustment] = []
@@ -397,7 +398,8 @@ class Workspace:
         """A round receiving files before its templates were issued is frozen now."""
         with Ledger(self.root, now=now) as ledger:
             if ledger.frozen_master(round_id) is None:
-                issue(ledger, round_id, self.master(), reason="ingest", now=now)
+                issue(ledger, round_id, self.master(), reason="ingest", now=now,
+                      previous=self.settings.previous_round(round_id))
 
     def submissions(self, round_id: str) -> list[Submission]:
         """Every file received for a round, with its state (accepted, pending, rejected …)."""

@@ -361,8 +361,10 @@ class Ledger:
     def frozen_rounds(self) -> list[str]:
         return frozen.frozen_rounds(self.db) if self.db is not None else []
 
-    def freeze(self, round_id: str, master: Master, *, run_id: int, at: dt.datetime, reason: str) -> list[Adjustment]:
-        _, changes = frozen.freeze(self._db, round_id, master, run_id=run_id, at=at, reason=reason)
+    def freeze(self, round_id: str, master: Master, *, run_id: int, at: dt.datetime, reason: str,
+               baseline: tuple[str, Master] | None = None) -> list[Adjustment]:
+        _, changes = frozen.freeze(self._db, round_id, master, run_id=run_id, at=at, reason=reason,
+                                   baseline=baseline)
         return changes
 
     def adjustments(self, round_id: str | None = None) -> list[Adjustment]:

@@ -160,6 +160,42 @@ def reception(c: Context) -> None:
     if parts:
         parts.append(f"Đề nghị các đơn vị này gửi báo cáo trước ngày {text_date(c.resend)}.")
         body_paragraph(c.doc, " ".join(parts))
+    if r.pending:
+        files = join(f"tệp “{p.name.rsplit('/', 1)[-1]}” ({_pending_reason(c, p.unit, p.claimed_unit)})"
+                     for p in r.pending)
+        body_paragraph(c.doc, f"Có {count(len(r.pending))} tệp báo cáo đang được kiểm tra lại, chưa tính vào số liệu "
+                              f"của báo cáo này: {files}.")
+
+
+def _pending_reason(c: Context, unit: str, claimed: str) -> str:
+    name = c.names.get(unit, unit)
+    if claimed and claimed != unit:
+        return f"nội dung là báo cáo của {name} nhưng tệp ghi là của {c.names.get(claimed, claimed)}"
+    return f"bản sao báo cáo của {name} gửi sau bản đã nhận theo mẫu"
+
+
+def adjustments(c: Context) -> str:
+    """The sentence on adjustments of the round's list (*điều chỉnh*), or "" when there were none."""
+    changes = c.result.adjustments
+    if not changes:
+        return ""
+    parts = []
+    for change, what, verb in (("added", "task", "bổ sung"), ("removed", "task", "đưa ra khỏi danh mục"),
+                               ("added", "unit", "bổ sung đơn vị"), ("removed", "unit", "bỏ đơn vị")):
+        chosen = [a for a in changes if a.change == change and a.what == what]
+        if chosen:
+            noun = "" if what == "unit" else f" {count(len(chosen))} nhiệm vụ"
+            parts.append(f"{verb}{noun} ({join(a.code for a in chosen)})")
+    edited: dict[tuple[str, str], list[str]] = {}
+    for a in changes:
+        if a.change == "changed":
+            edited.setdefault((a.field, a.what), []).append(a.code)
+    parts += [f"điều chỉnh {field.lower()} của {count(len(set(codes)))} {'đơn vị' if what == 'unit' else 'nhiệm vụ'} "
+              f"({join(sorted(set(codes)))})" for (field, what), codes in edited.items()]
+    when = sorted({a.at.date() for a in changes})
+    return (f"Danh sách nhiệm vụ của kỳ báo cáo có điều chỉnh (ngày {join(text_date(d) for d in when)}): "
+            f"{'; '.join(parts)}; số liệu dưới đây tính theo danh sách đã điều chỉnh, chi tiết tại bảng tổng hợp "
+            "(sheet Điều chỉnh).")
 
 
 def results(c: Context) -> None:
@@ -167,6 +203,9 @@ def results(c: Context) -> None:
     r, b = c.result, c.basis
     o = r.overall
     heading(c, "2. Kết quả thực hiện nhiệm vụ")
+    adjusted = adjustments(c)
+    if adjusted:
+        body_paragraph(c.doc, adjusted)
     if b.interim:
         due = b.overall
         year = f"lũy kế đến ngày {b.as_of_text}, đã hoàn thành {ratio(o.completed, o.total)} nhiệm vụ của cả năm, " \

@@ -24,10 +24,12 @@ from ..atomic import atomic_path
 from ..config import Settings
 from ..fastsheet import FastRows, splice
 from ..findings import title as finding_title
+from ..ledger import ARRIVAL_LABELS
 from ..model import Derived, Master
 from ..reconcile import Result, Totals, Trend
 from ..safetext import XLSX_CELL_LIMIT, safe_text
 from ..schema import (
+    ADJUSTMENTS,
     APPRAISAL_SUMMARY,
     CHANGES,
     DETAIL,
@@ -35,6 +37,7 @@ from ..schema import (
     MASTER_UNITS,
     MISSING,
     OVERDUE,
+    PENDING,
     PROPOSED,
     SCORES,
     TECHNICAL,
@@ -176,6 +179,7 @@ def _unit_rows(result: Result, basis: Basis) -> Iterable[list[Any]]:
                t.completed, t.done_on_time, t.done_late, t.in_progress, u.overdue, t.not_started, t.not_done,
                t.not_reported, _fraction(t.rate) if answered else None, "Có" if u.all_done else "Không",
                _score(u.points), _score(u.self_score), float(u.score) if answered else None, rating, submitted,
+               ARRIVAL_LABELS.get(u.submission.arrived_source, "") if u.submission else "",
                "Có" if u.late else "", u.errors, u.warnings, u.unit.code,
                u.submission.name if u.submission else _missing_note(result, u.unit.code)]
 
@@ -239,6 +243,30 @@ def _deadline(text: str) -> Any:
     except ValueError:
         return text
     return day if day is not None else shown
+
+
+def _pending_rows(result: Result, names: dict[str, str]) -> Iterable[list[Any]]:
+    for i, p in enumerate(result.pending, start=1):
+        claimed = names.get(p.claimed_unit, p.claimed_unit) if p.claimed_unit != p.unit else ""
+        yield [i, p.id, p.name, names.get(p.unit, p.unit), claimed, vi_timestamps(p.reason), _moment(p.arrived)]
+
+
+def _moment(iso: str) -> str:
+    """A recorded date or date and time as people write it: ``04/07/2022``, ``17:00 09/07/2022``."""
+    if not iso:
+        return ""
+    moment = dt.datetime.fromisoformat(iso)
+    return moment.strftime("%d/%m/%Y") if len(iso) <= 10 else moment.strftime("%H:%M %d/%m/%Y")
+
+
+_CHANGE = {"added": "Thêm", "removed": "Bỏ", "changed": "Sửa"}
+
+
+def _adjustment_rows(result: Result, names: dict[str, str]) -> Iterable[list[Any]]:
+    for i, a in enumerate(result.adjustments, start=1):
+        yield [i, a.round, a.at.strftime("%H:%M %d/%m/%Y"), a.reason, _CHANGE.get(a.change, a.change),
+               "đơn vị" if a.what == "unit" else "nhiệm vụ", a.code, names.get(a.unit, a.unit), a.field or "",
+               a.before, a.after]
 
 
 def _finding_rows(result: Result, names: dict[str, str]) -> Iterable[list[Any]]:
@@ -436,6 +464,9 @@ def write_consolidated(path: Path, result: Result, master: Master, settings: Set
                empty="Không có nhiệm vụ quá hạn chưa hoàn thành.")
         _table(book, MISSING, _missing_rows(result, master), fmt, fast, title="ĐƠN VỊ VÀ NHIỆM VỤ CHƯA BÁO CÁO",
                empty="Các đơn vị đã báo cáo đủ các nhiệm vụ.")
+        if result.pending:
+            _table(book, PENDING, _pending_rows(result, names), fmt, fast,
+                   title="TỆP CHỜ XỬ LÝ (chưa tính cho đơn vị nào; xử lý bằng camket accept hoặc camket dismiss)")
         _table(book, PROPOSED, _proposed_rows(result, names), fmt, fast,
                title="NHIỆM VỤ PHÁT SINH DO ĐƠN VỊ ĐỀ XUẤT (không tính vào kết quả)",
                empty="Không có nhiệm vụ phát sinh.")
@@ -446,6 +477,9 @@ def write_consolidated(path: Path, result: Result, master: Master, settings: Set
                                     c.task.unit, c.task.code] for i, c in enumerate(result.changes, start=1)),
                    fmt, fast, title=f"NHIỆM VỤ THAY ĐỔI TÌNH TRẠNG SO VỚI KỲ {result.previous.name.upper()}"
                    if result.previous else "NHIỆM VỤ THAY ĐỔI TÌNH TRẠNG")
+        if result.adjustments:
+            _table(book, ADJUSTMENTS, _adjustment_rows(result, names), fmt, fast,
+                   title=f"ĐIỀU CHỈNH DANH SÁCH NHIỆM VỤ KỲ {result.round.name.upper()}")
         _table(book, SCORES, _score_rows(result), fmt, fast,
                title="CÁCH TÍNH ĐIỂM TỪNG ĐƠN VỊ (điểm cơ sở, điểm thưởng và điểm trừ theo quy định chấm điểm)")
         if result.gaps:
