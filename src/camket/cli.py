@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import click
 
@@ -35,6 +35,12 @@ class _Cli(click.Group):
     """Errors become exit codes here, and only here: camket's own errors (1 or 2), the disk's
     and the ledger's (1, explained in Vietnamese), and camket's bugs (1, logged with their
     traceback and never presented as a problem of the data)."""
+
+    typed: ClassVar[list[str]] = []  # what was typed, for the workspace's log
+
+    def main(self, args: Any = None, *rest: Any, **options: Any) -> Any:
+        _Cli.typed = list(args) if args is not None else sys.argv[1:]
+        return super().main(args, *rest, **options)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -73,11 +79,12 @@ def _root(ctx: click.Context, workspace_dir: Path | None) -> Path:
 
 
 def _open(ctx: click.Context, workspace_dir: Path | None) -> Workspace:
-    from .logs import log_to
+    from .logs import log_command, log_to
     from .workspace import Workspace
 
     ws = Workspace.open(_root(ctx, workspace_dir))
     log_to(ws.state_dir / "log")
+    log_command(_Cli.typed)
     if os.environ.get("CAMKET_STRICT"):
         ws.strict = True  # tests: camket's own errors raise instead of being recorded
     return ws
@@ -105,9 +112,10 @@ def _summary(findings: Iterable[Finding]) -> str:
     "-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Thư mục làm việc (mặc định: thư mục hiện tại).",
 )
+@click.option("-v", "--verbose", is_flag=True, help="Hiện các dòng nhật ký chi tiết (gỡ lỗi) trên màn hình.")
 @click.version_option(package_name="camket", prog_name="camket")
 @click.pass_context
-def cli(ctx: click.Context, workspace: Path | None) -> None:
+def cli(ctx: click.Context, workspace: Path | None, verbose: bool) -> None:
     """camket: mẫu báo cáo, tiếp nhận, tổng hợp và báo cáo kết quả cam kết trách nhiệm.
 
     \b
@@ -121,6 +129,10 @@ def cli(ctx: click.Context, workspace: Path | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["workspace"] = workspace
+    if verbose:
+        from .logs import verbose as show_debug
+
+        show_debug()
 
 
 @cli.command()
@@ -176,25 +188,40 @@ def check(ctx: click.Context, workspace_dir: Path | None, as_json: bool) -> None
 
 
 class _Bar:
-    """An ``on_progress`` callback drawn as a click progress bar on stderr."""
+    """An ``on_progress`` callback drawn as a click progress bar on stderr (a terminal only).
+
+    Work in several stages (``demo``) calls it again from zero: each stage gets its own bar,
+    labelled with :meth:`stage`; :meth:`close` ends the last one.
+    """
 
     def __init__(self, label: str) -> None:
         self.label = label
         self.bar: Any = None
         self.done = 0
+        self.total = 0
 
     def __call__(self, done: int, total: int) -> None:
         if not sys.stderr.isatty():
             return
+        if self.bar is not None and (total != self.total or done < self.done):
+            self.close()
         if self.bar is None:
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
             self.bar.__enter__()
+            self.done, self.total = 0, total
         self.bar.update(done - self.done)
         self.done = done
+
+    def stage(self, text: str) -> None:
+        """A new stage: the current bar ends, the next one is labelled ``text``."""
+        self.close()
+        self.label = text
+        click.echo(f"• {text}", err=True)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def _day(_: click.Context, __: click.Parameter, value: str | None) -> dt.date | None:
@@ -473,10 +500,11 @@ def status(ctx: click.Context, workspace_dir: Path | None, round_id: str, as_jso
 @cli.command()
 @workspace_option
 @click.option("--round", "-r", "round_id", required=True, help="Mã kỳ báo cáo.")
-@click.option("--pdf", is_flag=True, help="Chuyển báo cáo Word sang PDF (cần LibreOffice).")
-@click.option("--no-feedback", is_flag=True, help="Không lập tệp phản hồi cho đơn vị.")
+@click.option("--pdf/--no-pdf", default=False, show_default=True,
+              help="Chuyển báo cáo Word sang PDF (cần LibreOffice).")
+@click.option("--feedback/--no-feedback", default=True, show_default=True, help="Lập tệp phản hồi cho đơn vị.")
 @click.pass_context
-def report(ctx: click.Context, workspace_dir: Path | None, round_id: str, pdf: bool, no_feedback: bool) -> None:
+def report(ctx: click.Context, workspace_dir: Path | None, round_id: str, pdf: bool, feedback: bool) -> None:
     """Lập bảng tổng hợp (.xlsx), báo cáo Word (.docx, .pdf) và tệp phản hồi cho đơn vị vào out/<kỳ>/.
 
     \b
@@ -487,7 +515,7 @@ def report(ctx: click.Context, workspace_dir: Path | None, round_id: str, pdf: b
     ws = _open(ctx, workspace_dir)
     bar = _Bar("Phản hồi")
     try:
-        files = ws.report(round_id, pdf=pdf, feedback=not no_feedback, on_progress=bar)
+        files = ws.report(round_id, pdf=pdf, feedback=feedback, on_progress=bar)
     finally:
         bar.close()
     click.echo(str(files.consolidated))
@@ -528,7 +556,7 @@ def demo(directory: Path, sample: str, units: int | None, tasks: int | None, rou
         from .demo import run_demo
 
         result = run_demo(directory, sample=sample, units=units, tasks=tasks, round_id=round_id, seed=seed,
-                          pdf=pdf, force=force, on_stage=lambda text: click.echo(f"• {text}", err=True))
+                          pdf=pdf, force=force, on_stage=bar.stage, on_progress=bar)
     finally:
         bar.close()
     from .demo import describe
@@ -552,7 +580,11 @@ def simulate(ctx: click.Context, workspace_dir: Path | None, directory: Path, ro
     ws = _open(ctx, workspace_dir)
     from .simulate import simulate_returns
 
-    plan = simulate_returns(ws.template_jobs(round_id), directory, seed=seed, on_progress=_Bar("Mô phỏng"))
+    bar = _Bar("Mô phỏng")
+    try:
+        plan = simulate_returns(ws.template_jobs(round_id), directory, seed=seed, on_progress=bar)
+    finally:
+        bar.close()
     click.echo(f"{len(plan.files)} tệp trong {directory}; đơn vị không gửi: {', '.join(plan.missing) or 'không'}.")
 
 

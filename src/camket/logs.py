@@ -13,7 +13,7 @@ import logging.handlers
 import sys
 from pathlib import Path
 
-__all__ = ["LOG_NAME", "log_bug", "log_to", "verbose"]
+__all__ = ["LOG_NAME", "log_bug", "log_command", "log_to", "verbose"]
 
 LOG_NAME = "camket.log"
 _log = logging.getLogger("camket")
@@ -43,6 +43,11 @@ def log_to(folder: Path) -> Path | None:
         _log.setLevel(logging.INFO)
     _state.update(file=target, handler=handler)
     return target
+
+
+def log_command(args: list[str]) -> None:
+    """One line per command run in the workspace: what was asked."""
+    _log.info("camket %s", " ".join(args))
 
 
 def verbose() -> None:

@@ -7,8 +7,9 @@ the ledger, and every figure of that round is computed from them. Editing
 purpose (``camket templates --round R --reissue``), which records each change as an
 adjustment (*điều chỉnh*) shown in the reports.
 
->>> with Ledger(root) as ledger:  # doctest: +SKIP
-...     issue(ledger, "2022-6T", master, reason="templates", now=now)
+>>> with Ledger(ws.root) as ledger:
+...     issue(ledger, "2022-CN", ws.master(), reason="templates", now=dt.datetime(2022, 12, 1))
+[]
 """
 
 from __future__ import annotations
