@@ -102,8 +102,8 @@ def test_a_read_only_workspace_is_explained_and_left_as_it_was(ingested: Path) -
 @contextlib.contextmanager
 def small_disk(where: Path, kib: int) -> Iterator[Path]:
     where.mkdir()
-    if os.name != "posix" or os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={kib}k", "tmpfs", str(where)],
-                                           capture_output=True).returncode:
+    mount = ["mount", "-t", "tmpfs", "-o", f"size={kib}k", "tmpfs", str(where)]
+    if os.name != "posix" or os.geteuid() != 0 or subprocess.run(mount, capture_output=True).returncode:
         unavailable("mounting a small tmpfs (a disk that fills up) needs root")
     try:
         yield where
