@@ -614,13 +614,13 @@ class Workspace:
         return tuple(f.job.path for f in jobs), mailing
 
     def trend(self, round_id: str, current: Result | None = None) -> Trend:
-        """Progress up to ``round_id``: every earlier round that has accepted reports, and this one
-        (``current``, when already reconciled, is used as it is)."""
+        """Progress up to ``round_id``: every earlier round of its kind that has accepted reports,
+        and this one (``current``, when already reconciled, is used as it is)."""
         this = self.round(round_id)
         with self.ledger() as ledger:
             with_data = {s.round for s in ledger.submissions() if s.state == "accepted" and s.kind == "report"}
-        rounds = sorted((r for r in self.settings.rounds if r.as_of <= this.as_of
-                         and (r.id in with_data or r.id == this.id)), key=lambda r: r.as_of)
+        rounds = [r for r in self.settings.series(this.kind) if r.as_of <= this.as_of
+                  and (r.id in with_data or r.id == this.id)]
         return trend([current if current is not None and r.id == round_id else self.reconcile(r.id)
                       for r in rounds])
 
@@ -699,6 +699,10 @@ def check_workspace(root: Path) -> CheckReport:
     master = read_master(root / MASTER_NAME, year)
     findings = config.findings + master.findings
     if config.settings is not None and not any(f.severity is Severity.ERROR for f in master.findings):
+        from .structure import check_structure
+
+        findings += tuple(check_structure(master.master, config.settings.structure,
+                                          Location(MASTER_NAME, "Nhiệm vụ")))
         findings += tuple(_issued_rounds_differ(root, config.settings, master.master))
     return CheckReport(
         findings=findings,

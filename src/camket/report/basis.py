@@ -46,7 +46,7 @@ class Basis:
 
 def basis_of(result: Result, settings: Settings) -> Basis:
     """The basis of ``result``'s round under ``settings`` (see the module's docstring)."""
-    last = max(settings.rounds, key=lambda r: r.as_of, default=result.round)
+    last = max(settings.series(result.round.kind), key=lambda r: r.as_of, default=result.round)
     due = result.due
     interim = last.id != result.round.id and result.round.as_of < last.as_of and due.total < result.overall.total
     if not interim:

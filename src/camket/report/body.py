@@ -474,7 +474,7 @@ def directions(c: Context) -> None:
     if late_open:
         lines.append(f"Các {c.term} khẩn trương hoàn thành {count(late_open)} nhiệm vụ đã quá thời hạn (Phụ lục); "
                      "trường hợp không thể hoàn thành, báo cáo rõ lý do và đề xuất điều chỉnh theo quy định")
-    later = sorted((x for x in s.rounds if x.as_of > r.round.as_of), key=lambda x: x.as_of)
+    later = [x for x in s.series(r.round.kind) if x.as_of > r.round.as_of]
     if later:
         following = later[0]
         upcoming = sum(1 for t in r.tasks if not t.derived.is_done and t.task.deadline is not None
