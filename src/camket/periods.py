@@ -4,9 +4,10 @@ A period's round is judged as of the period's last day (Sunday for an ISO week) 
 ``due_days`` calendar days later. Only periods that end between ``start`` and ``end`` are
 generated. Identifiers and names follow one pattern per kind:
 
->>> [(r.id, r.name, r.as_of.isoformat(), r.due.isoformat())
-...  for r in generate(Schedule("month", dt.date(2023, 1, 1), dt.date(2023, 2, 28), 5))]
-[('2023-T01', 'tháng 01 năm 2023', '2023-01-31', '2023-02-05'), ('2023-T02', 'tháng 02 năm 2023', '2023-02-28', '2023-03-05')]
+>>> for r in generate(Schedule("month", dt.date(2023, 1, 1), dt.date(2023, 2, 28), 5)):
+...     print(r.id, r.name, r.as_of, r.due)
+2023-T01 tháng 01 năm 2023 2023-01-31 2023-02-05
+2023-T02 tháng 02 năm 2023 2023-02-28 2023-03-05
 >>> generate(Schedule("week", dt.date(2023, 1, 2), dt.date(2023, 1, 8), 2))[0].name
 'tuần 01 năm 2023 (từ ngày 02/01 đến ngày 08/01/2023)'
 >>> generate(Schedule("quarter", dt.date(2023, 1, 1), dt.date(2023, 12, 31), 5))[3].id

@@ -540,7 +540,7 @@ class Workspace:
         }
         rejected: dict[str, int] = {}
         for s in subs:
-            if s.state == "rejected" and s.unit and s.kind not in ("archive", "appraisal"):
+            if s.state == "rejected" and s.unit and s.kind not in ("archive", "appraisal", "email"):
                 rejected[s.unit] = rejected.get(s.unit, 0) + 1
         pending = [PendingFile(s.id, s.name, s.unit, s.claimed_unit, s.note, s.arrived)
                    for s in subs if s.state == "pending"]

@@ -32,6 +32,7 @@ from .identify import (
     written_unit,
 )
 from .limits import Limits
+from .mail import MAIL_FORMATS, unit_of_sender
 from .rows import RowRecord, read_rows
 from .sniff import check_package, sniff
 
@@ -67,7 +68,7 @@ class FileResult:
     mtime: float
     container: str
     format: str = ""
-    kind: str = "unreadable"      # report | appraisal | archive | unreadable
+    kind: str = "unreadable"      # report | appraisal | registration | archive | email | unreadable
     unit: str = ""
     round: str = ""
     generated: str = ""
@@ -145,8 +146,11 @@ def _file_digest(path: Path) -> tuple[str, int]:
 def _process(item: Item, ctx: Context, result: FileResult) -> None:
     where = Location(item.name)
     if item.is_archive:
-        result.kind, result.format = "archive", "zip"
+        result.kind, result.format = ("email", item.format) if item.format in MAIL_FORMATS else ("archive", "zip")
         result.rejected = any(f.severity is Severity.ERROR for f in item.findings)
+        if result.kind == "email":
+            result.unit = unit_of_sender(item.sender, ctx.master) or ""
+            result.rejected = result.rejected or any(f.code == F.MAIL_NO_WORKBOOK.code for f in item.findings)
         return
     if result.errors:
         result.rejected = True
@@ -264,7 +268,8 @@ def _whose(item: Item, ctx: Context, result: FileResult, table: Table, identity:
         result.unit, result.identified_by = chosen.unit, chosen.how
         return chosen
     if identity is None:
-        identity = without_stamp(table, ctx.master, ctx.round.id, item.name)
+        identity = without_stamp(table, ctx.master, ctx.round.id, item.name,
+                                 sender=unit_of_sender(item.sender, ctx.master) or "")
         if identity is None:
             result.findings.append(F.UNIT_UNIDENTIFIED(where))
             result.rejected = True

@@ -265,7 +265,8 @@ def _record(run: _Run, item: Item, result: FileResult) -> FileOutcome:
         claimed_round=result.round, unit=result.unit, claimed_unit=result.claimed_unit,
         template_version=result.template_version, generated=result.generated,
         identified_by=result.identified_by, signed=int(result.signed), state=outcome.state, note=outcome.note,
-        superseded_by=replaced.id if outcome.state == "superseded" and replaced is not None else None)
+        superseded_by=replaced.id if outcome.state == "superseded" and replaced is not None else None,
+        sender=item.sender)
     outcome.submission_id = submission_id
     outcome.findings = [_numbered(f, submission_id) for f in outcome.findings]
     run.outcomes[submission_id] = outcome
@@ -307,8 +308,11 @@ def _decide(run: _Run, result: FileResult, outcome: FileOutcome) -> _Current | N
     if result.internal_error:
         outcome.state, outcome.note = "error", "camket gặp lỗi chương trình khi đọc tệp (không phải lỗi của tệp)"
         return None
-    if result.kind == "archive":
+    if result.kind in ("archive", "email"):
         outcome.state = "rejected" if result.rejected else "unpacked"
+        if result.kind == "email" and result.rejected:
+            notes = [f.message for f in outcome.findings if f.severity is not Severity.INFO]
+            outcome.note = notes[0][:200] if notes else ""
         return None
     if not result.rejected and result.sha256 in run.issued:
         outcome.findings.append(F.TEMPLATE_NOT_FILLED(where, unit=result.unit, why="giống hệt mẫu đã gửi"))

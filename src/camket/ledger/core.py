@@ -80,6 +80,7 @@ class Submission:
     state: str
     note: str
     superseded_by: int | None
+    sender: str = ""       # the address of the e-mail it came with, if it came by e-mail
 
     @property
     def state_label(self) -> str:
@@ -90,12 +91,13 @@ class Submission:
         return dict(zip(SUBMISSION_KEYS, (
             self.id, self.name, self.container, self.sha256, self.size, self.kind, self.round, self.unit,
             self.claimed_unit, self.claimed_round, self.signed, self.identified_by, self.state, self.state_label,
-            self.note, self.superseded_by, self.received, self.arrived, self.arrived_source), strict=True))
+            self.note, self.superseded_by, self.received, self.arrived, self.arrived_source, self.sender),
+            strict=True))
 
 
 SUBMISSION_KEYS = ("id", "file", "container", "sha256", "size", "kind", "round", "unit", "claimed_unit",
                    "claimed_round", "signed", "identified_by", "state", "state_label", "note", "superseded_by",
-                   "received", "arrived", "arrived_source")
+                   "received", "arrived", "arrived_source", "sender")
 
 
 _SUBMISSION_COLUMNS = ", ".join(f.name for f in fields(Submission))
