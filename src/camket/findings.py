@@ -456,6 +456,9 @@ MULTI_UNIT_WORKBOOK = _kind(
     "multi-unit-workbook", W,
     "Tệp chứa báo cáo của {count} đơn vị ({units}); các dòng được tính cho từng đơn vị theo mã nhiệm vụ",
     "Không cần làm gì; lần sau mỗi đơn vị nên điền và gửi mẫu của mình", "identify")
+MULTI_UNIT_ROW_UNCOUNTED = _kind(
+    "multi-unit-row-uncounted", W, "Dòng {row} (mã {code}) của tệp chung nhiều đơn vị không được tính cho đơn vị "
+    "nào: {reason}", "Ghi đúng mã nhiệm vụ của dòng này, hoặc đơn vị gửi báo cáo bằng mẫu của mình", "identify")
 MAIL_NO_WORKBOOK = _kind(
     "mail-no-workbook", W, 'Thư "{subject}" của {sender} ({date}) không kèm tệp báo cáo{others}',
     "Liên hệ người gửi để gửi lại thư có đính kèm tệp mẫu báo cáo đã điền", "mail")
@@ -581,7 +584,8 @@ TITLES: dict[str, str] = {
 
 TITLES.update({
     "structure-violation": "Sai cơ cấu nhiệm vụ", "structure-source-unknown": "Nguồn trong quy định cơ cấu không có",
-    "multi-unit-workbook": "Một tệp cho nhiều đơn vị", "mail-no-workbook": "Thư không kèm tệp báo cáo",
+    "multi-unit-workbook": "Một tệp cho nhiều đơn vị", "multi-unit-row-uncounted": "Dòng không tính của tệp chung",
+    "mail-no-workbook": "Thư không kèm tệp báo cáo",
     "mail-attachment-skipped": "Tệp đính kèm không phải bảng tính",
     "mail-attachment-refused": "Bỏ qua tệp đính kèm", "mail-date-missing": "Thư không có ngày gửi",
     "mail-unreadable": "Không đọc được thư", "mail-too-many": "Hộp thư quá nhiều mục",

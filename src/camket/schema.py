@@ -20,6 +20,7 @@ from .vi import fold_key
 __all__ = [
     "ANSWER_KEYS",
     "APPRAISAL",
+    "REGISTRATION",
     "MASTER_TASKS",
     "MASTER_UNITS",
     "REPORT",
@@ -499,3 +500,28 @@ CHANGES = Sheet("Thay đổi so với kỳ trước", (
     MASTER_TASKS["unit_code"], MASTER_TASKS["task_code"],
 ))
 TREND_SHEET = "Theo kỳ"
+
+# --- the registration of tasks before the year (camket registration) -------------------------
+REGISTRATION = Sheet("Đăng ký", (
+    Column("stt", "STT", Kind.INTEGER, 5, aliases=("tt", "so tt")),
+    _TASK_CODE,
+    Column("source", "Nguồn", Kind.TEXT, 13, aliases=("nguon nhiem vu", "loai nhiem vu")),
+    Column("content", _CONTENT.header, Kind.TEXT, 42, aliases=_CONTENT.aliases, locked=False,
+           hint="Nội dung nhiệm vụ tự đăng ký: việc gì, kết quả cần đạt, rõ ràng, đo đếm được."),
+    Column("group", _GROUP.header, Kind.TEXT, 13, aliases=_GROUP.aliases, locked=False,
+           hint="Nhóm (lĩnh vực) của nhiệm vụ; chọn trong danh sách hoặc ghi mới."),
+    Column("product", _PRODUCT.header, Kind.TEXT, 18, aliases=_PRODUCT.aliases, locked=False,
+           hint="Sản phẩm cụ thể khi hoàn thành: văn bản, đề án, hội nghị, hệ thống …"),
+    Column("target", _TARGET.header, Kind.TEXT, 13, aliases=_TARGET.aliases, locked=False,
+           hint="Chỉ tiêu (nếu có), ghi số và đơn vị tính: 12 lớp, 100%, 3 công trình."),
+    Column("deadline", _DEADLINE.header, Kind.DEADLINE, 12, aliases=_DEADLINE.aliases, locked=False,
+           hint='Ngày/tháng/năm (30/06/2023), tháng/năm (6/2023), Quý II/2023 hoặc "Thường xuyên".'),
+    Column("points", _POINTS.header, Kind.NUMBER, 8, aliases=_POINTS.aliases, locked=False,
+           hint="Số điểm tối đa của nhiệm vụ khi chấm điểm, ví dụ 10 hoặc 12,5.",
+           error="Điểm tối đa phải là số không âm."),
+    Column("hard", "Nhiệm vụ khó", Kind.FLAG, 8, aliases=("kho dot pha", "nhiem vu kho dot pha", "dot pha"),
+           locked=False, hint='Ghi "x" nếu là nhiệm vụ khó, đột phá; để trống nếu không.',
+           error='Ghi "x" hoặc để trống.'),
+    Column("note", "Ghi chú", Kind.TEXT, 22, locked=False,
+           hint="Giải trình, đề nghị điều chỉnh nhiệm vụ được giao (nếu có)."),
+), aliases=("dang ky", "dang ky nhiem vu"))

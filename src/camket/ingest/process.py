@@ -34,6 +34,7 @@ from .identify import (
 from .limits import Limits
 from .mail import MAIL_FORMATS, unit_of_sender
 from .rows import RowRecord, read_rows
+from .shared import covered_units, unattributed, unit_table
 from .sniff import check_package, sniff
 
 __all__ = ["Context", "FileResult", "process"]
@@ -83,6 +84,7 @@ class FileResult:
     appraisals: list[AppraisalRecord] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     extra: dict[str, object] = field(default_factory=dict)
+    parts: list[FileResult] = field(default_factory=list)  # one per unit of a workbook for several units
 
     @property
     def errors(self) -> list[Finding]:
@@ -232,6 +234,11 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
         result.rejected, result.kind = True, "report"
         return
     result.kind = "report"
+    if identity is None and not ctx.assign_unit:
+        covered = covered_units(table, ctx.master)
+        if len(covered) >= 2 and "status" in table.columns:
+            _several(item, ctx, result, table, covered)
+            return
     identity = _whose(item, ctx, result, table, identity)
     if identity is None:
         return
@@ -251,6 +258,37 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
         result.rejected = True
     result.rows = rows
     result.findings.extend(findings)
+
+
+def _several(item: Item, ctx: Context, result: FileResult, table: Table, covered: list[str]) -> None:
+    """A workbook holding the rows of several units counts for each (one part per unit, each
+    read with its own rows only). Its claim does not make it wait: it is nobody's own report;
+    sent through a unit's personal link, the parts of other units wait as usual."""
+    where = Location(item.name)
+    code, _, _ = written_unit(table)
+    names = ", ".join(covered)
+    formulas = uncached_formulas(item.data, table.sheet) if result.format in ("xlsx", "xlsm") else {}
+    uncounted = unattributed(table, ctx.master, covered, item.name)
+    for unit in covered:
+        part = replace(result, unit=unit, claimed_unit=code if ctx.master.unit(code) else "", parts=[],
+                       identified_by=f"mã nhiệm vụ trong bảng (tệp chung của {len(covered)} đơn vị: {names})",
+                       findings=[*result.findings, F.MULTI_UNIT_WORKBOOK(where, unit=unit, count=len(covered),
+                                                                         units=names)])
+        if not result.parts:
+            part.findings.extend(uncounted)
+        if ctx.expected_unit and unit != ctx.expected_unit:
+            part.pending = f"gửi qua đường dẫn của {ctx.expected_unit} nhưng là báo cáo của {unit}"
+            part.findings.append(F.LINK_MISMATCH(where, unit=unit, expected=ctx.expected_unit,
+                                                 submission=SUBMISSION_MARK))
+        rows, findings = read_rows(unit_table(table, unit, ctx.master), unit, ctx.master, file=item.name,
+                                   year=ctx.settings.year, today=ctx.today, formulas=formulas)
+        part.rows = rows
+        part.findings.extend(f for f in findings if rows or f.code != F.TASK_NOT_FILLED.code)
+        if not rows:
+            part.findings.append(F.TEMPLATE_NOT_FILLED(where, unit=unit, why="không nhiệm vụ nào được điền"))
+            part.rejected = True
+        result.parts.append(part)
+    result.unit, result.identified_by = covered[0], result.parts[0].identified_by
 
 
 def _whose(item: Item, ctx: Context, result: FileResult, table: Table, identity: Identity | None) -> Identity | None:

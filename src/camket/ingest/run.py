@@ -95,7 +95,8 @@ def _work(item: Item) -> FileResult:
     ctx = _WORKER["ctx"]
     assert isinstance(ctx, Context)
     result = process(item, ctx)
-    result.rows = [row_values(r) for r in result.rows]  # type: ignore[misc]
+    for read in (result, *result.parts):
+        read.rows = [row_values(r) for r in read.rows]  # type: ignore[misc]
     return result
 
 
@@ -192,7 +193,7 @@ def run_ingest(
             last = 0
             for count, result in enumerate(results, start=1):
                 done, item = stream.recorded()
-                outcomes.append(_record(run, item, result))
+                outcomes.extend(_record_all(run, item, result))
                 if count % 512 == 0:
                     gc.freeze()
                 if on_progress and done != last:
@@ -237,11 +238,17 @@ class _nothing:
         return None
 
 
-def _record(run: _Run, item: Item, result: FileResult) -> FileOutcome:
+def _record_all(run: _Run, item: Item, result: FileResult) -> list[FileOutcome]:
+    """The outcome of a received file: one per unit of a workbook for several units, each
+    decided and recorded as that unit's (the same archived bytes)."""
     duplicate = _duplicate(run, item, result)
     if duplicate is not None:
-        return duplicate
+        return [duplicate]
     run.seen[result.sha256] = f"{item.name} (trong lần tiếp nhận này)"
+    return [_record(run, item, part) for part in result.parts or [result]]
+
+
+def _record(run: _Run, item: Item, result: FileResult) -> FileOutcome:
     outcome = FileOutcome(item.name, "rejected", result.kind, result.unit, findings=list(result.findings),
                           claimed_unit=result.claimed_unit)
     replaced = _decide(run, result, outcome)
