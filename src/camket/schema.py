@@ -20,9 +20,9 @@ from .vi import fold_key
 __all__ = [
     "ANSWER_KEYS",
     "APPRAISAL",
-    "REGISTRATION",
     "MASTER_TASKS",
     "MASTER_UNITS",
+    "REGISTRATION",
     "REPORT",
     "STATUS_VALUES",
     "Answer",
