@@ -26,6 +26,7 @@ from .config import Settings, read_config
 from .errors import ConfigError, InputError, LedgerBusyError, WorkspaceError
 from .ingest import Context, IngestResult, Limits, run_ingest
 from .ledger import Ledger, Submission
+from .links import link_path
 from .master import MasterRead, read_master
 from .masterbook import write_master
 from .model import Finding, Master, Round, Severity, Unit
@@ -227,6 +228,7 @@ class Workspace:
         generated = (generated or dt.datetime.now()).replace(microsecond=0)
         prefill = self._prefill(prefill_from, [u.code for u in chosen]) if prefill_from else {}
         folder = self.out_dir(round_.id) / "templates"
+        base = self.settings.base_url
         return [
             TemplateJob(
                 path=folder / template_filename(round_.id, unit), unit=unit,
@@ -234,6 +236,7 @@ class Workspace:
                 workspace_id=self.id, secret=self.secret, generated=generated,
                 prefill={k: v for k, v in prefill.get(unit.code, {}).items() if k != "+"},
                 added=tuple(cast(dict[str, Any], v) for v in prefill.get(unit.code, {}).get("+", {}).values()),
+                link=base + link_path(self.secret, self.id, round_.id, unit.code) if base else "",
             )
             for unit in chosen
         ]
@@ -245,6 +248,7 @@ class Workspace:
         prefill_from: str | None = None,
         generated: dt.datetime | None = None,
         on_progress: Progress | None = None,
+        wait: float = 30.0,
     ) -> TemplatesResult:
         """One workbook per unit into ``out/<round>/templates/``, plus a zip and a mailing list.
 
@@ -254,13 +258,14 @@ class Workspace:
         """
         jobs = self.template_jobs(round_id, units, prefill_from, generated)
         round_ = self.round(round_id)
-        stamps = run_jobs(jobs, on_progress)
         files = [job.path for job in jobs]
         folder = self.out_dir(round_.id) / "templates"
         subject = f"Báo cáo kết quả thực hiện nhiệm vụ cam kết {round_.name}"
-        zip_path, mailing = write_bundle(
-            folder, round_, [job.unit for job in jobs], files, subject, f"{round_.id}_mau-bao-cao.zip",
-            f"{round_.id}_danh-sach-gui.xlsx")
+        with self.lock(wait):
+            stamps = run_jobs(jobs, on_progress)
+            zip_path, mailing = write_bundle(
+                folder, round_, [job.unit for job in jobs], files, subject, f"{round_.id}_mau-bao-cao.zip",
+                f"{round_.id}_danh-sach-gui.xlsx")
         return TemplatesResult(round_, tuple(files), tuple(stamps), zip_path, mailing)
 
     @contextlib.contextmanager
@@ -366,14 +371,33 @@ class Workspace:
             (previous, previous_rows) if previous and previous_rows else None, rejected, appraisals)
 
     def report(self, round_id: str, *, pdf: bool = False, feedback: bool = True,
-               generated: dt.datetime | None = None, on_progress: Progress | None = None) -> ReportFiles:
+               generated: dt.datetime | None = None, on_progress: Progress | None = None,
+               wait: float = 30.0) -> ReportFiles:
         """Write the round's outputs into ``out/<round>/`` and return their paths: the
         consolidated workbook, the Word report (and PDF), feedback workbooks for offices.
+        Holds the workspace lock, so no ingest changes the ledger while it reads.
 
         >>> files = ws.report("2022-6T", pdf=True)  # doctest: +SKIP
         >>> files.word.name, len(files.feedback)  # doctest: +SKIP
         ('2022-6T_bao-cao.docx', 9)
         """
+        with self.lock(wait):
+            return self._report(round_id, pdf, feedback, generated, on_progress)
+
+    def feedback(self, round_id: str, *, units: list[str] | None = None, generated: dt.datetime | None = None,
+                 on_progress: Progress | None = None, wait: float = 30.0) -> tuple[Path, ...]:
+        """Feedback workbooks (as :meth:`report` writes them) for every office with problems or
+        no answer, or only for ``units`` (then the other offices' files are left as they are).
+
+        >>> [p.name for p in ws.feedback("2022-6T", units=["VPC"])]  # doctest: +SKIP
+        ['phan-hoi_2022-6T_VPC_vu-phap-che.xlsx']
+        """
+        generated = (generated or dt.datetime.now()).replace(microsecond=0)
+        with self.lock(wait):
+            return self._feedback(self.reconcile(round_id), generated, on_progress, units)[0]
+
+    def _report(self, round_id: str, pdf: bool, feedback: bool, generated: dt.datetime | None,
+                on_progress: Progress | None) -> ReportFiles:
         generated = (generated or dt.datetime.now()).replace(microsecond=0)
         result = self.reconcile(round_id)
         folder = self.out_dir(round_id)
@@ -395,21 +419,20 @@ class Workspace:
             sent, mailing = self._feedback(result, generated, on_progress)
         return ReportFiles(result, consolidated, word, pdf_path, sent, mailing)
 
-    def _feedback(self, result: Result, generated: dt.datetime,
-                  on_progress: Progress | None) -> tuple[tuple[Path, ...], Path | None]:
+    def _feedback(self, result: Result, generated: dt.datetime, on_progress: Progress | None,
+                  units: list[str] | None = None) -> tuple[tuple[Path, ...], Path | None]:
         round_id = result.round.id
         folder = self.out_dir(round_id) / "phan-hoi"
-        if folder.exists():
-            for old in folder.glob("*.xlsx"):
-                old.unlink()
         base = [replace(job, path=folder / template_filename(round_id, job.unit, prefix="phan-hoi_"))
-                for job in self.template_jobs(round_id, generated=generated)]
+                for job in self.template_jobs(round_id, units, generated=generated)]
+        for old in folder.glob("*.xlsx") if units is None else (job.path for job in base):
+            old.unlink(missing_ok=True)
         with self.ledger() as ledger:
             rows = ledger.accepted_rows(round_id)
         jobs = feedback_jobs(result, base, rows, result.findings)
-        if not jobs:
-            return (), None
         run_jobs([job for job, _ in jobs], on_progress)
+        if not jobs or units is not None:  # one office's file: the bundle stays as the report left it
+            return tuple(job.path for job, _ in jobs), None
         subject = f"Phản hồi báo cáo kết quả thực hiện nhiệm vụ cam kết {result.round.name}"
         _, mailing = write_bundle(folder, result.round, [job.unit for job, _ in jobs], [job.path for job, _ in jobs],
                                   subject, f"{round_id}_phan-hoi.zip", f"{round_id}_danh-sach-gui-phan-hoi.xlsx")

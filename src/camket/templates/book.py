@@ -50,6 +50,7 @@ class TemplateJob:
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
     problems: tuple[tuple[str, str], ...] = ()
     problems_title: str = ""
+    link: str = ""  # the unit's personal upload link, shown in the guide when set
 
 
 def _formats(book: Any) -> dict[str, Any]:
@@ -387,7 +388,7 @@ def write_template(job: TemplateJob, *, reuse: bool = True) -> Stamp:
     times faster. Feedback workbooks (comments, problem list) and unusual texts are always
     rendered whole; the result is the same workbook either way.
     """
-    texts = unit_texts(job.unit)
+    texts = unit_texts(job.unit) | ({"link": job.link} if job.link else {})
     if not reuse or job.notes or job.problems or not all(_fits_placeholder(v) for v in texts.values()):
         return _fill(_render(job, texts, texts), job, None)
     shown = {key: _placeholder(key) if value else "" for key, value in texts.items()}

@@ -49,6 +49,8 @@ def _guide_rows(job: TemplateJob, texts: Mapping[str, str]) -> list[tuple[str, s
         ("Kỳ báo cáo", f"{job.round.name}; số liệu tính đến ngày {format_date(job.round.as_of)}", "text"),
         ("Hạn gửi", f"{format_date(job.round.due)}", "due"),
         ("Gửi về", f"{send_to}. Gửi lại chính tệp này (có thể nén nhiều tệp thành .zip).", "text"),
+        *([("Gửi qua mạng", f"Hoặc gửi tệp tại đường dẫn riêng của đơn vị (không chuyển cho đơn vị khác): "
+                            f"{texts['link']}", "text")] if texts.get("link") else []),
         ("", "", "text"),
         ("CÁCH ĐIỀN", f'Điền vào sheet "{REPORT.name}", chỉ vào các ô nền vàng:', "head"),
     ]
