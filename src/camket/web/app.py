@@ -68,13 +68,13 @@ def create_app(root: Path, config: WebConfig) -> Starlette:
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket, or a Vietnamese error when the address is taken or wrong."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     try:
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
         sock.listen(128)
     except OSError as exc:
+        sock.close()
         raise CamketError(f"Không mở được cổng {port} trên {host} ({exc.strerror}). Có thể một camket serve "
                              "khác đang chạy; chọn cổng khác bằng --port.") from None
     return sock

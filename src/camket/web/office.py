@@ -100,8 +100,9 @@ class Answer:
     findings: list[Finding]
 
     @property
-    def problems(self) -> bool:
-        return self.outcome.state == "rejected" or any(f.severity is not Severity.INFO for f in self.findings)
+    def feedback(self) -> bool:
+        """A counted file with something to fix: its feedback workbook marks the cells."""
+        return self.outcome.state == "accepted" and any(f.severity is not Severity.INFO for f in self.findings)
 
 
 def _answers(office: Office, result: IngestResult) -> list[Answer]:

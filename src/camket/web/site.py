@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
+import tempfile
 import threading
 import time
 import uuid
@@ -39,6 +40,7 @@ class WebConfig:
                                                                              max_request_bytes=200 * MB))
     upload_wait: float = 120.0        # seconds an upload waits for the workspace lock, then says busy
     job_wait: float = 900.0           # the same for templates, report and feedback
+    upload_dir: Path | None = None    # where uploads wait for ingest (default: the system's temporary folder)
 
 
 class Site:
@@ -72,8 +74,10 @@ class Site:
             return self._cached[1]
 
     def upload_folder(self) -> Path:
-        """A new folder for one request's files (removed once they are in the archive)."""
-        return self.root / ".camket" / "tai-len" / f"{dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:12]}"
+        """A new folder for one request's files, outside the workspace (whose own folders ingest
+        never reads), removed once the files are in the archive."""
+        parent = self.config.upload_dir or Path(tempfile.gettempdir())
+        return parent / f"camket-tai-len-{dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:12]}"
 
     def ingest(self, paths: list[Path], round_id: str, *, expected_unit: str | None = None,
                job: Job | None = None) -> IngestResult:
