@@ -162,7 +162,7 @@ def test_the_office_page_answers_at_once_cell_by_cell(tmp_path: Path) -> None:
     assert answer.status_code == 200
     shown = _text(answer.text)
     assert "returned_date_31_02.xlsx Đã chấp nhận" in shown
-    assert "Đã tiếp nhận. Báo cáo được tính vào kết quả tổng hợp của kỳ." in shown
+    assert "Đã tiếp nhận. Báo cáo được tính vào kết quả tổng hợp của kỳ, nhưng còn 1 lỗi cần sửa" in shown
     assert 'Lỗi sheet "Báo cáo", ô K8' in shown
     assert "returned_truncated.xlsx Không được tính" in shown and "Tệp bị hỏng" in shown
     feedback = web.get(f"{link}/phan-hoi")

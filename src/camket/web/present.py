@@ -58,7 +58,15 @@ def when(stamp: str | dt.datetime | None) -> str:
 def outcome_sentence(outcome: FileOutcome, contact: str) -> str:
     """What became of an office's file, in plain words for the office."""
     if outcome.state == "accepted":
-        text = "Đã tiếp nhận. Báo cáo được tính vào kết quả tổng hợp của kỳ."
+        errors = sum(1 for f in outcome.findings if f.severity is Severity.ERROR)
+        warnings = sum(1 for f in outcome.findings if f.severity is Severity.WARNING)
+        text = "Đã tiếp nhận. Báo cáo được tính vào kết quả tổng hợp của kỳ"
+        if errors:
+            text += f", nhưng còn {errors} lỗi cần sửa (xem dưới đây): sửa rồi gửi lại tệp."
+        elif warnings:
+            text += f"; có {warnings} cảnh báo, nên xem lại các ô được nêu dưới đây."
+        else:
+            text += "."
         if outcome.replaces:
             text += f" Tệp này thay cho tệp gửi trước ({outcome.replaces})."
         return text

@@ -73,6 +73,9 @@
       input.value = "";
       form.querySelector(".chosen") && form.querySelector(".chosen").remove();
     }
+    if (swap !== "afterbegin") {
+      target.innerHTML = '<p class="muted sending-note">Đang gửi và kiểm tra tệp…</p>';
+    }
     bar.hidden = false;
     bar.value = 0;
     button.disabled = true;
