@@ -68,6 +68,8 @@ def test_forms_without_their_csrf_token_are_refused(tmp_path: Path) -> None:
         assert answer.status_code == 403
         assert "hết hạn" in answer.text
         assert web.post("/dang-xuat", data=data).status_code == 403
+    as_upload = web.post(f"/ky/{ROUND}/viec/bao-cao", files=[("x", ("a.txt", b"b", "text/plain"))])
+    assert as_upload.status_code == 403  # a multipart body is no way around the token
     good = web.post(f"/ky/{ROUND}/viec/mau", data={"csrf": csrf(web)}, headers={"HX-Request": "true"})
     assert good.status_code == 200 and "Lập mẫu báo cáo" in good.text
 

@@ -18,11 +18,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .guard import Handler
+from .guard import Handler, receive_files
 from .pages import round_of
 from .present import ingest_json, submissions_json
 from .render import site_of
-from .uploads import UploadError, receive_upload
+from .uploads import UploadError
 
 __all__ = ["ROUTES"]
 
@@ -61,12 +61,10 @@ async def files(request: Request) -> Response:
     site = site_of(request)
     round_id = round_of(site.workspace(), request)
     try:
-        upload = await receive_upload(request, site.upload_folder(), site.config.upload)
+        upload = await receive_files(request, site.config.upload, empty="Không có tệp nào trong trường files.",
+                                     csrf=False)
     except UploadError as exc:
         return JSONResponse({"error": exc.message}, status_code=exc.status)
-    if not upload.files:
-        upload.remove()
-        return JSONResponse({"error": "Không có tệp nào trong trường files."}, status_code=400)
     result = await anyio.to_thread.run_sync(lambda: site.ingest_upload(upload, round_id))
     return JSONResponse(ingest_json(result))
 

@@ -17,10 +17,10 @@ from ..atomic import atomic_path
 from ..master import read_master
 from ..model import Severity
 from ..workspace import MASTER_NAME, check_workspace
-from .guard import department
+from .guard import department, department_upload, receive_files
 from .present import sorted_findings
 from .render import error_page, render, site_of
-from .uploads import UploadError, UploadLimits, receive_upload
+from .uploads import UploadError, UploadLimits
 
 __all__ = ["ROUTES"]
 
@@ -36,21 +36,16 @@ async def master_page(request: Request) -> Response:
                   replaced=request.query_params.get("da_thay") == "1", candidate=None)
 
 
-@department
+@department_upload
 async def master_upload(request: Request) -> Response:
     site = site_of(request)
     ws = site.workspace()
-    sid = request.state.sid
-    check = (lambda given: site.guard.csrf_ok(sid, given)) if request.state.csrf_pending else None
     folder = site.root / ".camket" / _CANDIDATES / f"{dt.datetime.now():%Y%m%d-%H%M%S-%f}"
     try:
-        upload = await receive_upload(request, folder, UploadLimits(max_files=1, max_request_bytes=60 * 2**20),
-                                      csrf=check)
+        upload = await receive_files(request, UploadLimits(max_files=1, max_request_bytes=60 * 2**20),
+                                     empty="Chưa chọn tệp danh mục (.xlsx).", folder=folder)
     except UploadError as exc:
         return error_page(request, exc.status, exc.message, "Chưa nhận danh mục")
-    if not upload.files:
-        upload.remove()
-        return error_page(request, 400, "Chưa chọn tệp danh mục (.xlsx).", "Chưa nhận danh mục")
     if upload.files[0].suffix.lower() != ".xlsx":
         upload.remove()
         return error_page(request, 400, "Danh mục phải là tệp Excel .xlsx. Mở tệp bằng Excel hoặc LibreOffice, "

@@ -9,6 +9,8 @@ sent through it are ingested for its round only, as expected to be its unit's.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,11 +26,12 @@ from ..links import LINK_PREFIX, link_path, verify_signature
 from ..model import Finding, Round, Severity, Unit
 from ..templates import template_filename
 from ..workspace import Workspace
+from .guard import receive_files
 from .jobs import INTERNAL_ERROR
 from .present import ingest_json, outcome_sentence, sorted_findings
 from .render import error_page, render, site_of, wants_json
 from .site import BUSY
-from .uploads import UploadError, receive_upload
+from .uploads import UploadError
 
 __all__ = ["ROUTES"]
 
@@ -61,10 +64,24 @@ def _office(request: Request) -> Office:
     return Office(ws, round_, unit, link_path(ws.secret, ws.id, round_.id, unit.code))
 
 
-def _bad_link(request: Request) -> Response:
-    return error_page(request, 404, "Đường dẫn không đúng hoặc đã bị thay đổi. Mở đúng đường dẫn riêng mà đơn vị "
-                                    "tổng hợp đã gửi cho đơn vị (sao chép đủ, không sửa ký tự nào).",
-                      "Đường dẫn không hợp lệ")
+OfficeHandler = Callable[[Request, Office], Awaitable[Response]]
+
+
+def office_link(handler: OfficeHandler) -> Callable[[Request], Awaitable[Response]]:
+    """Only through a link camket made for this workspace, round and unit; any other gets the
+    same answer, whichever part was changed."""
+
+    @functools.wraps(handler)
+    async def checked(request: Request) -> Response:
+        try:
+            office = _office(request)
+        except BadLink:
+            return error_page(request, 404, "Đường dẫn không đúng hoặc đã bị thay đổi. Mở đúng đường dẫn riêng mà "
+                                            "đơn vị tổng hợp đã gửi cho đơn vị (sao chép đủ, không sửa ký tự nào).",
+                              "Đường dẫn không hợp lệ")
+        return await handler(request, office)
+
+    return checked
 
 
 def _sent(office: Office) -> list[Any]:
@@ -83,11 +100,8 @@ def _context(request: Request, office: Office, **extra: Any) -> dict[str, Any]:
             "results": None, **extra}
 
 
-async def page(request: Request) -> Response:
-    try:
-        office = _office(request)
-    except BadLink:
-        return _bad_link(request)
+@office_link
+async def page(request: Request, office: Office) -> Response:
     return render(request, "office.html", **_context(request, office))
 
 
@@ -114,25 +128,14 @@ def _answers(office: Office, result: IngestResult) -> list[Answer]:
             for o in result.files]
 
 
-async def upload(request: Request) -> Response:
-    try:
-        office = _office(request)
-    except BadLink:
-        return _bad_link(request)
+@office_link
+async def upload(request: Request, office: Office) -> Response:
     site = site_of(request)
-    sid = request.state.sid
-    header = request.headers.get("x-csrf-token")
-    if header is not None and not site.guard.csrf_ok(sid, header):
-        return error_page(request, 403, "Trang đã mở quá lâu. Tải lại trang rồi gửi lại.", "Chưa nhận tệp")
-    check = None if header is not None else (lambda given: site.guard.csrf_ok(sid, given))
     try:
-        received = await receive_upload(request, site.upload_folder(), site.config.office_upload, csrf=check)
+        received = await receive_files(request, site.config.office_upload, empty="Chưa chọn tệp nào. Chọn tệp báo "
+                                       "cáo (.xlsx, .xls, .ods hoặc .zip) rồi gửi.")
     except UploadError as exc:
         return error_page(request, exc.status, exc.message, "Chưa nhận tệp")
-    if not received.files:
-        received.remove()
-        return error_page(request, 400, "Chưa chọn tệp nào. Chọn tệp báo cáo (.xlsx, .xls, .ods hoặc .zip) rồi gửi.",
-                          "Chưa nhận tệp")
     try:
         result = await anyio.to_thread.run_sync(
             lambda: site.ingest_upload(received, office.round.id, expected_unit=office.unit.code))
@@ -150,11 +153,8 @@ async def upload(request: Request) -> Response:
     return render(request, fragment, **_context(request, office, results=answers))
 
 
-async def blank_template(request: Request) -> Response:
-    try:
-        office = _office(request)
-    except BadLink:
-        return _bad_link(request)
+@office_link
+async def blank_template(request: Request, office: Office) -> Response:
     path = _template_path(office)
     if not path.is_file():
         return error_page(request, 404, f"Mẫu báo cáo của đơn vị chưa được lập. Liên hệ {office.contact}.",
@@ -162,11 +162,8 @@ async def blank_template(request: Request) -> Response:
     return FileResponse(path, filename=path.name)
 
 
-async def feedback(request: Request) -> Response:
-    try:
-        office = _office(request)
-    except BadLink:
-        return _bad_link(request)
+@office_link
+async def feedback(request: Request, office: Office) -> Response:
     site = site_of(request)
     try:
         made = await anyio.to_thread.run_sync(

@@ -16,12 +16,12 @@ from ..errors import InputError
 from ..ingest import IngestResult
 from ..links import office_links
 from ..workspace import Workspace
-from .guard import department, safe_next
+from .guard import department, department_upload, receive_files, safe_next
 from .jobs import Job
 from .present import ORDER, SETTLEABLE, class_shares, outputs, state_label, unit_rows
 from .render import error_page, render, site_of
 from .security import new_session_id
-from .uploads import UploadError, receive_upload
+from .uploads import UploadError
 
 __all__ = ["ROUTES", "NotFound", "round_of"]
 
@@ -46,7 +46,7 @@ async def login(request: Request) -> Response:
     target = safe_next(request.query_params.get("next"))
     given = request.query_params.get("token")
     if request.method == "POST":
-        form = await request.form()
+        form = await request.form(max_files=0, max_fields=20)
         if not site.guard.csrf_ok(request.state.sid, str(form.get("csrf", ""))):
             return render(request, "login.html", 403, next=target, failed="Biểu mẫu đã hết hạn, nhập lại mã.")
         given = str(form.get("token", "")).strip()
@@ -150,23 +150,15 @@ async def settle(request: Request) -> Response:
 # --- uploads and long work --------------------------------------------------------------------
 
 
-@department
+@department_upload
 async def receive(request: Request) -> Response:
     """Files, zips or e-mails dropped by the department: streamed in, then ingested as a job."""
     site = site_of(request)
-    ws = site.workspace()
-    round_id = round_of(ws, request)
-    check = None
-    if request.state.csrf_pending:
-        sid = request.state.sid
-        check = lambda given: site.guard.csrf_ok(sid, given)  # noqa: E731
+    round_id = round_of(site.workspace(), request)
     try:
-        upload = await receive_upload(request, site.upload_folder(), site.config.upload, csrf=check)
+        upload = await receive_files(request, site.config.upload, empty="Chưa chọn tệp nào để gửi.")
     except UploadError as exc:
         return error_page(request, exc.status, exc.message, "Chưa nhận tệp")
-    if not upload.files:
-        upload.remove()
-        return error_page(request, 400, "Chưa chọn tệp nào để gửi.", "Chưa nhận tệp")
 
     def work(job: Job) -> None:
         job.stage = f"Đang đọc {len(upload.files)} tệp"

@@ -117,7 +117,6 @@
         send(form);
       }
     });
-    input.addEventListener("change", function () { listChosen(form); });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       send(form);
@@ -126,6 +125,9 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-drop]").forEach(setUp);
+    document.querySelectorAll("input.hidden-input").forEach(function (input) {
+      input.addEventListener("change", function () { listChosen(input.form); });
+    });
     document.querySelectorAll("[data-back]").forEach(function (link) {
       link.hidden = false;
       link.addEventListener("click", function (event) {
