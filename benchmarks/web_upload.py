@@ -36,6 +36,7 @@ from pathlib import Path
 import httpx2 as httpx
 
 from camket import Workspace
+from camket.ledger import Ledger
 from camket.links import office_links
 from camket.masterbook import write_master
 from camket.samples import load_sample
@@ -128,20 +129,20 @@ async def send(base: str, uploads: list[Upload], limit: int) -> float:
 def check(root: Path, uploads: list[Upload]) -> list[str]:
     """What is wrong in the ledger and the archive (nothing, when every file arrived)."""
     problems = []
-    subs = Workspace.open(root).submissions(ROUND)
-    by_hash = {}
+    ws = Workspace.open(root)
+    subs = ws.submissions(ROUND)
+    by_hash: dict[str, list[object]] = {}
     for s in subs:
         by_hash.setdefault(s.sha256, []).append(s)
-    for upload in uploads:
-        if upload.status != 200:
-            problems.append(f"{upload.unit}: HTTP {upload.status}")
-        found = by_hash.get(upload.sha256, [])
-        if len(found) != 1:
-            problems.append(f"{upload.unit}: {len(found)} ledger records for {upload.file.name}")
-            continue
-        archived = root / found[0].archive_path
-        if not archived.is_file() or archived.read_bytes() != upload.file.read_bytes():
-            problems.append(f"{upload.unit}: archive copy missing or different ({found[0].archive_path})")
+    with Ledger(root, create=False, archive=True) as ledger:
+        for upload in uploads:
+            if upload.status != 200:
+                problems.append(f"{upload.unit}: HTTP {upload.status}")
+            found = by_hash.get(upload.sha256, [])
+            if len(found) != 1:
+                problems.append(f"{upload.unit}: {len(found)} ledger records for {upload.file.name}")
+            if ledger.archived(upload.sha256) != upload.file.read_bytes():
+                problems.append(f"{upload.unit}: archive copy of {upload.file.name} missing or different")
     if len(subs) != len(uploads):
         problems.append(f"{len(subs)} ledger records for {len(uploads)} files sent")
     return problems

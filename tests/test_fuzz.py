@@ -83,10 +83,10 @@ def test_ingest_never_raises_and_answers_every_change(edits: list[tuple[int, str
         path.write_bytes(data)
         result = Workspace.open(root).ingest([path], "2022-6T", now=dt.datetime(2022, 7, 3), processes=1)
         [outcome] = result.files
-        with Ledger(root, create=False) as ledger:
-            stored = ledger.known(hashlib.sha256(data).hexdigest())
+        with Ledger(root, create=False, archive=True) as ledger:
+            stored = ledger.known(hashlib.sha256(data).hexdigest(), "2022-6T")
             rows = {r.row: r for r in ledger.accepted_rows("2022-6T")}
-        assert stored is not None and (root / stored.archive_path).read_bytes() == data
+            assert stored is not None and ledger.archived(stored.sha256) == data
         if outcome.state == "rejected":
             assert any(f.severity is Severity.ERROR for f in outcome.findings)
             return

@@ -83,7 +83,7 @@ def test_zip_of_returns_ingested_twice_then_a_correction(bo_2022: Path, tmp_path
     assert [s.state for s in subs][-1] == "accepted"
     assert all(s.state == "superseded" for s in subs[:-1])
     assert {r.result for r in rows} == {"Đã hoàn thành (bản sửa)"}
-    assert all((bo_2022 / s.archive_path).exists() for s in subs)
+    assert all(ws.archived_file(s.id)[1] for s in subs)
 
 
 def test_dry_run_writes_nothing(bo_2022: Path, tmp_path: Path) -> None:

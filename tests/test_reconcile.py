@@ -37,8 +37,8 @@ def task(code: str = "A-01", unit: str = "A", deadline: dt.date | None = DEADLIN
 def row(task_code: str = "A-01", unit: str = "A", status: str | None = "Hoàn thành",
         completed_on: dt.date | None = None, progress: float | None = None, self_score: float | None = None,
         kind: str = "task", submission: int = 1) -> StoredRow:
-    return StoredRow(submission, unit, kind, task_code, "Báo cáo", 8, status, progress, completed_on, "", "", "",
-                     self_score, "", "", "", json.dumps({"status": ["I8", status]}), "I8")
+    return StoredRow(submission, unit, kind, task_code, "Báo cáo", 8, raw_json=json.dumps({"status": ["I8", status]}),
+                     cell="I8", status=status, progress=progress, completed_on=completed_on, self_score=self_score)
 
 
 @pytest.mark.parametrize(("deadline", "status", "completed_on", "expected"), [
@@ -154,7 +154,7 @@ def test_changes_since_the_previous_round(tmp_path: Path) -> None:
     now = [row("A-01", status="Hoàn thành", completed_on=dt.date(2022, 6, 10)),
            row("A-02", status="Chưa thực hiện")]
     result = reconcile(master, ROUND, settings(tmp_path), now,
-                       {"A": Accepted(1, "A", "A.xlsx", dt.datetime(2022, 7, 1))}, previous=(earlier, before))
+                       {"A": Accepted(1, "A", "A.xlsx", dt.datetime(2022, 7, 1))}, previous=(earlier, before, master))
     assert [(c.task.code, c.before, c.after) for c in result.changes] == [
         ("A-01", Derived.IN_PROGRESS_ON_TIME, Derived.DONE_ON_TIME)]
 
@@ -167,7 +167,7 @@ def test_workspace_reconcile_reads_a_ledger_built_by_hand(small_ws: Path) -> Non
         sid = ledger.add_submission(
             run, sha256="a" * 64, size=1, name="VPC.xlsx", source="VPC.xlsx", received="2022-07-04T10:00:00",
             file_time="2022-07-03T16:00:00", format="xlsx", kind="report", round="2022-6T", unit="VPC",
-            state="accepted", archive_path="archive/aa/a.xlsx")
+            state="accepted")
         ledger.add_rows(sid, [row("VPC-01", "VPC", "Hoàn thành", dt.date(2022, 9, 30), 100, 60),
                               row("VPC-02", "VPC", "Đang thực hiện", None, 50, 20)])
     result = ws.reconcile("2022-6T")

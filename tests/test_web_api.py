@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from camket import Workspace
 from camket.cli import cli
+from camket.ledger import Ledger
 
 from .webtools import RETURNED, ROUND, bearer, client, fixture_workspace
 
@@ -60,10 +61,11 @@ def test_uploaded_files_go_through_ingest_into_the_ledger_and_the_archive(tmp_pa
     assert result["counts"] == {"accepted": 1, "superseded": 1, "rejected": 1}
     subs = {s.name: s for s in Workspace.open(root).submissions(ROUND)}
     assert set(subs) == set(names)
-    for name in names:  # the archive holds each file exactly as sent
-        stored = root / subs[name].archive_path
-        assert hashlib.sha256(stored.read_bytes()).hexdigest() == subs[name].sha256
-        assert stored.read_bytes() == (RETURNED / name).read_bytes()
+    with Ledger(root, create=False, archive=True) as ledger:  # the archive holds each file exactly as sent
+        for name in names:
+            stored = ledger.archived(subs[name].sha256)
+            assert stored == (RETURNED / name).read_bytes()
+            assert hashlib.sha256(stored).hexdigest() == subs[name].sha256
 
 
 def test_status_and_submissions_are_the_command_lines_json(tmp_path: Path) -> None:

@@ -126,9 +126,9 @@ def test_a_round_in_the_browser(browser: Any, tmp_path: Path) -> None:
         browser.get(base + office_path(root, "VPC"))
         assert "Vụ Pháp chế (mã VPC)" in browser.find_element(By.CSS_SELECTOR, ".who").text
         answer = _send(browser, "returned_date_31_02.xlsx", "returned_truncated.xlsx")
-        assert "returned_date_31_02.xlsx Đã chấp nhận" in answer
+        assert "returned_date_31_02.xlsx Được tính" in answer
         assert 'sheet "Báo cáo", ô K8' in answer
-        assert "returned_truncated.xlsx Không được tính" in answer and "Tệp bị hỏng" in answer
+        assert "returned_truncated.xlsx Không tính" in answer and "Tệp bị hỏng" in answer
         _screenshot(browser, tmp_path / "trang-don-vi.png")
         # a file of another unit sent through this link is counted for neither
         answer = _send(browser, "returned_clean_other_unit.xlsx")

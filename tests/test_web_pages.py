@@ -79,8 +79,8 @@ def test_received_files_show_their_state_and_findings_with_file_sheet_and_cell(t
     result = ws.ingest([RETURNED / "returned_date_31_02.xlsx", RETURNED / "returned_truncated.xlsx"], ROUND)
     web = signed_in(root)
     listing = _text(web.get(f"/ky/{ROUND}/tep").text)
-    assert "returned_date_31_02.xlsx" in listing and "Đã chấp nhận" in listing
-    assert "returned_truncated.xlsx" in listing and "Không được tính" in listing
+    assert "returned_date_31_02.xlsx" in listing and "Được tính" in listing
+    assert "returned_truncated.xlsx" in listing and "Không tính" in listing
     number = next(o.submission_id for o in result.files if o.name == "returned_date_31_02.xlsx")
     page = _text(web.get(f"/ky/{ROUND}/tep/{number}").text)
     finding = next(f for f in result.findings if f.code == "date-invalid")
@@ -161,10 +161,10 @@ def test_the_office_page_answers_at_once_cell_by_cell(tmp_path: Path) -> None:
                       data={"csrf": csrf(web, link)})
     assert answer.status_code == 200
     shown = _text(answer.text)
-    assert "returned_date_31_02.xlsx Đã chấp nhận" in shown
+    assert "returned_date_31_02.xlsx Được tính" in shown
     assert "Đã tiếp nhận. Báo cáo được tính vào kết quả tổng hợp của kỳ, nhưng còn 1 lỗi cần sửa" in shown
     assert 'Lỗi sheet "Báo cáo", ô K8' in shown
-    assert "returned_truncated.xlsx Không được tính" in shown and "Tệp bị hỏng" in shown
+    assert "returned_truncated.xlsx Không tính" in shown and "Tệp bị hỏng" in shown
     feedback = web.get(f"{link}/phan-hoi")
     assert feedback.status_code == 200 and feedback.content.startswith(b"PK")
     book = openpyxl.load_workbook(io.BytesIO(feedback.content))
@@ -271,3 +271,42 @@ def test_camket_serve_says_when_its_port_is_taken(tmp_path: Path) -> None:
         result = CliRunner().invoke(cli, ["-w", str(root), "serve", "--port", str(port), "--token", TOKEN])
     assert result.exit_code == 1
     assert f"Không mở được cổng {port}" in result.stderr
+
+
+def test_a_file_of_another_unit_sent_through_a_link_counts_for_neither(tmp_path: Path) -> None:
+    root = fixture_workspace(tmp_path)
+    web = client(root)
+    link = office_path(root, "VPC")
+    token = csrf(web, link)
+    mine = web.post(link, files=_files("returned_clean.xlsx"), data={"csrf": token},
+                    headers={"Accept": "application/json"}).json()
+    assert [f["state"] for f in mine["files"]] == ["accepted"]
+    other = web.post(link, files=_files("returned_clean_other_unit.xlsx"), data={"csrf": token},
+                     headers={"Accept": "application/json"}).json()
+    assert [(f["state"], f["unit"]) for f in other["files"]] == [("pending", "VP")]
+    status = Workspace.open(root).reconcile(ROUND).status_json()
+    assert status["units"]["answered"] == 1 and "VP" in status["units"]["missing"]  # type: ignore[index]
+    assert [p["file"] for p in status["pending"]] == ["returned_clean_other_unit.xlsx"]  # type: ignore[attr-defined]
+    page = _text(web.post(link, files=_files("returned_clean_other_unit.xlsx"), data={"csrf": token}).text)
+    assert "Đã nhận trước đây" in page  # the same bytes again: told so, not counted twice
+
+
+def test_the_department_settles_or_dismisses_a_pending_file(tmp_path: Path) -> None:
+    root = fixture_workspace(tmp_path)
+    ws = Workspace.open(root)
+    sent = (("returned_clean_other_unit.xlsx", "VPC"), ("returned_date_31_02.xlsx", "VP"))  # the other's link
+    vp_file, vpc_file = (ws.ingest([RETURNED / name], ROUND, expected_unit=link).files[0] for name, link in sent)
+    assert (vp_file.state, vpc_file.state) == ("pending", "pending")
+    web = signed_in(root)
+    dashboard = _text(web.get(f"/ky/{ROUND}").text)
+    assert "Chờ xử lý (2)" in dashboard and "VP Văn phòng Bộ — Lê Văn An có 1 tệp chờ xử lý" in dashboard
+    token = csrf(web)
+    answer = web.post(f"/ky/{ROUND}/tep/{vp_file.submission_id}/chon", data={"csrf": token, "unit": "VP"})
+    assert answer.status_code == 303
+    assert web.post(f"/ky/{ROUND}/tep/{vpc_file.submission_id}/loai", data={"csrf": token}).status_code == 303
+    states = {s.id: (s.state, s.unit) for s in ws.submissions(ROUND)}
+    assert states[vp_file.submission_id] == ("accepted", "VP")
+    assert states[vpc_file.submission_id][0] == "dismissed"
+    assert ws.reconcile(ROUND).status_json()["units"]["answered"] == 1  # type: ignore[index]
+    refused = web.post(f"/ky/{ROUND}/tep/{vp_file.submission_id}/loai", data={"csrf": token})
+    assert refused.status_code == 400 and "Chỉ loại được tệp đang chờ xử lý" in refused.text

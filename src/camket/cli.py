@@ -7,7 +7,9 @@ Errors become exit codes in one place (:class:`_Cli`): 0 done, 1 could not compl
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -19,7 +21,10 @@ from .demo import describe, run_demo
 from .errors import CamketError
 from .findings import CATALOGUE, catalogue_markdown
 from .ingest import IngestResult
+from .ingest.run import ARRIVAL_LABELS
+from .ledger import explain
 from .links import DEFAULT_BASE_URL, office_links
+from .logs import log_bug, log_to
 from .model import Derived, Finding, Severity
 from .reconcile import Result
 from .report.rollup import describe as describe_rollup
@@ -34,12 +39,27 @@ EXIT_DATA_ERRORS = 3
 
 
 class _Cli(click.Group):
+    """Errors become exit codes here, and only here: camket's own errors (1 or 2), the disk's
+    and the ledger's (1, explained in Vietnamese), and camket's bugs (1, logged with their
+    traceback and never presented as a problem of the data)."""
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except CamketError as exc:
             click.echo(f"Lỗi: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            explained = explain(exc)
+            if explained is not None:
+                click.echo(f"Lỗi: {explained}", err=True)
+                ctx.exit(explained.exit_code)
+            where = log_bug(exc)
+            click.echo(f"Lỗi chương trình camket ({type(exc).__name__}: {exc}). Đây là lỗi của camket, không phải "
+                       f"của dữ liệu; chi tiết đã ghi vào {where}. Gửi tệp này cho người hỗ trợ camket.", err=True)
+            ctx.exit(1)
 
 
 def workspace_option(func: F) -> F:
@@ -57,7 +77,11 @@ def _root(ctx: click.Context, workspace_dir: Path | None) -> Path:
 
 
 def _open(ctx: click.Context, workspace_dir: Path | None) -> Workspace:
-    return Workspace.open(_root(ctx, workspace_dir))
+    ws = Workspace.open(_root(ctx, workspace_dir))
+    log_to(ws.state_dir / "log")
+    if os.environ.get("CAMKET_STRICT"):
+        ws.strict = True  # tests: camket's own errors raise instead of being recorded
+    return ws
 
 
 def render_findings(findings: Iterable[Finding]) -> str:
@@ -170,6 +194,17 @@ class _Bar:
             self.bar.__exit__(None, None, None)
 
 
+def _day(_: click.Context, __: click.Parameter, value: str | None) -> dt.date | None:
+    """A date typed the Vietnamese way (``04/07/2022``), for an option."""
+    if value is None:
+        return None
+    try:
+        day, month, year = (int(x) for x in value.replace("-", "/").replace(".", "/").split("/"))
+        return dt.date(year, month, day)
+    except ValueError:
+        raise click.BadParameter(f'"{value}" không phải ngày dạng ngày/tháng/năm, ví dụ 04/07/2022') from None
+
+
 def _codes(value: str | None) -> list[str] | None:
     return [c for c in (value or "").split(",") if c.strip()] or None
 
@@ -179,23 +214,35 @@ def _codes(value: str | None) -> list[str] | None:
 @click.option("--round", "-r", "round_id", required=True, help="Mã kỳ báo cáo, ví dụ 2022-6T.")
 @click.option("--units", default=None, help="Chỉ lập cho các đơn vị này (mã, cách nhau dấu phẩy).")
 @click.option("--prefill-from", default=None, help="Điền sẵn câu trả lời đã chấp nhận của kỳ trước.")
+@click.option("--reissue", is_flag=True, help="Phát hành lại kỳ theo danh mục hiện hành (ghi lại các điều chỉnh).")
 @click.pass_context
 def templates(ctx: click.Context, workspace_dir: Path | None, round_id: str, units: str | None,
-              prefill_from: str | None) -> None:
+              prefill_from: str | None, reissue: bool) -> None:
     """Lập mẫu báo cáo cho từng đơn vị vào out/<kỳ>/templates/, kèm tệp nén và danh sách gửi.
+
+    Lần đầu, danh sách đơn vị và nhiệm vụ của kỳ được chốt theo danh mục; sau đó danh mục có
+    sửa cũng không đổi kỳ đã phát hành, trừ khi phát hành lại bằng --reissue.
 
     \b
     Ví dụ:
       camket -w ws templates --round 2022-6T
       camket -w ws templates --round 2022-9T --prefill-from 2022-6T
       camket -w ws templates --round 2022-6T --units VPC,TTR
+      camket -w ws templates --round 2022-6T --reissue
     """
     ws = _open(ctx, workspace_dir)
     bar = _Bar("Lập mẫu")
     try:
-        result = ws.templates(round_id, units=_codes(units), prefill_from=prefill_from, on_progress=bar)
+        result = ws.templates(round_id, units=_codes(units), prefill_from=prefill_from, on_progress=bar,
+                              reissue=reissue)
     finally:
         bar.close()
+    if result.adjustments:
+        click.echo(f"Phát hành lại kỳ {result.round.name} với {len(result.adjustments)} điều chỉnh:", err=True)
+        click.echo("\n".join(f"  {a.label}" for a in result.adjustments), err=True)
+    if result.not_applied:
+        click.echo(f"Lưu ý: danh mục đã sửa {len(result.not_applied)} điểm sau khi phát hành kỳ này; mẫu vẫn theo "
+                   f"danh sách đã phát hành. Dùng --reissue nếu cần áp dụng.", err=True)
     click.echo(f"Đã lập {len(result.files)} mẫu báo cáo kỳ {result.round.name}:", err=True)
     click.echo(str(result.files[0].parent) if result.files else "")
     click.echo(str(result.zip_path))
@@ -208,47 +255,61 @@ def templates(ctx: click.Context, workspace_dir: Path | None, round_id: str, uni
 @click.option("--round", "-r", "round_id", required=True, help="Mã kỳ báo cáo, ví dụ 2022-6T.")
 @click.option("--dry-run", is_flag=True, help="Chỉ cho biết sẽ làm gì, không ghi gì.")
 @click.option("--keep-first", is_flag=True, help="Giữ bản đã chấp nhận, không thay bằng bản gửi lại.")
+@click.option("--received-on", "received_on", callback=_day, default=None, metavar="DD/MM/YYYY",
+              help="Ngày nhận được các tệp này (mặc định: thời điểm lưu tệp, hoặc lúc tiếp nhận).")
 @click.option("--wait", default=30.0, show_default=True, help="Số giây chờ nếu lệnh khác đang ghi.")
 @click.option("--verbose", "-v", is_flag=True, help="Liệt kê từng tệp và mọi phát hiện.")
 @click.pass_context
 def ingest(ctx: click.Context, workspace_dir: Path | None, paths: tuple[Path, ...], round_id: str,
-           dry_run: bool, keep_first: bool, wait: float, verbose: bool) -> None:
+           dry_run: bool, keep_first: bool, received_on: dt.date | None, wait: float, verbose: bool) -> None:
     """Tiếp nhận tệp báo cáo: tệp, thư mục (cả thư mục con) và tệp nén .zip.
 
     \b
     Ví dụ:
       camket -w ws ingest ~/Downloads/bao-cao-6T.zip --round 2022-6T
       camket -w ws ingest nhan/ thu-them/VPC.xlsx --round 2022-6T --dry-run
+      camket -w ws ingest thu-ngay-4-7/ --round 2022-6T --received-on 04/07/2022
     """
     ws = _open(ctx, workspace_dir)
     bar = _Bar("Tiếp nhận")
     try:
         result = ws.ingest(list(paths), round_id, dry_run=dry_run, keep_first=keep_first, wait=wait,
-                           on_progress=bar)
+                           on_progress=bar, received_on=received_on)
     finally:
         bar.close()
     click.echo(render_ingest(result, verbose))
+    if result.internal_errors:
+        click.echo(f"Lỗi chương trình camket khi đọc {len(result.internal_errors)} tệp (không phải lỗi của tệp): "
+                   f"các tệp được lưu ở trạng thái lỗi chương trình, chi tiết trong {ws.state_dir / 'log'}. Các "
+                   "tệp khác vẫn được tính.", err=True)
+        ctx.exit(1)
     if result.has_errors:
         ctx.exit(EXIT_DATA_ERRORS)
 
 
 def render_ingest(result: IngestResult, verbose: bool = False) -> str:
-    """The ingest summary: counts by outcome, files not counted, findings by severity."""
-    labels = {"accepted": "chấp nhận", "superseded": "thay thế/giữ bản cũ", "rejected": "không tính",
-              "duplicate": "đã nhận trước đây (bỏ qua)", "unpacked": "tệp nén đã giải"}
+    """The ingest summary: counts by outcome, files not counted or waiting, findings by severity."""
+    labels = {"accepted": "chấp nhận", "superseded": "thay thế/giữ bản cũ", "pending": "chờ xử lý",
+              "rejected": "không tính", "error": "lỗi chương trình", "duplicate": "đã nhận trước đây (bỏ qua)",
+              "unpacked": "tệp nén đã giải"}
     head = "Chạy thử (không ghi gì): " if result.dry_run else ""
     counts = ", ".join(f"{result.count(k)} {v}" for k, v in labels.items() if result.count(k))
     lines = [f"{head}{len(result.files)} tệp kỳ {result.round.name}: {counts or 'không có tệp'}."]
+    lines += [f"  {f.message}." for f in result.notices]
     for outcome in result.files:
-        show = verbose or outcome.state in ("rejected",) or (outcome.state == "duplicate")
-        if not show:
+        if not (verbose or outcome.state in ("rejected", "pending", "error", "duplicate")):
             continue
         what = labels.get(outcome.state, outcome.state)
+        number = f"tệp số {outcome.submission_id}: " if outcome.submission_id and outcome.state != "duplicate" else ""
         unit = f" [{outcome.unit}]" if outcome.unit else ""
-        extra = f" — {outcome.previous}" if outcome.previous else ""
-        lines.append(f"  {what:<26} {outcome.name}{unit}{extra}")
-        if outcome.state == "rejected" and not verbose:
-            lines += [f"      {f}" for f in outcome.findings if f.severity is Severity.ERROR]
+        extra = f" — {outcome.previous}" if outcome.previous else (f" — {outcome.note}" if outcome.note else "")
+        lines.append(f"  {what:<26} {number}{outcome.name}{unit}{extra}")
+        if outcome.state in ("rejected", "pending") and not verbose:
+            lines += [f"      {f}" for f in outcome.findings if f.severity is not Severity.INFO
+                      and (outcome.state == "pending" or f.severity is Severity.ERROR)]
+    if result.count("pending"):
+        lines.append("Tệp chờ xử lý chưa được tính cho đơn vị nào: xem xét rồi chạy camket accept <số tệp> "
+                     "(hoặc camket dismiss <số tệp> để loại).")
     findings = result.findings
     if verbose and findings:
         lines.append(render_findings(findings))
@@ -262,33 +323,105 @@ def render_ingest(result: IngestResult, verbose: bool = False) -> str:
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
 @click.pass_context
 def submissions(ctx: click.Context, workspace_dir: Path | None, round_id: str, as_json: bool) -> None:
-    """Liệt kê mọi tệp đã nhận của một kỳ và trạng thái của chúng.
+    """Liệt kê mọi tệp đã nhận của một kỳ: số tệp, trạng thái và lý do, đơn vị, ngày nhận và nguồn của ngày đó.
 
     \b
     Ví dụ:
       camket -w ws submissions --round 2022-6T
+      camket -w ws submissions --round 2022-6T --json
     """
     subs = _open(ctx, workspace_dir).submissions(round_id)
     if as_json:
-        click.echo(json.dumps([s.__dict__ for s in subs], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([s.as_dict() for s in subs], ensure_ascii=False, indent=2))
         return
     for s in subs:
-        click.echo(f"{s.id:>6}  {s.state:<10} {s.unit or '-':<10} {s.received.replace('T', ' ')}  {s.name}")
+        arrived = f"{s.arrived.replace('T', ' ')} ({ARRIVAL_LABELS.get(s.arrived_source, s.arrived_source)})"
+        unit = s.unit or "-"
+        if s.claimed_unit and s.claimed_unit != s.unit:
+            unit += f" (ghi là {s.claimed_unit})"
+        click.echo(f"{s.id:>6}  {s.state_label:<18} {unit:<12} {arrived}  {s.name}")
+        if s.note:
+            click.echo(f"{'':>8}{s.note}")
+
+
+@cli.command()
+@workspace_option
+@click.argument("submission_id", type=int)
+@click.option("--unit", default=None, help="Đọc lại tệp như báo cáo của đơn vị này (khi tệp ghi một đơn vị, "
+                                          "nội dung là của đơn vị khác).")
+@click.pass_context
+def accept(ctx: click.Context, workspace_dir: Path | None, submission_id: int, unit: str | None) -> None:
+    """Chọn tính một tệp đã nhận (theo số trong camket submissions): tệp chờ xử lý, bản đã bị thay, bản đã loại.
+
+    \b
+    Ví dụ:
+      camket -w ws accept 42
+      camket -w ws accept 42 --unit VPC
+    """
+    chosen = _open(ctx, workspace_dir).accept(submission_id, unit=unit)
+    click.echo(f"Đã tính tệp số {chosen.id} ({chosen.name}) cho đơn vị {chosen.unit}, kỳ {chosen.round}.")
 
 
 @cli.command()
 @workspace_option
 @click.argument("submission_id", type=int)
 @click.pass_context
-def accept(ctx: click.Context, workspace_dir: Path | None, submission_id: int) -> None:
-    """Chọn dùng một tệp đã nhận (theo số trong camket submissions) thay cho bản hiện dùng.
+def dismiss(ctx: click.Context, workspace_dir: Path | None, submission_id: int) -> None:
+    """Loại một tệp đã nhận (không tính), ví dụ tệp chờ xử lý không rõ nguồn gốc; camket accept để tính lại.
 
     \b
     Ví dụ:
-      camket -w ws accept 42
+      camket -w ws dismiss 42
     """
-    chosen = _open(ctx, workspace_dir).accept(submission_id)
-    click.echo(f"Đã chọn tệp số {chosen.id} ({chosen.name}) cho đơn vị {chosen.unit}, kỳ {chosen.round}.")
+    chosen = _open(ctx, workspace_dir).dismiss(submission_id)
+    click.echo(f"Đã loại tệp số {chosen.id} ({chosen.name}), kỳ {chosen.round}.")
+
+
+@cli.command()
+@workspace_option
+@click.pass_context
+def verify(ctx: click.Context, workspace_dir: Path | None) -> None:
+    """Kiểm tra sổ tiếp nhận và kho lưu: toàn vẹn SQLite, mã băm của từng tệp lưu, liên kết giữa các bản ghi.
+
+    Thoát với mã 3 nếu có vấn đề; không sửa gì (tiếp nhận lại tệp gốc để khôi phục bản lưu hỏng).
+
+    \b
+    Ví dụ:
+      camket -w ws verify
+    """
+    report = _open(ctx, workspace_dir).verify()
+    if report.findings:
+        click.echo(render_findings(report.findings))
+    click.echo(f"Đã kiểm tra {report.submissions} bản ghi tệp nhận và {report.files} tệp trong kho lưu: "
+               f"{len(report.findings) or 'không có'} vấn đề.", err=True)
+    if report.findings:
+        ctx.exit(EXIT_DATA_ERRORS)
+
+
+@cli.group()
+def archive() -> None:
+    """Kho lưu các tệp đã nhận (lưu trong archive.sqlite của thư mục làm việc).
+
+    \b
+    Ví dụ:
+      camket -w ws archive export ban-sao --round 2022-6T
+    """
+
+
+@archive.command("export")
+@workspace_option
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--round", "-r", "round_id", default=None, help="Chỉ các tệp của kỳ này (mặc định: mọi kỳ).")
+@click.pass_context
+def archive_export(ctx: click.Context, workspace_dir: Path | None, directory: Path, round_id: str | None) -> None:
+    """Chép các tệp đã nhận ra khỏi kho lưu, vào DIRECTORY/<kỳ>/<số tệp>_<tên tệp>.
+
+    \b
+    Ví dụ:
+      camket -w ws archive export ban-sao --round 2022-6T
+    """
+    written = _open(ctx, workspace_dir).export_archive(directory, round_id)
+    click.echo(f"Đã chép {len(written)} tệp vào {directory}.", err=True)
 
 
 @cli.command()
@@ -326,6 +459,8 @@ def status(ctx: click.Context, workspace_dir: Path | None, round_id: str, as_jso
         click.echo(json.dumps(result.status_json(), ensure_ascii=False, indent=2))
     else:
         click.echo(render_status(result))
+    if result.severity_counts()["error"]:
+        ctx.exit(EXIT_DATA_ERRORS)
 
 
 @cli.command()
@@ -531,6 +666,12 @@ def render_status(result: Result) -> str:
         lines.append(f"Chưa báo cáo ({len(result.missing)}): {names}")
     if result.late:
         lines.append(f"Gửi muộn ({len(result.late)}): {', '.join(u.unit.code for u in result.late)}")
+    if result.pending:
+        lines.append(f"Chờ xử lý ({len(result.pending)} tệp, chưa tính cho đơn vị nào):")
+        lines += [f"  tệp số {p.id}: {p.name} [{p.unit}] — {p.reason}" for p in result.pending]
+        lines.append("  Xem xét rồi chạy camket accept <số tệp> hoặc camket dismiss <số tệp>.")
+    if result.adjustments:
+        lines.append(f"Điều chỉnh danh sách của kỳ: {len(result.adjustments)} (xem bảng tổng hợp).")
     lines.append(f"Nhiệm vụ: {o.total}")
     for derived in Derived:
         lines.append(f"  {derived.value:<26} {o.count(derived):>6}")

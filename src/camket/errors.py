@@ -12,6 +12,7 @@ __all__ = [
     "ConfigError",
     "InputError",
     "LedgerBusyError",
+    "LedgerError",
     "ToolMissingError",
     "WorkspaceError",
 ]
@@ -39,6 +40,11 @@ class InputError(CamketError):
 
 class LedgerBusyError(CamketError):
     """Another camket process holds the workspace lock."""
+
+
+class LedgerError(CamketError):
+    """The ledger or the archive cannot be opened, read or written as it is (empty, damaged,
+    not writable, from a newer camket). Never answered by creating a new ledger."""
 
 
 class ToolMissingError(CamketError):

@@ -162,6 +162,12 @@ TASK_POINTS_MISSING = _kind(
 TASK_GROUP_MISSING = _kind(
     "task-group-missing", W, 'Nhiệm vụ "{code}" chưa ghi nhóm',
     "Nhập nhóm nhiệm vụ để số liệu được tổng hợp theo nhóm", "master")
+ROUND_DIFFERS_FROM_MASTER = _kind(
+    "round-differs-from-master", W,
+    'Kỳ "{round}" đã phát hành với danh sách đơn vị, nhiệm vụ khác danh mục hiện hành ({count} điểm khác: '
+    '{examples}); số liệu của kỳ này vẫn tính theo danh sách đã phát hành',
+    "Các sửa đổi danh mục chỉ áp dụng cho kỳ phát hành sau. Nếu cần áp dụng cho kỳ này, chạy camket templates "
+    "--round {round} --reissue (mỗi điều chỉnh được ghi lại và nêu trong báo cáo)", "master")
 MASTER_LEGACY_TEXT = _kind(
     "master-legacy-text", W, 'Nội dung "{text}" có vẻ gõ bằng bảng mã cũ ({encoding})',
     "Chuyển sang Unicode (Unikey: công cụ chuyển mã) rồi lưu lại", "master")
@@ -211,7 +217,7 @@ METADATA_DAMAGED = _kind(
     "Điền vào tệp mẫu gốc được gửi và gửi lại; không sửa sheet ẩn", "identify", OFFICE)
 SIGNATURE_INVALID = _kind(
     "signature-invalid", E,
-    "Chữ ký của mẫu không khớp: dữ liệu kiểm soát đã bị sửa (mẫu ghi đơn vị {unit}, kỳ {round}); "
+    "Chữ ký của mẫu không khớp: dữ liệu kiểm soát đã bị sửa (mẫu ghi đơn vị {claimed}, kỳ {round}); "
     "tệp được lưu nhưng không được tính",
     "Điền vào tệp mẫu gốc được gửi và gửi lại; không sửa sheet ẩn", "identify", OFFICE)
 FOREIGN_WORKSPACE = _kind(
@@ -230,6 +236,39 @@ UNIT_UNIDENTIFIED = _kind(
 UNIT_CONFLICT = _kind(
     "unit-conflict", W, 'Mẫu của đơn vị "{unit}" nhưng ô đơn vị ghi "{written}"',
     "Kiểm tra đơn vị đã dùng đúng mẫu của mình chưa", "identify", OFFICE)
+IDENTITY_CONFLICT = _kind(
+    "identity-conflict", E,
+    "Tệp tự ghi là của đơn vị {claimed} ({how}) nhưng các mã nhiệm vụ trong bảng là của đơn vị {unit}; tệp "
+    "chưa được tính cho đơn vị nào (chờ xử lý)",
+    "Đơn vị tổng hợp kiểm tra rồi chọn: camket accept {submission} (tính cho {unit}) hoặc camket accept "
+    "{submission} --unit {claimed}, hoặc camket dismiss {submission} để loại", "identify")
+LINK_MISMATCH = _kind(
+    "link-mismatch", E,
+    "Tệp được gửi qua đường dẫn của đơn vị {expected} nhưng là báo cáo của đơn vị {unit}; tệp chưa được tính "
+    "cho đơn vị nào (chờ xử lý)",
+    "Mỗi đơn vị gửi báo cáo của mình qua đường dẫn riêng của mình; đơn vị tổng hợp kiểm tra rồi chọn "
+    "camket accept {submission} hoặc camket dismiss {submission}", "identify", OFFICE)
+UNSIGNED_AFTER_SIGNED = _kind(
+    "unsigned-after-signed", W,
+    "Đơn vị {unit} đã có báo cáo từ tệp mẫu gốc ({previous}); tệp này không có dữ liệu kiểm soát của mẫu nên "
+    "không tự động thay thế (chờ xử lý)",
+    "Nếu đây đúng là bản đơn vị muốn dùng, đơn vị tổng hợp chạy camket accept {submission}; lần sau đơn vị "
+    "điền và gửi lại chính tệp mẫu", "identify", OFFICE)
+TEMPLATE_NOT_FILLED = _kind(
+    "template-not-filled", E, "Tệp là mẫu báo cáo chưa được điền ({why}); tệp không được tính",
+    "Đơn vị điền tình trạng, kết quả các nhiệm vụ vào mẫu rồi gửi lại", "identify", OFFICE)
+WORKSPACE_FOLDER_SKIPPED = _kind(
+    "workspace-folder-skipped", INFO, "Bỏ qua {what} của chính thư mục làm việc (không phải tệp đơn vị gửi)",
+    "Không cần làm gì; lần sau chỉ đưa vào lệnh tiếp nhận các thư mục chứa tệp nhận được", "file")
+INTERNAL_ERROR = _kind(
+    "internal-error", E,
+    "camket gặp lỗi chương trình khi đọc tệp này ({error}); đây không phải lỗi của tệp. Tệp được lưu ở trạng "
+    "thái lỗi chương trình, chưa được tính",
+    "Gửi tệp nhật ký {log} cho người hỗ trợ camket; sau khi cập nhật camket, tiếp nhận lại tệp này", "file")
+ARCHIVE_RESTORED = _kind(
+    "archive-restored", W,
+    "Bản lưu của tệp này trong kho lưu đã bị hỏng hoặc mất; đã khôi phục từ tệp vừa nhận (trùng nội dung)",
+    "Chạy camket verify để kiểm tra toàn bộ kho lưu", "ledger")
 FORMAT_UNSUPPORTED = _kind(
     "format-unsupported", E, "Mẫu thuộc định dạng phiên bản {version}, camket này chưa đọc được",
     "Cập nhật camket lên bản mới", "identify")
@@ -382,6 +421,24 @@ RESUBMISSION_KEPT_FIRST = _kind(
     "Đơn vị đã có báo cáo được chấp nhận ({previous}); tệp này được lưu nhưng không thay thế",
     "Dùng camket accept để chọn bản khác nếu cần", "ledger")
 
+# --- camket verify ---------------------------------------------------------------------
+LEDGER_DAMAGED = _kind(
+    "ledger-damaged", E, "{file} bị hỏng: {detail}",
+    "Không ghi thêm vào thư mục làm việc; khôi phục {file} từ bản sao lưu (thư mục .camket/backup hoặc bản sao "
+    "của cơ quan) rồi chạy lại camket verify", "verify")
+ARCHIVE_DAMAGED = _kind(
+    "archive-damaged", E, "Bản lưu của tệp {name} ({which}) không còn đúng nội dung gốc (mã băm SHA-256 khác)",
+    "Tiếp nhận lại tệp gốc bằng camket ingest để khôi phục bản lưu; nếu không còn tệp gốc, khôi phục "
+    "archive.sqlite từ bản sao lưu", "verify")
+ARCHIVE_MISSING = _kind(
+    "archive-missing", E, "Kho lưu không có bản lưu của tệp {name} ({which})",
+    "Tiếp nhận lại tệp gốc bằng camket ingest để khôi phục bản lưu; nếu không còn tệp gốc, khôi phục "
+    "archive.sqlite từ bản sao lưu", "verify")
+LEDGER_ORPHANS = _kind(
+    "ledger-orphans", E, "Sổ tiếp nhận có {count} dòng ở bảng {table} không gắn với bản ghi nào",
+    "Khôi phục ledger.sqlite từ bản sao lưu; không sửa sổ bằng công cụ khác", "verify")
+
+
 def catalogue_markdown() -> str:
     """The findings catalogue as Markdown (``docs/findings.md``)."""
     stages = {
@@ -391,6 +448,7 @@ def catalogue_markdown() -> str:
         "identify": "Nhận diện đơn vị và kỳ báo cáo",
         "row": "Từng dòng báo cáo",
         "ledger": "Sổ tiếp nhận",
+        "verify": "Kiểm tra sổ và kho lưu (camket verify)",
         "appraisal": "Thẩm định",
         "rollup": "Tổng hợp lên cấp trên",
     }

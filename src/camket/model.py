@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 __all__ = [
+    "Adjustment",
     "Derived",
     "Finding",
     "Location",
@@ -207,3 +208,30 @@ class Master:
             )
             object.__setattr__(self, "_cache", cached)
         return cached
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A change of a round's frozen list (*điều chỉnh*): a unit or task added, removed or changed
+    when the round was re-issued. ``field`` is the column's header, for people."""
+
+    round: str
+    at: dt.datetime
+    reason: str                 # why the list was frozen again ("templates --reissue")
+    change: str                 # "added" | "removed" | "changed"
+    what: str                   # "unit" | "task"
+    code: str
+    unit: str = ""
+    field: str = ""
+    before: str = ""
+    after: str = ""
+
+    @property
+    def label(self) -> str:
+        """``Sửa Thời hạn của nhiệm vụ VPC-01: 30/06/2022 → 30/09/2022``."""
+        whom = f"{'đơn vị' if self.what == 'unit' else 'nhiệm vụ'} {self.code}"
+        if self.change == "added":
+            return f"Thêm {whom}" + (f": {self.after}" if self.after else "")
+        if self.change == "removed":
+            return f"Bỏ {whom}" + (f": {self.before}" if self.before else "")
+        return f"Sửa {self.field} của {whom}: {self.before or '(trống)'} → {self.after or '(trống)'}"

@@ -15,8 +15,9 @@ Rules, as of the round's reporting date ``as_of``:
   *Chưa báo cáo*.
 - A unit's score is its self-score total over its points, × 100 (the completion rate
   when the master list has no points); the rating comes from the configured bands.
-- A submission's time is the file's own time when earlier than its receipt, else
-  the receipt; it is late when after the round's ``due`` date.
+- A submission is late when it arrived after the round's ``due`` date; when it arrived
+  is recorded at ingest with how it is known (the date given for the batch, the e-mail,
+  the file's own time when earlier than its receipt, or the receipt).
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from decimal import Decimal
 
 from .config import Settings
 from .ledger import StoredRow
-from .model import Derived, Finding, Master, Round, Severity, Status, Task, Unit
+from .model import Adjustment, Derived, Finding, Master, Round, Severity, Status, Task, Unit
+from .schema import Answer
 from .scoring import ScoreBreakdown, score_unit
 from .vi import format_number, format_percent, percent
 
@@ -36,6 +38,7 @@ __all__ = [
     "NOT_RATED",
     "Accepted",
     "Change",
+    "PendingFile",
     "Proposed",
     "Result",
     "TaskResult",
@@ -46,7 +49,6 @@ __all__ = [
     "count_findings",
     "derive",
     "reconcile",
-    "submitted_at",
     "trend",
 ]
 
@@ -60,22 +62,30 @@ class Accepted:
     id: int
     unit: str
     name: str
-    submitted: dt.datetime
+    submitted: dt.datetime         # when it arrived (see ``arrived_source``)
     errors: int = 0
     warnings: int = 0
+    arrived_source: str = ""       # how the arrival is known: file, given, ingest, email, upload
+
+
+@dataclass(frozen=True)
+class PendingFile:
+    """A received file waiting for the department's decision (*chờ xử lý*): not counted."""
+
+    id: int
+    name: str
+    unit: str            # whose content it holds
+    claimed_unit: str    # whose it says it is
+    reason: str
+    arrived: str
 
 
 @dataclass(frozen=True, slots=True)
-class TaskResult:
+class TaskResult(Answer):
+    """A task of the round with its unit's answer (the :class:`~camket.schema.Answer` fields)."""
+
     task: Task
     derived: Derived
-    status: str | None = None
-    progress: float | None = None
-    completed_on: dt.date | None = None
-    result: str = ""
-    difficulties: str = ""
-    proposals: str = ""
-    self_score: float | None = None
     overdue: bool = False          # open with its deadline before as_of
     file: str = ""
     cell: str = ""
@@ -204,6 +214,8 @@ class Result:
     findings: tuple[Finding, ...] = ()
     rejected: dict[str, int] = field(default_factory=dict)   # unit -> files sent but not counted
     order: tuple[str, ...] = ()                                # unit codes in master-list order
+    pending: tuple[PendingFile, ...] = ()                      # files waiting for a decision
+    adjustments: tuple[Adjustment, ...] = ()                   # changes of the round's frozen list
 
     def _in_order(self, units: Iterable[UnitResult]) -> list[UnitResult]:
         position = {code: i for i, code in enumerate(self.order)}
@@ -267,6 +279,9 @@ class Result:
             "by_group": {name: {"total": t.total, "completed": t.completed} for name, t in self.by_group.items()},
             "by_block": {name: {"total": t.total, "completed": t.completed} for name, t in self.by_block.items()},
             "heads_completed_all": self.heads_all_done,
+            "pending": [{"id": p.id, "file": p.name, "unit": p.unit, "claimed_unit": p.claimed_unit,
+                         "reason": p.reason} for p in self.pending],
+            "adjustments": len(self.adjustments),
             "findings": {k: v for k, v in self.severity_counts().items() if k != "info"},
             "sentences": {"completed": o.sentence(), "heads": self.heads_sentence()},
         }
@@ -342,15 +357,19 @@ def reconcile(
     rows: Sequence[StoredRow],
     accepted: Mapping[str, Accepted],
     findings: Sequence[Finding] = (),
-    previous: tuple[Round, Sequence[StoredRow]] | None = None,
+    previous: tuple[Round, Sequence[StoredRow], Master] | None = None,
     rejected: Mapping[str, int] | None = None,
     appraisals: Mapping[tuple[str, str], tuple[float | None, str]] | None = None,
+    pending: Sequence[PendingFile] = (),
+    adjustments: Sequence[Adjustment] = (),
 ) -> Result:
     """Every task's class, every unit's figures, totals by group, block and source.
 
     ``rows`` are the accepted rows of the round; ``accepted`` maps a unit code to its
-    accepted submission; ``findings`` are those of the accepted submissions;
-    ``appraisals`` maps (unit, task) to the appraised score and note.
+    accepted submission; ``previous`` is the round before (its rows and its own list);
+    ``findings`` are those of the accepted submissions; ``appraisals`` maps (unit, task)
+    to the appraised score and note; ``pending`` are the files waiting for a decision and
+    ``adjustments`` the changes of the round's list (both shown, never counted).
     """
     appraisals = appraisals or {}
     reported = {(r.unit, r.task): r for r in rows if r.kind == "task"}
@@ -369,9 +388,8 @@ def reconcile(
             continue
         cell = row.cell or f"A{row.row}"
         task_results.append(TaskResult(
-            task, derived, row.status, row.progress, row.completed_on, row.result, row.difficulties,
-            row.proposals, row.self_score, overdue, file_of.get(row.submission_id, ""), f"{row.sheet}!{cell}",
-            appraised, note))
+            task, derived, overdue, file_of.get(row.submission_id, ""), f"{row.sheet}!{cell}", appraised, note,
+            **row.answer()))
     units_by_code = {u.code: u for u in master.units}
     by_unit: dict[str, list[TaskResult]] = {u.code: [] for u in master.units}
     for result in task_results:
@@ -385,11 +403,12 @@ def reconcile(
     classes = [(r.task, r.derived) for r in task_results]
     changes: tuple[Change, ...] = ()
     if previous is not None:
-        before_round, before_rows = previous
+        before_round, before_rows, before_master = previous
         before = {(r.unit, r.task): r for r in before_rows if r.kind == "task"}
         changes = tuple(
             Change(r.task, b, r.derived) for r in task_results
-            if (b := derive(r.task, before.get((r.task.unit, r.task.code)), before_round.as_of)) != r.derived
+            if (b := derive(before_master.task(r.task.code) or r.task, before.get((r.task.unit, r.task.code)),
+                            before_round.as_of)) != r.derived
         )
     proposed = tuple(
         Proposed(r.unit, r.content, r.product, r.deadline, r.status, r.progress, r.result)
@@ -408,6 +427,8 @@ def reconcile(
         findings=tuple(findings),
         rejected=dict(rejected or {}),
         order=tuple(u.code for u in master.units),
+        pending=tuple(pending),
+        adjustments=tuple(adjustments),
     )
 
 
@@ -428,16 +449,6 @@ def _unit(unit: Unit, results: list[TaskResult], submission: Accepted | None, ro
         errors=submission.errors if submission else 0, warnings=submission.warnings if submission else 0,
         appraised=appraised, breakdown=breakdown,
     )
-
-
-def submitted_at(received: str, file_time: str) -> dt.datetime:
-    """When a file was sent: its own time if earlier than its receipt, else the receipt."""
-    got = dt.datetime.fromisoformat(received)
-    if file_time:
-        own = dt.datetime.fromisoformat(file_time)
-        if own < got:
-            return own
-    return got
 
 
 def count_findings(findings: Iterable[Finding]) -> tuple[int, int]:

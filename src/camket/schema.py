@@ -8,19 +8,23 @@ reports all read these objects; no header string is typed anywhere else.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
+from typing import Any
 
 from .model import Status
 from .vi import fold_key
 
 __all__ = [
+    "ANSWER_KEYS",
     "APPRAISAL",
     "MASTER_TASKS",
     "MASTER_UNITS",
     "REPORT",
     "STATUS_VALUES",
+    "Answer",
     "Column",
     "Kind",
     "Sheet",
@@ -212,6 +216,36 @@ REPORT = Sheet(
     ),
     aliases=("bao cao", "bao cao ket qua", "ket qua thuc hien", "nhap lieu"),
 )
+
+ANSWER_KEYS: tuple[str, ...] = tuple(c.key for c in REPORT.columns if not c.locked)
+"""The input columns of the report sheet: what an office answers for one task."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Answer:
+    """An office's answer to one task: one field per input column of :data:`REPORT`, by key.
+
+    Ingest records, ledger rows and reconciled task results all carry it (by inheritance),
+    and the ledger's columns are made from :data:`ANSWER_KEYS`; adding an input column is a
+    column of ``REPORT`` and its field here (a check at import keeps the two equal).
+    """
+
+    status: str | None = None
+    progress: float | None = None
+    completed_on: dt.date | None = None
+    result: str = ""
+    difficulties: str = ""
+    proposals: str = ""
+    self_score: float | None = None
+
+    def answer(self) -> dict[str, Any]:
+        """The answer's values by column key."""
+        return {key: getattr(self, key) for key in ANSWER_KEYS}
+
+
+if tuple(f.name for f in fields(Answer)) != ANSWER_KEYS:  # pragma: no cover - a developer's slip
+    raise RuntimeError(f"schema.Answer fields differ from the input columns of REPORT: {ANSWER_KEYS}")
+
 
 APPRAISAL = Sheet(
     "Thẩm định",

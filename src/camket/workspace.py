@@ -21,23 +21,27 @@ from typing import Any, cast
 
 import filelock
 
+from . import findings as F
 from .atomic import write_text_atomic
 from .config import Settings, read_config
+from .decisions import decide, reread
 from .errors import ConfigError, InputError, LedgerBusyError, WorkspaceError
 from .ingest import Context, IngestResult, Limits, run_ingest
-from .ledger import Ledger, Submission
+from .ledger import LEDGER_NAME, Ledger, Submission
+from .ledger.db import ARCHIVE_NAME, needs_migration
+from .ledger.frozen import diff
 from .links import link_path
 from .master import MasterRead, read_master
 from .masterbook import write_master
-from .model import Finding, Master, Round, Severity, Unit
-from .reconcile import Accepted, Result, Trend, reconcile, submitted_at, trend
+from .model import Adjustment, Finding, Location, Master, Round, Severity, Unit
+from .reconcile import Accepted, PendingFile, Result, Trend, reconcile, trend
 from .report import feedback_jobs, to_pdf, write_appraisal, write_consolidated, write_word
 from .report.rollup import RollupResult, rollup
+from .rounds import differences, issue
 from .samples import load_sample
 from .templates import Progress, TemplateJob, TemplatesResult, run_jobs, template_filename, write_bundle
+from .verify import VerifyReport, export_archive, verify
 from .vi import normalize_code
-
-PREFILLED = ("status", "progress", "completed_on", "result", "difficulties", "proposals", "self_score")
 
 __all__ = ["CONFIG_NAME", "MASTER_NAME", "CheckReport", "Workspace", "check_workspace"]
 
@@ -104,6 +108,8 @@ class CheckReport:
 
 class Workspace:
     """An opened workspace with valid settings. Use :meth:`open` or :meth:`init`."""
+
+    strict = False  # let camket's own errors on a received file raise (tests), instead of recording them
 
     def __init__(self, root: Path, settings: Settings, config_findings: tuple[Finding, ...] = ()):
         self.root = root
@@ -203,9 +209,16 @@ class Workspace:
         return read.master
 
 
-    def units(self, codes: list[str] | None = None) -> list[Unit]:
-        """Units of the master list, all or those named (raises on an unknown code)."""
-        master = self.master()
+    def master_for(self, round_id: str) -> Master:
+        """The round's list: frozen when the round was issued, else the current master list."""
+        self.round(round_id)
+        with self.ledger() as ledger:
+            frozen = ledger.frozen_master(round_id)
+        return frozen if frozen is not None else self.master()
+
+    def units(self, codes: list[str] | None = None, master: Master | None = None) -> list[Unit]:
+        """Units of the master list (or ``master``), all or those named (raises on an unknown code)."""
+        master = master or self.master()
         if not codes:
             return list(master.units)
         wanted = [normalize_code(c) for c in codes]
@@ -220,11 +233,14 @@ class Workspace:
         units: list[str] | None = None,
         prefill_from: str | None = None,
         generated: dt.datetime | None = None,
+        *,
+        master: Master | None = None,
     ) -> list[TemplateJob]:
-        """What :meth:`templates` writes, one job per unit (also used by ``camket.simulate``)."""
+        """What :meth:`templates` writes, one job per unit (also used by ``camket.simulate``),
+        from the round's list (or ``master``)."""
         round_ = self.round(round_id)
-        master = self.master()
-        chosen = self.units(units)
+        master = master or self.master_for(round_id)
+        chosen = self.units(units, master)
         generated = (generated or dt.datetime.now()).replace(microsecond=0)
         prefill = self._prefill(prefill_from, [u.code for u in chosen]) if prefill_from else {}
         folder = self.out_dir(round_.id) / "templates"
@@ -248,25 +264,47 @@ class Workspace:
         prefill_from: str | None = None,
         generated: dt.datetime | None = None,
         on_progress: Progress | None = None,
+        *,
+        reissue: bool = False,
         wait: float = 30.0,
     ) -> TemplatesResult:
         """One workbook per unit into ``out/<round>/templates/``, plus a zip and a mailing list.
+
+        The first time, the round's units and tasks are frozen from the master list; later
+        the frozen list is used, unless ``reissue`` freezes the current master list again
+        and records what changed (see :mod:`camket.rounds`).
 
         >>> result = ws.templates("2022-6T")  # doctest: +SKIP
         >>> len(result.files), result.zip_path.name  # doctest: +SKIP
         (26, '2022-6T_mau-bao-cao.zip')
         """
-        jobs = self.template_jobs(round_id, units, prefill_from, generated)
         round_ = self.round(round_id)
-        files = [job.path for job in jobs]
-        folder = self.out_dir(round_.id) / "templates"
-        subject = f"Báo cáo kết quả thực hiện nhiệm vụ cam kết {round_.name}"
+        now = dt.datetime.now().replace(microsecond=0)
         with self.lock(wait):
+            with Ledger(self.root, now=now) as ledger:
+                frozen = ledger.frozen_master(round_id)
+            current = self.master() if frozen is None or reissue else None
+            master = current if current is not None else frozen
+            assert master is not None
+            jobs = self.template_jobs(round_id, units, prefill_from, generated, master=master)
             stamps = run_jobs(jobs, on_progress)
+            files = [job.path for job in jobs]
+            folder = self.out_dir(round_.id) / "templates"
+            subject = f"Báo cáo kết quả thực hiện nhiệm vụ cam kết {round_.name}"
             zip_path, mailing = write_bundle(
                 folder, round_, [job.unit for job in jobs], files, subject, f"{round_.id}_mau-bao-cao.zip",
                 f"{round_.id}_danh-sach-gui.xlsx")
-        return TemplatesResult(round_, tuple(files), tuple(stamps), zip_path, mailing)
+            with Ledger(self.root, now=now) as ledger, ledger.transaction():
+                changes: list[Adjustment] = []
+                if current is not None:
+                    changes = issue(ledger, round_id, current, reason="reissue" if frozen else "templates", now=now)
+                ledger.add_issued(round_id, [(_sha256(p), job.unit.code, p.name) for job, p in zip(jobs, files,
+                                                                                                  strict=True)])
+        not_applied: list[Adjustment] = []
+        if current is None and frozen is not None and self.master_read.master.tasks:
+            not_applied = diff(frozen, self.master_read.master, round_id, now, "danh mục hiện hành")
+        return TemplatesResult(round_, tuple(files), tuple(stamps), zip_path, mailing, tuple(changes),
+                               tuple(not_applied))
 
     @contextlib.contextmanager
     def lock(self, wait: float = 30.0) -> Iterator[None]:
@@ -285,7 +323,11 @@ class Workspace:
             lock.release()
 
     def ledger(self) -> Ledger:
-        """The ledger, opened read-only (empty when nothing was ingested yet)."""
+        """The ledger, opened read-only (empty when nothing was ingested yet); a ledger
+        written by an earlier camket is first migrated, under the lock."""
+        if needs_migration(self.root):
+            with self.lock(), Ledger(self.root):
+                pass
         return Ledger(self.root, create=False)
 
     def ingest(
@@ -300,8 +342,15 @@ class Workspace:
         wait: float = 30.0,
         processes: int | None = None,
         on_progress: Progress | None = None,
+        received_on: dt.date | None = None,
+        expected_unit: str | None = None,
     ) -> IngestResult:
         """Read returned workbooks (files, folders, zips) into the ledger.
+
+        ``received_on`` is the date the batch arrived (else each file's own time, or now);
+        ``expected_unit`` is the unit whose personal link the files came through: a file
+        that is not that unit's waits as *chờ xử lý*. The workspace's own files and folders
+        (``out/``, ``.camket/`` …) are never taken as received files.
 
         >>> result = ws.ingest([Path("nhan/")], "2022-6T")  # doctest: +SKIP
         >>> result.count("accepted"), len(result.findings)  # doctest: +SKIP
@@ -312,32 +361,111 @@ class Workspace:
         if missing:
             raise InputError(f"Không tìm thấy: {', '.join(missing)}.")
         now = (now or dt.datetime.now()).replace(microsecond=0)
-        ctx = Context(self.master(), self.settings, round_, self.id, self.secret, now.date(),
-                      limits or Limits())
+        expected = normalize_code(expected_unit) if expected_unit else ""
+        if expected and self.units([expected], self.master_for(round_id)) == []:
+            raise InputError(f"Không có đơn vị mã {expected}.")
+
+        def run(dry: bool) -> IngestResult:
+            ctx = Context(self.master_for(round_id), self.settings, round_, self.id, self.secret, now.date(),
+                          limits or Limits(), expected_unit=expected, strict=self.strict)
+            return run_ingest(self.root, ctx, [Path(p) for p in paths], now=now, dry_run=dry,
+                              keep_first=keep_first, on_progress=on_progress, processes=processes,
+                              received_on=received_on, exclude=self._own_files())
+
         if dry_run:
-            return run_ingest(self.root, ctx, [Path(p) for p in paths], now=now, dry_run=True,
-                              keep_first=keep_first, on_progress=on_progress, processes=processes)
+            return run(True)
         with self.lock(wait):
-            return run_ingest(self.root, ctx, [Path(p) for p in paths], now=now,
-                              keep_first=keep_first, on_progress=on_progress, processes=processes)
+            self._issue_if_needed(round_id, now)
+            return run(False)
+
+    def _own_files(self) -> dict[Path, str]:
+        """The workspace's own files and folders, never taken as received files."""
+        return {
+            self.root / "out": "thư mục kết quả (out)", self.root / STATE_DIR: "thư mục nội bộ của camket",
+            self.root / "archive": "kho lưu tệp", self.root / LEDGER_NAME: "sổ tiếp nhận",
+            self.root / ARCHIVE_NAME: "kho lưu tệp", self.root / CONFIG_NAME: "tệp cấu hình",
+            self.root / MASTER_NAME: "danh mục",
+        }
+
+    def _issue_if_needed(self, round_id: str, now: dt.datetime) -> None:
+        """A round receiving files before its templates were issued is frozen now."""
+        with Ledger(self.root, now=now) as ledger:
+            if ledger.frozen_master(round_id) is None:
+                issue(ledger, round_id, self.master(), reason="ingest", now=now)
 
     def submissions(self, round_id: str) -> list[Submission]:
-        """Every file received for a round, with its state (accepted, superseded, rejected …)."""
+        """Every file received for a round, with its state (accepted, pending, rejected …)."""
         self.round(round_id)
         with self.ledger() as ledger:
             return ledger.submissions(round_id)
 
-    def accept(self, submission_id: int, now: dt.datetime | None = None, wait: float = 30.0) -> Submission:
-        """Use this submission for its unit and round instead of the current one."""
-        with self.lock(wait), Ledger(self.root) as ledger:
-            chosen = ledger.submission(submission_id)
-            if chosen is None:
-                raise InputError(f"Không có tệp nhận số {submission_id} trong sổ tiếp nhận.")
-            if chosen.state in ("rejected", "unpacked") or not chosen.unit:
-                raise InputError(
-                    f"Tệp số {submission_id} ({chosen.name}) không được tính (trạng thái {chosen.state}); "
-                    "không thể chọn. Đơn vị cần gửi lại tệp đúng.")
-            return ledger.accept(submission_id, (now or dt.datetime.now()).replace(microsecond=0))
+    def accept(self, submission_id: int, *, unit: str | None = None, now: dt.datetime | None = None,
+               wait: float = 30.0) -> Submission:
+        """Count this received file for its unit and round (instead of the current answer).
+
+        ``unit`` reads the archived file again as that unit's (for a file whose claim and
+        content disagree). A rejected file or one camket failed on cannot be chosen.
+        """
+        now = (now or dt.datetime.now()).replace(microsecond=0)
+        with self.lock(wait), Ledger(self.root, now=now) as ledger:
+            chosen = self._chosen(ledger, submission_id)
+            wanted = normalize_code(unit) if unit else chosen.unit
+            if wanted != chosen.unit or not chosen.unit:
+                return self._reread(ledger, chosen, wanted, now)
+            return decide(ledger, chosen, "accepted", now)
+
+    def dismiss(self, submission_id: int, *, now: dt.datetime | None = None, wait: float = 30.0) -> Submission:
+        """Set a received file aside (not counted); ``accept`` undoes it."""
+        now = (now or dt.datetime.now()).replace(microsecond=0)
+        with self.lock(wait), Ledger(self.root, now=now) as ledger:
+            chosen = self._chosen(ledger, submission_id)
+            return decide(ledger, chosen, "dismissed", now)
+
+    def _chosen(self, ledger: Ledger, submission_id: int) -> Submission:
+        chosen = ledger.submission(submission_id)
+        if chosen is None:
+            raise InputError(f"Không có tệp nhận số {submission_id} trong sổ tiếp nhận.")
+        if chosen.state in ("rejected", "unpacked", "error") or chosen.kind not in ("report", "appraisal"):
+            raise InputError(
+                f"Tệp số {submission_id} ({chosen.name}) không thể chọn (trạng thái: {chosen.state_label}"
+                f"{'; ' + chosen.note if chosen.note else ''}). Đơn vị cần gửi lại tệp đúng.")
+        return chosen
+
+    def _reread(self, ledger: Ledger, chosen: Submission, unit: str, now: dt.datetime) -> Submission:
+        """Read an archived file again as ``unit``'s and count it (a new record; the old one stays)."""
+        master = self.master_for(chosen.round)
+        if master.unit(unit) is None:
+            raise InputError(f"Không có đơn vị mã {unit} trong danh sách của kỳ {chosen.round}.")
+        data = ledger.archived(chosen.sha256)
+        if data is None:
+            raise InputError(f"Không còn bản lưu của tệp số {chosen.id} trong kho lưu; chạy camket verify.")
+        return reread(self, ledger, chosen, data, unit, master, now)
+
+    def verify(self) -> VerifyReport:
+        """The ledger and the archive checked end to end (see :mod:`camket.verify`)."""
+        if needs_migration(self.root):
+            self.ledger().close()
+        return verify(self.root)
+
+    def archived_file(self, submission_id: int) -> tuple[Submission, bytes]:
+        """A received file as it was received, from the archive."""
+        with self.ledger() as reader:
+            found = reader.submission(submission_id)
+        if found is None:
+            raise InputError(f"Không có tệp nhận số {submission_id} trong sổ tiếp nhận.")
+        with Ledger(self.root, create=False, archive=True) as ledger:
+            data = ledger.archived(found.sha256)
+        if data is None:
+            raise InputError(f"Không còn bản lưu của tệp số {submission_id} trong kho lưu; chạy camket verify.")
+        return found, data
+
+    def export_archive(self, target: Path, round_id: str | None = None) -> list[Path]:
+        """Write the received files (of a round, or all) out of the archive into ``target``."""
+        if round_id is not None:
+            self.round(round_id)
+        with self.ledger() as ledger:
+            subs = ledger.submissions(round_id)
+        return export_archive(self.root, Path(target), subs)
 
     def reconcile(self, round_id: str) -> Result:
         """The round's figures from the ledger (see :mod:`camket.reconcile` for the rules).
@@ -347,28 +475,33 @@ class Workspace:
         '90/97 nhiệm vụ, tương ứng tỉ lệ 92,8%'
         """
         round_ = self.round(round_id)
-        master = self.master()
         previous = self.settings.previous_round(round_id)
         with self.ledger() as ledger:
+            master = ledger.frozen_master(round_id) or self.master()
             subs = ledger.submissions(round_id)
             rows = ledger.accepted_rows(round_id, raw=False)
             current = [s for s in subs if s.state == "accepted" and s.kind == "report"]
             counts = ledger.finding_counts(s.id for s in current)
-            shown = [s.id for s in subs if s.state != "superseded"]
+            shown = [s.id for s in subs if s.state not in ("superseded", "dismissed")]
             findings = ledger.findings_of(shown)
             previous_rows = ledger.accepted_rows(previous.id, raw=False) if previous else []
+            previous_master = (ledger.frozen_master(previous.id) or master) if previous else master
             appraisals = ledger.accepted_appraisals(round_id)
+            adjustments = ledger.adjustments(round_id)
         accepted = {
-            s.unit: Accepted(s.id, s.unit, s.name, submitted_at(s.received, s.file_time), *counts.get(s.id, (0, 0)))
+            s.unit: Accepted(s.id, s.unit, s.name, dt.datetime.fromisoformat(s.arrived or s.received),
+                             *counts.get(s.id, (0, 0)), arrived_source=s.arrived_source)
             for s in current
         }
         rejected: dict[str, int] = {}
         for s in subs:
-            if s.state == "rejected" and s.unit:
+            if s.state == "rejected" and s.unit and s.kind == "report":
                 rejected[s.unit] = rejected.get(s.unit, 0) + 1
-        return reconcile(
-            master, round_, self.settings, rows, accepted, findings,
-            (previous, previous_rows) if previous and previous_rows else None, rejected, appraisals)
+        pending = [PendingFile(s.id, s.name, s.unit, s.claimed_unit, s.note, s.arrived)
+                   for s in subs if s.state == "pending"]
+        before = (previous, previous_rows, previous_master) if previous and previous_rows else None
+        return reconcile(master, round_, self.settings, rows, accepted, findings, before, rejected, appraisals,
+                         pending, adjustments)
 
     def report(self, round_id: str, *, pdf: bool = False, feedback: bool = True,
                generated: dt.datetime | None = None, on_progress: Progress | None = None,
@@ -381,6 +514,7 @@ class Workspace:
         >>> files.word.name, len(files.feedback)  # doctest: +SKIP
         ('2022-6T_bao-cao.docx', 9)
         """
+        generated = (generated or dt.datetime.now()).replace(microsecond=0)
         with self.lock(wait):
             return self._report(round_id, pdf, feedback, generated, on_progress)
 
@@ -396,12 +530,11 @@ class Workspace:
         with self.lock(wait):
             return self._feedback(self.reconcile(round_id), generated, on_progress, units)[0]
 
-    def _report(self, round_id: str, pdf: bool, feedback: bool, generated: dt.datetime | None,
+    def _report(self, round_id: str, pdf: bool, feedback: bool, generated: dt.datetime,
                 on_progress: Progress | None) -> ReportFiles:
-        generated = (generated or dt.datetime.now()).replace(microsecond=0)
         result = self.reconcile(round_id)
         folder = self.out_dir(round_id)
-        master = self.master()
+        master = self.master_for(round_id)
         progress = self.trend(round_id, result)
         consolidated = write_consolidated(folder / f"{round_id}_tong-hop.xlsx", result, master,
                                           self.settings, generated, progress)
@@ -467,7 +600,7 @@ class Workspace:
         generated = (generated or dt.datetime.now()).replace(microsecond=0)
         result = self.reconcile(round_id)
         path = self.out_dir(round_id) / "tham-dinh" / f"{round_id}_tham-dinh.xlsx"
-        write_appraisal(path, result, self.master(), self.settings, self.id, self.secret, generated)
+        write_appraisal(path, result, self.master_for(round_id), self.settings, self.id, self.secret, generated)
         return path
 
     def _prefill(self, round_id: str, units: list[str]) -> dict[str, dict[str, dict[str, object]]]:
@@ -479,7 +612,7 @@ class Workspace:
             for row in ledger.accepted_rows(round_id):
                 if row.unit not in wanted:
                     continue
-                answer = {key: getattr(row, key) for key in PREFILLED if getattr(row, key) not in (None, "")}
+                answer = {key: value for key, value in row.answer().items() if value not in (None, "")}
                 if row.kind == "task":
                     out.setdefault(row.unit, {})[row.task] = answer
                 else:
@@ -487,6 +620,10 @@ class Workspace:
                              "deadline": row.deadline}
                     out.setdefault(row.unit, {}).setdefault("+", {})[str(len(out[row.unit]["+"]))] = added
         return out
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _ensure_secret(root: Path) -> bytes:
@@ -502,7 +639,8 @@ def _ensure_secret(root: Path) -> bytes:
 
 
 def check_workspace(root: Path) -> CheckReport:
-    """Validate ``camket.toml`` and ``danh-muc.xlsx``; never raises on bad content."""
+    """Validate ``camket.toml`` and ``danh-muc.xlsx``, and say which issued rounds' lists differ
+    from the master list; never raises on bad content."""
     root = Path(root)
     if not (root / CONFIG_NAME).is_file():
         raise WorkspaceError(
@@ -511,9 +649,25 @@ def check_workspace(root: Path) -> CheckReport:
     config = read_config(root / CONFIG_NAME)
     year = config.settings.year if config.settings else None
     master = read_master(root / MASTER_NAME, year)
+    findings = config.findings + master.findings
+    if config.settings is not None and not any(f.severity is Severity.ERROR for f in master.findings):
+        findings += tuple(_issued_rounds_differ(root, config.settings, master.master))
     return CheckReport(
-        findings=config.findings + master.findings,
+        findings=findings,
         units=len(master.master.units),
         tasks=len(master.master.tasks),
         rounds=len(config.settings.rounds) if config.settings else 0,
     )
+
+
+def _issued_rounds_differ(root: Path, settings: Settings, master: Master) -> list[Finding]:
+    if needs_migration(root):
+        return []  # the first writing command migrates the ledger; check never writes
+    with Ledger(root, create=False) as ledger:
+        found = differences(ledger, master, settings.rounds, dt.datetime.now().replace(microsecond=0))
+    return [
+        F.ROUND_DIFFERS_FROM_MASTER(Location(LEDGER_NAME), round=round_id, count=len(changes),
+                                    examples="; ".join(c.label for c in changes[:3]) + ("; …" if len(changes) > 3
+                                                                                       else ""))
+        for round_id, changes in found.items()
+    ]

@@ -35,25 +35,34 @@ class Item:
     findings: list[Finding] = field(default_factory=list)
     is_archive: bool = False
     big: Path | None = None  # content left on disk: too large to load
+    arrived: tuple[str, str] | None = None  # (when, source) when the file says how it came (e-mail)
 
 
-def _walk(path: Path) -> list[tuple[Path, str]]:
+def _walk(path: Path, exclude: tuple[Path, ...]) -> list[tuple[Path, str]]:
     if path.is_dir():
         base = path.parent
         found = [
             p for p in path.rglob("*")
             if p.is_file() and not p.is_symlink() and not p.name.startswith((".~lock", "~$"))
+            and not (exclude and _inside(p.resolve(), exclude))
         ]
         return [(p, p.relative_to(base).as_posix()) for p in found]
+    if exclude and _inside(path.resolve(), exclude):
+        return []
     return [(path, path.name)]
 
 
-def plan(paths: list[Path]) -> list[tuple[float, str, Path]]:
-    """The files to read, oldest first (modification time, then name)."""
+def _inside(path: Path, exclude: tuple[Path, ...]) -> bool:
+    return any(path == x or path.is_relative_to(x) for x in exclude)
+
+
+def plan(paths: list[Path], exclude: tuple[Path, ...] = ()) -> list[tuple[float, str, Path]]:
+    """The files to read, oldest first (modification time, then name), leaving out those in or
+    under ``exclude`` (resolved paths)."""
     entries: list[tuple[float, str, Path]] = []
     seen: set[Path] = set()
     for given in paths:
-        for path, name in _walk(Path(given)):
+        for path, name in _walk(Path(given), exclude):
             resolved = path.resolve()
             if resolved in seen:
                 continue

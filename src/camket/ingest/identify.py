@@ -24,7 +24,8 @@ from ..values import text_of
 from ..vi import fold_key, normalize_code
 from .book import Book
 
-__all__ = ["Identity", "Table", "find_table", "from_stamp", "without_stamp"]
+__all__ = ["Identity", "Table", "content_unit", "find_table", "from_stamp", "owners", "unit_in_name",
+           "without_stamp"]
 
 _UNIT_CODE_LABEL = fold_key("Mã đơn vị")
 _UNIT_NAME_LABELS = {fold_key(x) for x in ("Đơn vị", "Tên đơn vị", "Cơ quan, đơn vị", "Đơn vị báo cáo")}
@@ -42,11 +43,15 @@ class Table:
 
 @dataclass
 class Identity:
+    """Whose file it is (``unit``, read and counted as that unit's) and what it claims."""
+
     unit: str
     round: str
     kind: str = "report"
     stamp: Stamp | None = None
     how: str = "dữ liệu kiểm soát của mẫu"
+    claimed: str = ""       # the unit the file says it is (metadata, unit-code cell, name)
+    claimed_how: str = ""
 
 
 def find_table(book: Book, preferred: str | None = None, header: int | None = None) -> Table | None:
@@ -93,12 +98,13 @@ def from_stamp(
     if stamp.workspace != workspace:
         return None, [F.FOREIGN_WORKSPACE(where, workspace=stamp.workspace)]
     if not stamp.verify(signature, secret):
-        return None, [F.SIGNATURE_INVALID(where, unit=stamp.unit, round=stamp.round)]
+        return None, [F.SIGNATURE_INVALID(where, claimed=stamp.unit, round=stamp.round)]
     if stamp.round != round_id:
         return None, [F.OTHER_ROUND(where, unit=stamp.unit, found=stamp.round, expected=round_id)]
     if stamp.unit and master.unit(stamp.unit) is None:
         return None, [F.UNKNOWN_UNIT(where, unit=stamp.unit)]
-    return Identity(stamp.unit, stamp.round, stamp.kind, stamp), []
+    return Identity(stamp.unit, stamp.round, stamp.kind, stamp, claimed=stamp.unit,
+                    claimed_how="dữ liệu kiểm soát có chữ ký của mẫu"), []
 
 
 def written_unit(table: Table) -> tuple[str, str, str]:
@@ -123,36 +129,76 @@ def written_unit(table: Table) -> tuple[str, str, str]:
     return code, name, cell
 
 
-def without_stamp(table: Table, master: Master, round_id: str, file: str) -> Identity | None:
-    """Identify the unit of a file that has no metadata (None when it honestly cannot be)."""
-    code, name, cell = written_unit(table)
-    if code and master.unit(code):
-        return Identity(code, round_id, how=f'mã đơn vị "{code}" ghi ở ô {cell}')
+def owners(table: Table, master: Master) -> Counter[str]:
+    """How many task codes of the table belong to each unit of the master list."""
+    found: Counter[str] = Counter()
     task_col = table.columns.get("task_code")
-    if task_col is not None:
-        owners: Counter[str] = Counter()
-        for row in table.rows[table.header + 1:]:
-            if task_col < len(row):
-                task = master.task(normalize_code(text_of(row[task_col])))
-                if task is not None:
-                    owners[task.unit] += 1
-        if len(owners) == 1:
-            unit = next(iter(owners))
-            return Identity(unit, round_id, how=f"mã nhiệm vụ trong bảng (thuộc đơn vị {unit})")
-    units = {u.code: fold_key(u.name) for u in master.units}
-    if name:
+    if task_col is None:
+        return found
+    for row in table.rows[table.header + 1:]:
+        if task_col < len(row):
+            task = master.task(normalize_code(text_of(row[task_col])))
+            if task is not None:
+                found[task.unit] += 1
+    return found
+
+
+def content_unit(found: Counter[str], claimed: str) -> str | None:
+    """The unit the table's task codes say the file is, when it is not ``claimed``: the unit
+    owning most codes, if no other owns as many and ``claimed`` owns fewer. None otherwise."""
+    ranked = found.most_common(2)
+    if not ranked:
+        return None
+    top, count = ranked[0]
+    if top == claimed or found.get(claimed, 0) >= count:
+        return None
+    if len(ranked) > 1 and ranked[1][1] == count:
+        return None  # no single owner: the codes do not say whose file it is
+    return top
+
+
+def without_stamp(table: Table, master: Master, round_id: str, file: str) -> Identity | None:
+    """Identify the unit of a file that has no metadata (None when it honestly cannot be).
+
+    What the file says of itself (the unit-code cell or the unit name written in it) is the
+    *claim*; the task codes in the table are its *content*. When both are known and disagree,
+    the identity is the content's and ``claimed`` keeps the claim: the caller does not count
+    such a file until the department decides. The file name is used only when the table
+    says nothing.
+    """
+    code, name, cell = written_unit(table)
+    claimed, how = "", ""
+    if code and master.unit(code):
+        claimed, how = code, f'mã đơn vị "{code}" ghi ở ô {cell}'
+    elif name:
+        units = {u.code: fold_key(u.name) for u in master.units}
         match = process.extractOne(fold_key(name), units, scorer=fuzz.ratio, score_cutoff=88)
         if match:
-            return Identity(match[2], round_id, how=f'tên đơn vị "{name}" ghi trong tệp')
+            claimed, how = match[2], f'tên đơn vị "{name}" ghi trong tệp'
+    content = content_unit(owners(table, master), claimed)
+    if content is not None:
+        by_codes = f"mã nhiệm vụ trong bảng (thuộc đơn vị {content})"
+        return Identity(content, round_id, how=by_codes, claimed=claimed, claimed_how=how)
+    if claimed:
+        return Identity(claimed, round_id, how=how, claimed=claimed, claimed_how=how)
+    found_in_name = unit_in_name(file, master)  # a weak hint, used only when the table says nothing
+    if found_in_name:
+        return Identity(found_in_name[0], round_id, how=found_in_name[1])
+    return None
+
+
+def unit_in_name(file: str, master: Master) -> tuple[str, str] | None:
+    """(unit, how) when the file's name carries one unit's code or, failing that, its name."""
     stem = fold_key(PurePosixPath(file).stem)
     tokens = set(stem.split())
     by_code = [u.code for u in master.units if fold_key(u.code) in tokens]
     if len(by_code) == 1:
-        return Identity(by_code[0], round_id, how=f'mã đơn vị "{by_code[0]}" trong tên tệp')
+        return by_code[0], f'mã đơn vị "{by_code[0]}" trong tên tệp'
+    units = {u.code: fold_key(u.name) for u in master.units}
     scored = sorted(((fuzz.partial_ratio(n, stem), c) for c, n in units.items() if len(n) >= 6),
                     reverse=True)
     if scored and scored[0][0] >= 90 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
-        return Identity(scored[0][1], round_id, how="tên đơn vị trong tên tệp")
+        return scored[0][1], "tên đơn vị trong tên tệp"
     return None
 
 

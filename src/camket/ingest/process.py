@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+import traceback
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import findings as F
@@ -18,7 +19,18 @@ from .appraisal import AppraisalRecord, read_appraisal
 from .book import Book, BookError, EncryptedError, TooTallError, open_book
 from .collect import Item
 from .formulas import uncached_formulas
-from .identify import Identity, find_table, from_stamp, read_stamp, without_stamp, written_unit
+from .identify import (
+    Identity,
+    Table,
+    content_unit,
+    find_table,
+    from_stamp,
+    owners,
+    read_stamp,
+    unit_in_name,
+    without_stamp,
+    written_unit,
+)
 from .limits import Limits
 from .rows import RowRecord, read_rows
 from .sniff import check_package, sniff
@@ -26,6 +38,8 @@ from .sniff import check_package, sniff
 __all__ = ["Context", "FileResult", "process"]
 
 SPREADSHEETS = ("xlsx", "xlsm", "ods", "xls")
+LOG_HINT = ".camket/log/camket.log"
+SUBMISSION_MARK = "<số tệp>"  # replaced by the submission's number once it is recorded
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,9 @@ class Context:
     secret: bytes
     today: dt.date
     limits: Limits = field(default_factory=Limits)
+    expected_unit: str = ""   # the unit whose personal link the file came through, if any
+    assign_unit: str = ""     # read the file as this unit's (camket accept --unit)
+    strict: bool = False      # let camket's own errors raise (tests) instead of recording them
 
 
 @dataclass
@@ -56,6 +73,10 @@ class FileResult:
     generated: str = ""
     template_version: str = ""
     identified_by: str = ""
+    claimed_unit: str = ""        # the unit the file says it is
+    signed: bool = False          # identified by the template's valid signature
+    pending: str = ""             # why it must wait for the department (chờ xử lý), if so
+    internal_error: str = ""      # camket's own failure on this file (traceback)
     rejected: bool = False
     rows: list[RowRecord] = field(default_factory=list)
     appraisals: list[AppraisalRecord] = field(default_factory=list)
@@ -68,21 +89,44 @@ class FileResult:
 
 
 def process(item: Item, ctx: Context) -> FileResult:
-    """Read, identify, normalise and check one received file."""
+    """Read, identify, normalise and check one received file.
+
+    Problems of the file become findings. An error of camket itself is not blamed on the
+    file: it is kept in ``internal_error`` (with the traceback) and a finding that says so,
+    or raised when ``ctx.strict``.
+    """
     data = item.data
     digest, size = (_file_digest(item.big) if item.big else (hashlib.sha256(data).hexdigest(), len(data)))
     result = FileResult(item.name, item.source, digest, size, item.mtime, item.container,
                         findings=list(item.findings))
     try:
         _process(item, ctx, result)
-    except (KeyboardInterrupt, SystemExit, MemoryError):
-        raise
-    except Exception as exc:
-        result.findings.append(F.FILE_CORRUPT(Location(item.name), reason=f"lỗi khi đọc: {exc}"[:200]))
+    except MemoryError:
+        result.rows, result.appraisals = [], []
+        result.findings.append(F.FILE_TOO_LARGE(Location(item.name), reason="không đủ bộ nhớ để đọc tệp"))
         result.rejected = True
+    except Exception as exc:
+        if ctx.strict:
+            raise
+        result.rows, result.appraisals = [], []
+        result.internal_error = traceback.format_exc()
+        result.findings.append(F.INTERNAL_ERROR(
+            Location(item.name), error=f"{type(exc).__name__}: {exc}"[:160], log=LOG_HINT))
     if result.kind != "archive" and result.errors and result.kind == "unreadable":
         result.rejected = True
+    if result.rejected and not result.unit and not result.internal_error:
+        _attribute_by_name(item, ctx, result)
     return result
+
+
+def _attribute_by_name(item: Item, ctx: Context, result: FileResult) -> None:
+    """A file that could not be read is linked to a unit whose code or name its file name
+    carries, so that unit is told its file must be sent again (never counted)."""
+    found = unit_in_name(item.name, ctx.master)
+    if found is None:
+        return
+    result.unit, result.identified_by = found[0], found[1]
+    result.findings = [replace(f, unit=f.unit or found[0]) for f in result.findings]
 
 
 def _file_digest(path: Path) -> tuple[str, int]:
@@ -154,10 +198,11 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
     except ValueError as exc:
         result.findings.append(F.METADATA_DAMAGED(Location(item.name, META_SHEET), reason=str(exc)))
         result.rejected, result.kind = True, "report"
+        _attribute_by_content(book, ctx, result)
         return
     if stamped is not None:
         stamp, signature = stamped
-        result.unit, result.round = stamp.unit, stamp.round
+        result.claimed_unit, result.round = stamp.unit, stamp.round
         result.generated, result.template_version = stamp.generated, stamp.format
         result.kind = "appraisal" if stamp.kind == "appraisal" else "report"
         identity, problems = from_stamp(
@@ -166,8 +211,12 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
         result.findings.extend(problems)
         if identity is None:
             result.rejected = True
+            if any(f.code == F.SIGNATURE_INVALID.code for f in problems):
+                _attribute_by_content(book, ctx, result)  # never the unit it imitates
+            else:
+                result.unit = stamp.unit
             return
-        result.identified_by = "metadata"
+        result.unit, result.signed, result.identified_by = stamp.unit, True, "metadata"
         if stamp.kind == "appraisal":
             result.appraisals, problems = read_appraisal(book, stamp, ctx.master, item.name)
             result.findings.extend(problems)
@@ -179,29 +228,81 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
         result.rejected, result.kind = True, "report"
         return
     result.kind = "report"
+    identity = _whose(item, ctx, result, table, identity)
     if identity is None:
-        identity = without_stamp(table, ctx.master, ctx.round.id, item.name)
-        if identity is None:
-            result.findings.append(F.UNIT_UNIDENTIFIED(where))
-            result.rejected = True
-            return
-        result.unit, result.round = identity.unit, identity.round
-        result.identified_by = identity.how
-        result.findings.append(F.METADATA_MISSING(
-            where, unit=identity.unit, how=f"đơn vị {identity.unit} theo {identity.how}"))
-    else:
-        code, _, cell = written_unit(table)
-        if code and code != identity.unit:
-            result.findings.append(F.UNIT_CONFLICT(
-                Location(item.name, table.sheet, cell), unit=identity.unit, written=code))
+        return
     if "status" not in table.columns:
         result.findings.append(F.COLUMN_MISSING(
-            Location(item.name, table.sheet, f"A{table.header + 1}"), column=REPORT["status"].header))
+            Location(item.name, table.sheet, f"A{table.header + 1}"), unit=identity.unit,
+            column=REPORT["status"].header))
         result.rejected = True
         return
     formulas = uncached_formulas(item.data, table.sheet) if result.format in ("xlsx", "xlsm") else {}
     rows, findings = read_rows(
         table, identity.unit, ctx.master, file=item.name, year=ctx.settings.year, today=ctx.today,
         stamp=identity.stamp, formulas=formulas)
+    if not rows:
+        findings = [f for f in findings if f.code != F.TASK_NOT_FILLED.code]
+        findings.append(F.TEMPLATE_NOT_FILLED(where, unit=identity.unit, why="không nhiệm vụ nào được điền"))
+        result.rejected = True
     result.rows = rows
     result.findings.extend(findings)
+
+
+def _whose(item: Item, ctx: Context, result: FileResult, table: Table, identity: Identity | None) -> Identity | None:
+    """The unit a report table is read as, and whether the file must wait (``result.pending``).
+
+    A file counts for a unit only when what it claims (signed metadata, unit-code cell, unit
+    name) and what it holds (its task codes) agree, and, sent through a unit's personal link,
+    when it is that unit's. Otherwise it is read as the unit its content says and waits.
+    """
+    where = Location(item.name)
+    if ctx.assign_unit:
+        keep = identity.stamp if identity and identity.unit == ctx.assign_unit else None
+        chosen = Identity(ctx.assign_unit, ctx.round.id, stamp=keep, how="chọn khi xử lý (camket accept --unit)",
+                          claimed=result.claimed_unit)
+        result.unit, result.identified_by = chosen.unit, chosen.how
+        return chosen
+    if identity is None:
+        identity = without_stamp(table, ctx.master, ctx.round.id, item.name)
+        if identity is None:
+            result.findings.append(F.UNIT_UNIDENTIFIED(where))
+            result.rejected = True
+            return None
+        result.findings.append(F.METADATA_MISSING(where, unit=identity.unit, how=f"đơn vị {identity.unit} theo "
+                                                                                 f"{identity.how}"))
+    else:
+        code, _, cell = written_unit(table)
+        if code and code != identity.unit:
+            result.findings.append(F.UNIT_CONFLICT(
+                Location(item.name, table.sheet, cell), unit=identity.unit, written=code))
+        content = content_unit(owners(table, ctx.master), identity.unit)
+        if content is not None:  # a signed sheet of one unit pasted into another's workbook
+            identity = Identity(content, ctx.round.id, how=f"mã nhiệm vụ trong bảng (thuộc đơn vị {content})",
+                                claimed=identity.unit, claimed_how=identity.claimed_how)
+    result.unit, result.identified_by = identity.unit, identity.how
+    result.claimed_unit = identity.claimed or result.claimed_unit
+    if identity.claimed and identity.claimed != identity.unit:
+        result.signed = False
+        result.pending = f"tệp ghi là của {identity.claimed} nhưng nội dung là của {identity.unit}"
+        result.findings.append(F.IDENTITY_CONFLICT(
+            where, unit=identity.unit, claimed=identity.claimed, how=identity.claimed_how, submission=SUBMISSION_MARK))
+    elif ctx.expected_unit and identity.unit != ctx.expected_unit:
+        result.pending = f"gửi qua đường dẫn của {ctx.expected_unit} nhưng là báo cáo của {identity.unit}"
+        result.findings.append(F.LINK_MISMATCH(where, unit=ctx.expected_unit, expected=ctx.expected_unit,
+                                               submission=SUBMISSION_MARK))
+    return identity
+
+
+def _attribute_by_content(book: Book, ctx: Context, result: FileResult) -> None:
+    """A forged or damaged file is attributed to the unit its task codes belong to (the one
+    that really sent it, as far as can be known), never to the unit it claims to be."""
+    table = find_table(book, REPORT.name)
+    content = content_unit(owners(table, ctx.master), "") if table is not None else None
+    result.unit = content or ""
+    if content:
+        result.identified_by = f"mã nhiệm vụ trong bảng (thuộc đơn vị {content})"
+    result.findings = [replace(f, unit=content or "") if f.code in _REATTRIBUTED else f for f in result.findings]
+
+
+_REATTRIBUTED = frozenset({F.SIGNATURE_INVALID.code, F.METADATA_DAMAGED.code})

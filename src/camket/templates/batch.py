@@ -15,7 +15,7 @@ from typing import Any
 import xlsxwriter
 
 from ..atomic import atomic_path
-from ..model import Round, Unit
+from ..model import Adjustment, Round, Unit
 from ..schema import MASTER_UNITS
 from ..stamp import Stamp
 from ..vi import format_date, slug
@@ -38,6 +38,8 @@ class TemplatesResult:
     stamps: tuple[Stamp, ...]
     zip_path: Path
     mailing_list: Path
+    adjustments: tuple[Adjustment, ...] = ()   # what a re-issue changed in the round's list
+    not_applied: tuple[Adjustment, ...] = ()   # master-list edits since issue, left for --reissue
 
 
 def template_filename(round_id: str, unit: Unit, prefix: str = "") -> str:

@@ -36,6 +36,10 @@ from .uploads import UploadError
 __all__ = ["ROUTES"]
 
 
+FOR_THE_DEPARTMENT = {"link-mismatch"}
+"""Findings whose advice is the department's to follow (the office's answer says it in its own words)."""
+
+
 class BadLink(Exception):
     """A link that is not one camket made for this workspace."""
 
@@ -124,7 +128,8 @@ def _answers(office: Office, result: IngestResult) -> list[Answer]:
     with office.ws.ledger() as ledger:
         known = {i: ledger.findings_of([i]) for i in earlier}
     return [Answer(o, outcome_sentence(o, office.contact),
-                   sorted_findings(known.get(o.submission_id or 0, []) if o.state == "duplicate" else o.findings))
+                   sorted_findings(f for f in (known.get(o.submission_id or 0, []) if o.state == "duplicate"
+                                               else o.findings) if f.code not in FOR_THE_DEPARTMENT))
             for o in result.files]
 
 

@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from ..errors import InputError
 from ..ingest import IngestResult
+from ..ledger import Submission
 from ..links import office_links
 from ..workspace import Workspace
 from .guard import department, department_upload, receive_files, safe_next
@@ -89,15 +90,22 @@ async def dashboard(request: Request) -> Response:
     site = site_of(request)
     ws = site.workspace()
     round_id = round_of(ws, request)
-    result, subs = await anyio.to_thread.run_sync(lambda: (ws.reconcile(round_id), ws.submissions(round_id)))
+    result, subs, master = await anyio.to_thread.run_sync(
+        lambda: (ws.reconcile(round_id), ws.submissions(round_id), ws.master_for(round_id)))
     pending = [s for s in subs if s.state == "pending"]
+    waiting: dict[str, int] = {}
+    for s in pending:
+        for code in {s.unit, s.claimed_unit} - {""}:
+            waiting[code] = waiting.get(code, 0) + 1
     return render(request, "round.html", ws=ws, round=result.round, result=result, status=result.status_json(),
+                  waiting=waiting,
                   shares=class_shares(result.overall), units=unit_rows(result), pending=pending,
-                  states=_state_counts(subs), jobs=site.jobs.of_round(round_id),
-                  outputs=outputs(ws.out_dir(round_id), round_id), limits=site.config.upload)
+                  names={u.code: u.name for u in master.units}, states=_state_counts(subs),
+                  jobs=site.jobs.of_round(round_id), outputs=outputs(ws.out_dir(round_id), round_id),
+                  limits=site.config.upload)
 
 
-def _state_counts(subs: list) -> dict[str, int]:  # type: ignore[type-arg]
+def _state_counts(subs: list[Submission]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for s in subs:
         counts[s.state] = counts.get(s.state, 0) + 1
@@ -113,9 +121,10 @@ async def files(request: Request) -> Response:
         counts = ledger.finding_counts(s.id for s in subs)
     wanted = request.query_params.get("trang_thai", "")
     shown = [s for s in reversed(subs) if not wanted or s.state == wanted]
-    names = {u.code: u.name for u in ws.units()}
+    names = {u.code: u.name for u in ws.master_for(round_id).units}
     return render(request, "files.html", ws=ws, round=ws.round(round_id), subs=shown, counts=counts, names=names,
-                  wanted=wanted, states=_state_counts(subs), chosen=request.query_params.get("da_chon", ""))
+                  wanted=wanted, states=_state_counts(subs), chosen=request.query_params.get("da_chon", ""),
+                  dismissed=request.query_params.get("da_loai", ""))
 
 
 @department
@@ -128,23 +137,46 @@ async def submission(request: Request) -> Response:
         found = ledger.findings_of([number]) if sub is not None else []
     if sub is None or sub.round != round_id:
         raise NotFound(f"Không có tệp nhận số {number} trong kỳ {round_id}.")
-    unit = ws.master().unit(sub.unit) if sub.unit else None
-    return render(request, "submission.html", ws=ws, round=ws.round(round_id), sub=sub, findings=found, unit=unit)
+    master = ws.master_for(round_id)
+    return render(request, "submission.html", ws=ws, round=ws.round(round_id), sub=sub, findings=found,
+                  unit=master.unit(sub.unit) if sub.unit else None, names={u.code: u.name for u in master.units})
+
+
+def _settleable(ws: Workspace, round_id: str, number: int) -> Submission:
+    sub = next((s for s in ws.submissions(round_id) if s.id == number), None)
+    if sub is None:
+        raise NotFound(f"Không có tệp nhận số {number} trong kỳ {round_id}.")
+    return sub
 
 
 @department
 async def settle(request: Request) -> Response:
+    """Count a file for a unit (``accept``): its own, or the one chosen for a *chờ xử lý* file."""
     site = site_of(request)
     ws = site.workspace()
     round_id = round_of(ws, request)
     number = int(request.path_params["id"])
-    sub = next((s for s in ws.submissions(round_id) if s.id == number), None)
-    if sub is None:
-        raise NotFound(f"Không có tệp nhận số {number} trong kỳ {round_id}.")
+    sub = _settleable(ws, round_id, number)
     if sub.state not in SETTLEABLE:
-        raise InputError(f"Tệp số {number} ({sub.name}) đang ở trạng thái không thể chọn.")
-    await anyio.to_thread.run_sync(lambda: ws.accept(number, wait=site.config.upload_wait))
+        raise InputError(f"Tệp số {number} ({sub.name}) đang ở trạng thái “{sub.state_label}”, không thể chọn.")
+    form = await request.form(max_files=0, max_fields=20)
+    unit = str(form.get("unit", "")).strip() or None
+    await anyio.to_thread.run_sync(lambda: ws.accept(number, unit=unit, wait=site.config.upload_wait))
     return RedirectResponse(f"/ky/{round_id}/tep?da_chon={number}", status_code=303)
+
+
+@department
+async def dismiss(request: Request) -> Response:
+    """Set a *chờ xử lý* file aside: kept, not counted (``accept`` undoes it)."""
+    site = site_of(request)
+    ws = site.workspace()
+    round_id = round_of(ws, request)
+    number = int(request.path_params["id"])
+    sub = _settleable(ws, round_id, number)
+    if sub.state != "pending":
+        raise InputError(f"Chỉ loại được tệp đang chờ xử lý; tệp số {number} đang ở trạng thái “{sub.state_label}”.")
+    await anyio.to_thread.run_sync(lambda: ws.dismiss(number, wait=site.config.upload_wait))
+    return RedirectResponse(f"/ky/{round_id}/tep?da_loai={number}", status_code=303)
 
 
 # --- uploads and long work --------------------------------------------------------------------
@@ -298,6 +330,7 @@ ROUTES = [
     Route("/ky/{round}/tep", files),
     Route("/ky/{round}/tep/{id:int}", submission),
     Route("/ky/{round}/tep/{id:int}/chon", settle, methods=["POST"]),
+    Route("/ky/{round}/tep/{id:int}/loai", dismiss, methods=["POST"]),
     Route("/ky/{round}/nhan", receive, methods=["POST"]),
     Route("/ky/{round}/viec/{kind}", start_job, methods=["POST"]),
     Route("/viec/{id:int}", job_status),

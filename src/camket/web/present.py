@@ -11,13 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from ..ingest import FileOutcome, IngestResult
-from ..ledger import Submission
+from ..ingest.run import ARRIVAL_LABELS
+from ..ledger import STATE_LABELS, Submission
 from ..model import Derived, Finding, Severity
 from ..reconcile import Result, Totals, UnitResult
 from ..vi import format_date, format_number, format_percent, percent
 
 __all__ = [
-    "STATE_LABELS",
+    "ORDER",
+    "SETTLEABLE",
     "Output",
     "ingest_json",
     "outcome_sentence",
@@ -26,31 +28,25 @@ __all__ = [
     "when",
 ]
 
-STATE_LABELS = {
-    "accepted": "Đã chấp nhận",
-    "pending": "Chờ xử lý",
-    "superseded": "Đã được thay thế",
-    "rejected": "Không được tính",
-    "unpacked": "Tệp nén đã giải",
-    "duplicate": "Đã nhận trước đây",
-}
-"""Vietnamese names of the states a received file can be in (any other state is shown as it is)."""
+ORDER = ("accepted", "pending", "superseded", "dismissed", "rejected", "error", "duplicate", "unpacked")
+"""The states a received file can be in, in the order they are listed."""
 
-ORDER = ("accepted", "pending", "superseded", "rejected", "duplicate", "unpacked")
-"""The states in the order they are listed."""
-
-SETTLEABLE = ("pending", "superseded")
-"""States from which the department may choose a file for its unit (``accept``)."""
+SETTLEABLE = ("pending", "superseded", "dismissed")
+"""States from which the department may choose a file for a unit (``accept``)."""
 
 
 def state_label(state: str) -> str:
-    return STATE_LABELS.get(state, state)
+    """The ledger's Vietnamese name of a state (as ``camket submissions`` prints it), capitalised."""
+    label = STATE_LABELS.get(state, state)
+    return label[:1].upper() + label[1:]
 
 
 def when(stamp: str | dt.datetime | None) -> str:
     """``2022-07-08T09:00:00`` -> ``08/07/2022 09:00``."""
     if not stamp:
         return ""
+    if isinstance(stamp, str) and len(stamp) == 10:  # a date without a time (a date given at ingest)
+        return format_date(dt.date.fromisoformat(stamp))
     moment = stamp if isinstance(stamp, dt.datetime) else dt.datetime.fromisoformat(stamp)
     return f"{moment:%d/%m/%Y %H:%M}"
 
@@ -70,17 +66,21 @@ def outcome_sentence(outcome: FileOutcome, contact: str) -> str:
         if outcome.replaces:
             text += f" Tệp này thay cho tệp gửi trước ({outcome.replaces})."
         return text
+    why = f" ({outcome.note})" if outcome.note else ""
     if outcome.state == "pending":
-        return (f"Đã nhận nhưng chưa tính vào kết quả: tệp đang chờ {contact} xem xét (chờ xử lý). "
-                "Đơn vị không cần gửi lại, trừ khi được đề nghị.")
+        return (f"Đã nhận nhưng chưa tính vào kết quả: tệp đang chờ {contact} xem xét (chờ xử lý){why}. "
+                "Nếu gửi nhầm tệp của đơn vị khác, hãy gửi lại đúng tệp của đơn vị mình.")
     if outcome.state == "duplicate":
         return f"Tệp này đã được gửi trước đây ({outcome.previous}); không nhận lại lần nữa."
     if outcome.state == "superseded":
-        return f"Đã nhận và lưu lại, nhưng {contact} đang dùng bản gửi trước của đơn vị."
+        return f"Đã nhận và lưu lại, nhưng {contact} đang dùng bản gửi trước của đơn vị{why}."
     if outcome.state == "unpacked":
         return "Tệp nén: các tệp bên trong được tiếp nhận như ghi ở trên."
     if outcome.state == "rejected":
         return "Tệp chưa được tính vào kết quả. Sửa theo các lỗi dưới đây rồi gửi lại."
+    if outcome.state == "error":
+        return (f"Tệp đã được lưu nhưng chưa đọc được do lỗi của chương trình camket, không phải do tệp của đơn vị. "
+                f"{contact[:1].upper() + contact[1:]} sẽ xử lý; đơn vị không cần gửi lại.")
     return state_label(outcome.state)
 
 
@@ -119,7 +119,7 @@ def ingest_json(result: IngestResult) -> dict[str, Any]:
 
 def submissions_json(subs: Sequence[Submission]) -> list[dict[str, Any]]:
     """As ``camket submissions --json`` prints them."""
-    return [dict(s.__dict__) for s in subs]
+    return [s.as_dict() for s in subs]
 
 
 # --- the dashboard -------------------------------------------------------------------------
@@ -231,6 +231,7 @@ FILTERS = {
     "trang_thai": state_label,
     "vi_tri": where,
     "dinh_dang": lambda code: FORMATS.get(code, code),
+    "nguon": lambda source: ARRIVAL_LABELS.get(source, source),
     "cach": lambda how: "dữ liệu kiểm soát có chữ ký của mẫu" if how == "metadata" else how,
 }
 """Jinja filters: numbers, percentages, dates and times the Vietnamese way, states and locations."""

@@ -80,7 +80,7 @@ class Site:
         return parent / f"camket-tai-len-{dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:12]}"
 
     def ingest(self, paths: list[Path], round_id: str, *, expected_unit: str | None = None,
-               job: Job | None = None) -> IngestResult:
+               received_on: dt.date | None = None, job: Job | None = None) -> IngestResult:
         """Ingest received files through the library, one request at a time in this server
         (and taking turns with CLI commands through the workspace lock); raises
         :class:`~camket.errors.LedgerBusyError` when the workspace stays busy too long."""
@@ -92,17 +92,18 @@ class Site:
             ws = self.workspace()
             left = max(1.0, deadline - time.monotonic())
             on_progress = job.progress if job is not None else None
-            return ws.ingest(paths, round_id, wait=left, processes=1, on_progress=on_progress)
+            return ws.ingest(paths, round_id, wait=left, processes=1, on_progress=on_progress,
+                             expected_unit=expected_unit, received_on=received_on)
         finally:
             self._writes.release()
 
     def ingest_upload(self, upload: Upload, round_id: str, *, expected_unit: str | None = None,
-                      job: Job | None = None) -> IngestResult:
+                      received_on: dt.date | None = None, job: Job | None = None) -> IngestResult:
         """:meth:`ingest` the files of an upload, then remove them (they are in the archive).
         When camket itself fails, the files are kept under ``.camket/tai-len-loi/`` and the
         error is logged, so nothing an office sent is lost."""
         try:
-            result = self.ingest(upload.files, round_id, expected_unit=expected_unit, job=job)
+            result = self.ingest(upload.files, round_id, expected_unit=expected_unit, received_on=received_on, job=job)
         except CamketError:
             upload.remove()
             raise

@@ -7,6 +7,7 @@ own folder under ``folder`` with its own (cleaned) name, which is the name inges
 
 from __future__ import annotations
 
+import os
 import shutil
 import unicodedata
 from collections.abc import Callable
@@ -150,6 +151,9 @@ class _Receiver:
     def part_end(self) -> None:
         if self.handle is not None:
             self.close()
+            # the browser does not send a file's own time: without one, ingest dates its arrival
+            # by the moment it was taken in, which for an upload is when it arrived
+            os.utime(self.upload.files[-1], (0, 0))
         elif self.kind == "text" and self.name:
             value = self.text.decode("utf-8", "replace")
             self.upload.fields[self.name] = value

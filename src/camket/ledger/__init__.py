@@ -1,0 +1,22 @@
+"""The ledger: a SQLite record of everything received and read, and an archive of the files.
+
+- :class:`Ledger` records submissions, their rows, findings and every decision, and keeps
+  the rounds' frozen lists (:mod:`.frozen`);
+- :mod:`.archive` keeps each received file's bytes once, by SHA-256, in ``archive.sqlite``;
+- :mod:`.db` opens the files safely and migrates older ledgers (:mod:`.migrations`).
+"""
+
+from .core import STATE_LABELS, Ledger, StoredRow, Submission, row_values
+from .db import ARCHIVE_NAME, LEDGER_NAME, SCHEMA_VERSION, explain
+
+__all__ = [
+    "ARCHIVE_NAME",
+    "LEDGER_NAME",
+    "SCHEMA_VERSION",
+    "STATE_LABELS",
+    "Ledger",
+    "StoredRow",
+    "Submission",
+    "explain",
+    "row_values",
+]
