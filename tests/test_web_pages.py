@@ -281,6 +281,8 @@ def test_a_file_of_another_unit_sent_through_a_link_counts_for_neither(tmp_path:
     mine = web.post(link, files=_files("returned_clean.xlsx"), data={"csrf": token},
                     headers={"Accept": "application/json"}).json()
     assert [f["state"] for f in mine["files"]] == ["accepted"]
+    (sub,) = Workspace.open(root).submissions(ROUND)
+    assert sub.arrived_source == "ingest" and sub.file_time == ""  # arrived when uploaded; no time of its own
     other = web.post(link, files=_files("returned_clean_other_unit.xlsx"), data={"csrf": token},
                      headers={"Accept": "application/json"}).json()
     assert [(f["state"], f["unit"]) for f in other["files"]] == [("pending", "VP")]
@@ -310,3 +312,19 @@ def test_the_department_settles_or_dismisses_a_pending_file(tmp_path: Path) -> N
     assert ws.reconcile(ROUND).status_json()["units"]["answered"] == 1  # type: ignore[index]
     refused = web.post(f"/ky/{ROUND}/tep/{vp_file.submission_id}/loai", data={"csrf": token})
     assert refused.status_code == 400 and "Chỉ loại được tệp đang chờ xử lý" in refused.text
+
+
+def test_the_department_can_say_when_dropped_files_arrived(tmp_path: Path) -> None:
+    root = fixture_workspace(tmp_path)
+    web = signed_in(root)
+    token = csrf(web)
+    late = web.post(f"/ky/{ROUND}/nhan", files=_files("returned_clean.xlsx"), headers={"HX-Request": "true"},
+                    data={"csrf": token, "ngay_nhan": "2099-01-01"})
+    assert late.status_code == 400 and "ở sau hôm nay" in late.text
+    answer = web.post(f"/ky/{ROUND}/nhan", files=_files("returned_clean.xlsx"), headers={"HX-Request": "true"},
+                      data={"csrf": token, "ngay_nhan": "2022-07-04"})
+    _wait_for_job(web, re.search(r'id="viec-(\d+)"', answer.text).group(1))  # type: ignore[union-attr]
+    (sub,) = Workspace.open(root).submissions(ROUND)
+    assert (sub.arrived, sub.arrived_source) == ("2022-07-04", "given")
+    assert "04/07/2022 (ngày nhận do người tiếp nhận ghi)" in _text(web.get(f"/ky/{ROUND}/tep/{sub.id}").text)
+    assert not Workspace.open(root).reconcile(ROUND).late  # due 05/07/2022: on time

@@ -4,6 +4,7 @@ received, uploads, the long jobs and the downloads."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from ..errors import InputError
 from ..ingest import IngestResult
 from ..ledger import Submission
 from ..links import office_links
+from ..vi import format_date
 from ..workspace import Workspace
 from .guard import department, department_upload, receive_files, safe_next
 from .jobs import Job
@@ -102,7 +104,7 @@ async def dashboard(request: Request) -> Response:
                   shares=class_shares(result.overall), units=unit_rows(result), pending=pending,
                   names={u.code: u.name for u in master.units}, states=_state_counts(subs),
                   jobs=site.jobs.of_round(round_id), outputs=outputs(ws.out_dir(round_id), round_id),
-                  limits=site.config.upload)
+                  limits=site.config.upload, today=dt.date.today())
 
 
 def _state_counts(subs: list[Submission]) -> dict[str, int]:
@@ -192,14 +194,33 @@ async def receive(request: Request) -> Response:
     except UploadError as exc:
         return error_page(request, exc.status, exc.message, "Chưa nhận tệp")
 
+    try:
+        received_on = _received_on(upload.fields.get("ngay_nhan", ""))
+    except InputError as exc:
+        upload.remove()
+        return error_page(request, 400, str(exc), "Chưa nhận tệp")
+
     def work(job: Job) -> None:
         job.stage = f"Đang đọc {len(upload.files)} tệp"
-        result = site.ingest_upload(upload, round_id, job=job)
+        result = site.ingest_upload(upload, round_id, received_on=received_on, job=job)
         job.result = result
         job.message = _ingest_summary(result)
 
     job = site.jobs.start("nhan", round_id, f"Tiếp nhận {len(upload.files)} tệp", work)
     return _job_response(request, job)
+
+
+def _received_on(text: str) -> dt.date | None:
+    """The date the department says the files arrived (``--received-on``), if it gave one."""
+    if not text.strip():
+        return None
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"Ngày nhận “{text}” không hợp lệ; chọn ngày trong ô lịch.") from None
+    if day > dt.date.today():
+        raise InputError(f"Ngày nhận {format_date(day)} ở sau hôm nay; chọn lại ngày nhận được tệp.")
+    return day
 
 
 def _ingest_summary(result: IngestResult) -> str:
