@@ -319,10 +319,13 @@ def test_the_department_can_say_when_dropped_files_arrived(tmp_path: Path) -> No
     web = signed_in(root)
     token = csrf(web)
     late = web.post(f"/ky/{ROUND}/nhan", files=_files("returned_clean.xlsx"), headers={"HX-Request": "true"},
-                    data={"csrf": token, "ngay_nhan": "2099-01-01"})
+                    data={"csrf": token, "ngay_nhan": "01/01/2099"})
     assert late.status_code == 400 and "ở sau hôm nay" in late.text
+    wrong = web.post(f"/ky/{ROUND}/nhan", files=_files("returned_clean.xlsx"), headers={"HX-Request": "true"},
+                     data={"csrf": token, "ngay_nhan": "31/02/2022"})
+    assert wrong.status_code == 400 and "ngày/tháng/năm" in wrong.text
     answer = web.post(f"/ky/{ROUND}/nhan", files=_files("returned_clean.xlsx"), headers={"HX-Request": "true"},
-                      data={"csrf": token, "ngay_nhan": "2022-07-04"})
+                      data={"csrf": token, "ngay_nhan": "4/7/2022"})
     _wait_for_job(web, re.search(r'id="viec-(\d+)"', answer.text).group(1))  # type: ignore[union-attr]
     (sub,) = Workspace.open(root).submissions(ROUND)
     assert (sub.arrived, sub.arrived_source) == ("2022-07-04", "given")

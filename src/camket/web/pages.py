@@ -17,6 +17,7 @@ from ..errors import InputError
 from ..ingest import IngestResult
 from ..ledger import Submission
 from ..links import office_links
+from ..values import parse_date
 from ..vi import format_date
 from ..workspace import Workspace
 from .guard import department, department_upload, receive_files, safe_next
@@ -104,7 +105,7 @@ async def dashboard(request: Request) -> Response:
                   shares=class_shares(result.overall), units=unit_rows(result), pending=pending,
                   names={u.code: u.name for u in master.units}, states=_state_counts(subs),
                   jobs=site.jobs.of_round(round_id), outputs=outputs(ws.out_dir(round_id), round_id),
-                  limits=site.config.upload, today=dt.date.today())
+                  limits=site.config.upload)
 
 
 def _state_counts(subs: list[Submission]) -> dict[str, int]:
@@ -215,9 +216,11 @@ def _received_on(text: str) -> dt.date | None:
     if not text.strip():
         return None
     try:
-        day = dt.date.fromisoformat(text.strip())
+        day, how = parse_date(text.strip())
     except ValueError:
-        raise InputError(f"Ngày nhận “{text}” không hợp lệ; chọn ngày trong ô lịch.") from None
+        how = "date-serial"
+    if how == "date-serial":
+        raise InputError(f"Ngày nhận “{text}” không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 04/07/2022.")
     if day > dt.date.today():
         raise InputError(f"Ngày nhận {format_date(day)} ở sau hôm nay; chọn lại ngày nhận được tệp.")
     return day
