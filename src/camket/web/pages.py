@@ -18,7 +18,7 @@ from ..ingest import IngestResult
 from ..ledger import Submission
 from ..links import office_links
 from ..values import parse_date
-from ..vi import format_date
+from ..vi import format_date, format_number
 from ..workspace import Workspace
 from .guard import department, department_upload, receive_files, safe_next
 from .jobs import Job
@@ -202,12 +202,12 @@ async def receive(request: Request) -> Response:
         return error_page(request, 400, str(exc), "Chưa nhận tệp")
 
     def work(job: Job) -> None:
-        job.stage = f"Đang đọc {len(upload.files)} tệp"
+        job.stage = f"Đang đọc {format_number(len(upload.files))} tệp"
         result = site.ingest_upload(upload, round_id, received_on=received_on, job=job)
         job.result = result
         job.message = _ingest_summary(result)
 
-    job = site.jobs.start("nhan", round_id, f"Tiếp nhận {len(upload.files)} tệp", work)
+    job = site.jobs.start("nhan", round_id, f"Tiếp nhận {format_number(len(upload.files))} tệp", work)
     return _job_response(request, job)
 
 
@@ -227,8 +227,8 @@ def _received_on(text: str) -> dt.date | None:
 
 
 def _ingest_summary(result: IngestResult) -> str:
-    counts = ", ".join(f"{result.count(s)} {state_label(s).lower()}" for s in ORDER if result.count(s))
-    return f"Đã tiếp nhận {len(result.files)} tệp: {counts}."
+    counts = ", ".join(f"{format_number(result.count(s))} {state_label(s).lower()}" for s in ORDER if result.count(s))
+    return f"Đã tiếp nhận {format_number(len(result.files))} tệp: {counts}."
 
 
 JOBS = {
@@ -262,7 +262,7 @@ async def start_job(request: Request) -> Response:
             job.stage = "Đang lập mẫu báo cáo cho từng đơn vị"
             made = ws.templates(round_id, on_progress=job.progress, wait=wait)
             job.outputs = relative([made.zip_path, made.mailing_list])
-            job.message = f"Đã lập {len(made.files)} mẫu báo cáo."
+            job.message = f"Đã lập {format_number(len(made.files))} mẫu báo cáo."
         elif kind == "bao-cao":
             job.stage = "Đang tổng hợp số liệu, lập bảng tổng hợp và báo cáo Word" + (" (kèm PDF)" if pdf else "")
             report = ws.report(round_id, pdf=pdf, feedback=False, on_progress=job.progress, wait=wait)
@@ -275,7 +275,7 @@ async def start_job(request: Request) -> Response:
             bundle = [folder / "phan-hoi" / f"{round_id}_phan-hoi.zip",
                       folder / "phan-hoi" / f"{round_id}_danh-sach-gui-phan-hoi.xlsx"]
             job.outputs = relative([p for p in bundle if p.is_file()]) if made_files else []
-            job.message = (f"Đã lập {len(made_files)} tệp phản hồi." if made_files
+            job.message = (f"Đã lập {format_number(len(made_files))} tệp phản hồi." if made_files
                            else "Không đơn vị nào cần phản hồi: mọi đơn vị đã báo cáo và không có lỗi.")
 
     job = site.jobs.start(kind, round_id, JOBS[kind], work)
