@@ -60,9 +60,10 @@ def link_path(secret: bytes, workspace_id: str, round_id: str, unit_code: str) -
 
 
 def office_links(ws: Workspace, round_id: str, base_url: str | None = None) -> list[OfficeLink]:
-    """Every unit's link for a round, in master-list order (``base_url``: the address offices
-    reach ``camket serve`` at; default ``[web] base_url`` of ``camket.toml``, else this computer)."""
+    """Every unit's link for a round, in the order of the round's list (frozen when its templates
+    were issued); ``base_url`` is the address offices reach ``camket serve`` at (default
+    ``[web] base_url`` of ``camket.toml``, else this computer)."""
     round_ = ws.round(round_id)
     base = (base_url or ws.settings.base_url or DEFAULT_BASE_URL).rstrip("/")
     return [OfficeLink(unit.code, unit.name, base + link_path(ws.secret, ws.id, round_.id, unit.code))
-            for unit in ws.units()]
+            for unit in ws.master_for(round_.id).units]

@@ -65,7 +65,7 @@ async def files(request: Request) -> Response:
                                      csrf=False)
     except UploadError as exc:
         return JSONResponse({"error": exc.message}, status_code=exc.status)
-    result = await anyio.to_thread.run_sync(lambda: site.ingest_upload(upload, round_id))
+    result = await site.take_in(upload, round_id)
     return JSONResponse(ingest_json(result))
 
 

@@ -62,7 +62,7 @@ def _office(request: Request) -> Office:
     if not verify_signature(ws.secret, ws.id, round_id, code, signature):
         raise BadLink
     round_ = ws.settings.round(round_id)
-    unit = ws.master().unit(code)
+    unit = ws.master_for(round_id).unit(code) if round_ is not None else None  # the round's own list
     if round_ is None or unit is None:
         raise BadLink
     return Office(ws, round_, unit, link_path(ws.secret, ws.id, round_.id, unit.code))
@@ -78,7 +78,7 @@ def office_link(handler: OfficeHandler) -> Callable[[Request], Awaitable[Respons
     @functools.wraps(handler)
     async def checked(request: Request) -> Response:
         try:
-            office = _office(request)
+            office = await anyio.to_thread.run_sync(_office, request)
         except BadLink:
             return error_page(request, 404, "Đường dẫn không đúng hoặc đã bị thay đổi. Mở đúng đường dẫn riêng mà "
                                             "đơn vị tổng hợp đã gửi cho đơn vị (sao chép đủ, không sửa ký tự nào).",
@@ -106,7 +106,7 @@ def _context(request: Request, office: Office, **extra: Any) -> dict[str, Any]:
 
 @office_link
 async def page(request: Request, office: Office) -> Response:
-    return render(request, "office.html", **_context(request, office))
+    return render(request, "office.html", **await anyio.to_thread.run_sync(_context, request, office))
 
 
 @dataclass(frozen=True)
@@ -142,8 +142,7 @@ async def upload(request: Request, office: Office) -> Response:
     except UploadError as exc:
         return error_page(request, exc.status, exc.message, "Chưa nhận tệp")
     try:
-        result = await anyio.to_thread.run_sync(
-            lambda: site.ingest_upload(received, office.round.id, expected_unit=office.unit.code))
+        result = await site.take_in(received, office.round.id, expected_unit=office.unit.code)
     except LedgerBusyError:
         return error_page(request, 503, BUSY, "Hệ thống đang bận")
     except CamketError as exc:
@@ -153,9 +152,9 @@ async def upload(request: Request, office: Office) -> Response:
                           "Lỗi chương trình")
     if wants_json(request):
         return JSONResponse(ingest_json(result))
-    answers = _answers(office, result)
     fragment = "_office_result.html" if request.headers.get("x-requested-with") == "fetch" else "office.html"
-    return render(request, fragment, **_context(request, office, results=answers))
+    context = await anyio.to_thread.run_sync(lambda: _context(request, office, results=_answers(office, result)))
+    return render(request, fragment, **context)
 
 
 @office_link

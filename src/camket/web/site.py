@@ -14,6 +14,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import anyio
+import anyio.to_thread
+
 from ..errors import CamketError, LedgerBusyError
 from ..ingest import IngestResult
 from ..workspace import CONFIG_NAME, MASTER_NAME, Workspace
@@ -52,6 +55,7 @@ class Site:
         self.guard = Guard(config.token)
         self.jobs = Jobs()
         self._writes = threading.Lock()
+        self._gate = anyio.Lock()  # uploads from requests wait here, in the event loop, not in a thread
         self._open = threading.Lock()
         self._cached: tuple[tuple[int, ...], Workspace] | None = None
 
@@ -115,3 +119,18 @@ class Site:
             raise
         upload.remove()
         return result
+
+    async def take_in(self, upload: Upload, round_id: str, *, expected_unit: str | None = None) -> IngestResult:
+        """:meth:`ingest_upload` for a request: uploads queue in the event loop (holding no
+        worker thread while a report keeps the workspace busy) and go in one at a time."""
+        try:
+            with anyio.fail_after(self.config.upload_wait):
+                await self._gate.acquire()
+        except TimeoutError:
+            upload.remove()
+            raise LedgerBusyError(BUSY) from None
+        try:
+            return await anyio.to_thread.run_sync(
+                lambda: self.ingest_upload(upload, round_id, expected_unit=expected_unit))
+        finally:
+            self._gate.release()
