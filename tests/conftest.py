@@ -83,6 +83,14 @@ def write_master_xlsx(
     return path
 
 
+@pytest.fixture(autouse=True)
+def strict(monkeypatch: pytest.MonkeyPatch) -> None:
+    """camket's own errors raise in tests (in this process and in every command run as a
+    subprocess) instead of being recorded as a file's *lỗi chương trình*."""
+    monkeypatch.setattr(Workspace, "strict", True)
+    monkeypatch.setenv("CAMKET_STRICT", "1")
+
+
 @pytest.fixture
 def small_ws(tmp_path: Path) -> Path:
     """A workspace with 3 units and 5 tasks (no camket-written master: openpyxl's)."""

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from docx import Document
+from docx.oxml.ns import qn
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -130,3 +132,43 @@ def check_golden(name: str, dump: dict[str, Any], update: bool) -> None:
             raise AssertionError(f"golden {path.name} was missing and has been written; read it and rerun")
     assert json.loads(path.read_text(encoding="utf-8")) == json.loads(text), (
         f"{name} differs from tests/golden/{name}.json (pytest --update-goldens rewrites it)")
+
+
+def dump_docx(path: Path) -> dict[str, Any]:
+    """A Word document as a reader checks it: page setup of every section, then the body in
+    order, each paragraph with its text and what decides its look and its page breaks
+    (bold, italic, size, alignment, indent, keep-with-next), each table with its cells and
+    whether rows may split, and each picture by its width (its pixels depend on fonts)."""
+    doc = Document(str(path))
+    body: list[Any] = []
+
+    def paragraph(p: Any) -> dict[str, Any]:
+        runs = [r for r in p.runs if r.text.strip()]
+        fmt = p.paragraph_format
+        pictures = [int(e.get("cx")) for e in p._p.iter(qn("wp:extent"))]
+        return {"text": p.text, "bold": bool(runs) and all(r.bold for r in runs),
+                "italic": bool(runs) and all(r.italic for r in runs),
+                "size": runs[0].font.size.pt if runs and runs[0].font.size else None,
+                "align": str(p.alignment) if p.alignment is not None else None,
+                "indent": round(fmt.first_line_indent.cm, 2) if fmt.first_line_indent is not None else None,
+                "keep_next": bool(fmt.keep_with_next), **({"pictures": pictures} if pictures else {})}
+
+    for block in doc.element.body.iterchildren():
+        if block.tag == qn("w:p"):
+            from docx.text.paragraph import Paragraph
+            body.append(paragraph(Paragraph(block, doc)))
+        elif block.tag == qn("w:tbl"):
+            from docx.table import Table
+            table = Table(block, doc)
+            body.append({"table": [[c.text for c in row.cells] for row in table.rows],
+                         "cant_split": all(row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit"))
+                                           is not None for row in table.rows),
+                         "header_repeated": table.rows[0]._tr.trPr is not None
+                         and table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None})
+    sections = [{"orientation": str(s.orientation), "width_mm": round(s.page_width.mm),
+                 "height_mm": round(s.page_height.mm),
+                 "margins_mm": [round(m.mm) for m in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)]}
+                for s in doc.sections]
+    langs = sorted({e.get(qn("w:val")) for e in doc.styles.element.iter(qn("w:lang"))})
+    return {"sections": sections, "languages": langs, "body": body,
+            "properties": {"title": doc.core_properties.title, "author": doc.core_properties.author}}

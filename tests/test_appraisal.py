@@ -86,8 +86,10 @@ def test_ingested_appraisal_drives_ratings_and_the_gap_list(tmp_path: Path) -> N
     book = openpyxl.load_workbook(files.consolidated)
     gaps = [r for r in book["Tổng hợp thẩm định"].iter_rows(min_row=4, values_only=True) if r[0]]
     assert gaps[0][:6] == ("VPC", "Vụ Pháp chế", 100, 100, 80.5, 19.5)
-    scores = {r[1]: r for r in book["Điểm"].iter_rows(min_row=4, values_only=True) if r[0]}
-    assert scores["VPC"][3] == "thẩm định" and scores["VPC"][12] == 80.5
+    rows = list(book["Điểm"].iter_rows(values_only=True))
+    header = rows[2]
+    scores = {r[header.index("Mã đơn vị")]: dict(zip(header, r, strict=True)) for r in rows[3:] if r[0]}
+    assert scores["VPC"]["Căn cứ chấm"] == "thẩm định" and scores["VPC"]["Tổng điểm"] == 80.5
     text = "\n".join(p.text for p in Document(str(files.word)).paragraphs)
     assert "- Vụ Pháp chế: tự chấm 100 điểm, thẩm định 80,5 điểm (chênh lệch 19,5 điểm)." in text
 

@@ -130,3 +130,25 @@ def test_every_command_has_help_with_an_example() -> None:
 @pytest.mark.parametrize("args", [["--version"], ["--help"]])
 def test_top_level_options(args: list[str]) -> None:
     assert run(*args)[0] == 0
+
+
+def test_each_command_appends_to_the_workspaces_log_and_v_shows_debug_lines(tmp_path: Path) -> None:
+    shutil.copytree(DATA / "ws", tmp_path / "ws")
+    code, _, err = run("-v", "-w", str(tmp_path / "ws"), "ingest", str(DATA / "returned" / "returned_clean.xlsx"),
+                       "--round", "2022-6T")
+    assert code == 0
+    assert "DEBUG camket.ingest: returned_clean.xlsx: accepted VPC" in err
+    log = (tmp_path / "ws" / ".camket" / "log" / "camket.log").read_text(encoding="utf-8")
+    assert "INFO camket: camket -v -w" in log and "ingest" in log and "Tiếp nhận kỳ 2022-6T: 1 tệp (accepted 1)" in log
+    assert run("-w", str(tmp_path / "ws"), "status", "--round", "2022-6T")[0] == 0
+    assert (tmp_path / "ws" / ".camket" / "log" / "camket.log").read_text(encoding="utf-8").count("INFO camket: ") >= 2
+
+
+def test_status_exits_3_when_the_round_has_errors_like_ingest_and_report(tmp_path: Path) -> None:
+    shutil.copytree(DATA / "ws", tmp_path / "ws")
+    ws = str(tmp_path / "ws")
+    code, _, _ = run("-w", ws, "ingest", str(DATA / "returned" / "returned_status_unknown.xlsx"), "--round", "2022-6T")
+    assert code == 3
+    assert run("-w", ws, "status", "--round", "2022-6T")[0] == 3
+    assert run("-w", ws, "status", "--round", "2022-6T", "--json")[0] == 3
+    assert run("-w", ws, "report", "--round", "2022-6T", "--no-pdf", "--no-feedback")[0] == 3

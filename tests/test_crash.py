@@ -3,6 +3,7 @@ was; a rerun completes; two ingests on one workspace take turns."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import random
@@ -113,3 +114,43 @@ def test_a_second_ingest_waits_for_the_lock_or_stops_with_a_clear_message(
     assert patient.returncode == 0
     assert "đã nhận trước đây" in out.decode()
     assert_complete(root, files)
+
+
+@pytest.mark.parametrize("delay", [0.4, 1.0, 1.8])
+def test_templates_reissue_killed_at_a_random_point_leaves_the_old_or_the_new_list(
+        many: tuple[Path, Path, int], tmp_path: Path, delay: float) -> None:
+    """A round re-issued after the master list changed: killed midway, the round's frozen list is
+    entirely the old one or entirely the new one (with its adjustments); a rerun completes."""
+    from camket.ledger import Ledger
+
+    pristine, _, _ = many
+    root = tmp_path / "ws"
+    shutil.copytree(pristine, root)
+    Workspace.open(root).templates("2022-6T")
+    sample = load_sample("bo-2022")
+    units, tasks = scale_rows(sample.units, sample.tasks, 160, 12)
+    moved = [{**t, "deadline": dt.date(2022, 11, 30)} for t in tasks]  # an adjustment of every deadline
+    write_master(root / "danh-muc.xlsx", units, moved)
+    reissue = subprocess.Popen(
+        [sys.executable, "-m", "camket", "-w", str(root), "templates", "--round", "2022-6T", "--reissue"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    time.sleep(delay * random.Random(delay).uniform(0.8, 1.2))
+    os.killpg(reissue.pid, signal.SIGKILL)
+    reissue.communicate()
+
+    def frozen() -> tuple[set[dt.date | None], int]:
+        with Ledger(root, create=False) as ledger:
+            master = ledger.frozen_master("2022-6T")
+            assert master is not None
+            return {t.deadline for t in master.tasks}, len(ledger.adjustments("2022-6T"))
+
+    deadlines, adjustments = frozen()
+    assert (deadlines == {dt.date(2022, 11, 30)}) == (adjustments > 0)  # all new with its record, or all old
+    assert ledger_state(root)[0] == "ok"
+    rerun = subprocess.run([sys.executable, "-m", "camket", "-w", str(root), "templates", "--round", "2022-6T",
+                            "--reissue"], capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    deadlines, adjustments = frozen()
+    assert deadlines == {dt.date(2022, 11, 30)} and adjustments > 0
+    out = root / "out" / "2022-6T" / "templates"
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no half-written file among the outputs

@@ -39,16 +39,30 @@ def test_a_corrected_feedback_workbook_clears_the_units_findings(tmp_path: Path)
     assert set(names) == {"VPC", "VP", "TTCNTT"}  # problems for VPC, reminders for the two silent units
     book = openpyxl.load_workbook(names["VPC"])
     assert book.sheetnames[0] == PROBLEMS_SHEET
-    listed = [r for r in book[PROBLEMS_SHEET].iter_rows(min_row=5, values_only=True) if r[0]]
+    rows = list(book[PROBLEMS_SHEET].iter_rows(values_only=True))
+    intro = rows[1][0]
+    resend = "08/7/2022"  # dated Friday 01/7/2022, plus 5 working days
+    assert "còn 2 nội dung cần sửa" in intro and f"trước ngày {resend}" in intro
+    listed = [r for r in rows[3:] if isinstance(r[0], int)]
     assert len(listed) == sum(1 for f in first.findings if f.severity is not Severity.INFO)
+    headings = [r[2] for r in rows if r[0] == "STT"]
+    assert headings == ["Nội dung cần sửa", "Lưu ý cho lần báo cáo sau (không cần sửa)"]
+    assert "xong" in listed[-1][2]  # the understood synonym is a note for next time, not a fix
     sheet = book["Báo cáo"]
     assert sheet["J8"].value == 150 and "0–100" in sheet["J8"].comment.text
-    assert sheet["I9"].value == "Hoàn thành" and sheet["I9"].comment is not None
+    assert sheet["I9"].value == "Hoàn thành" and sheet["I9"].comment is None
     assert sheet["K10"].value == "31/02/2022" and "ngày hợp lệ" in sheet["K10"].comment.text
     assert sheet["J8"].fill.fgColor.rgb.endswith("FFC7CE")
     assert sheet["J9"].comment is None  # cells without problems are left alone
-    reminder = openpyxl.load_workbook(names["VP"])[PROBLEMS_SHEET]
-    assert "05/07/2022" in " ".join(str(c) for r in reminder.iter_rows(values_only=True) for c in r if c)
+    assert sheet["D5"].value == "Hạn gửi lại:" and sheet["E5"].value == dt.datetime(2022, 7, 8)
+    reminder = " ".join(str(c) for r in openpyxl.load_workbook(names["VP"])[PROBLEMS_SHEET].iter_rows(
+        values_only=True) for c in r if c)
+    assert "chưa nhận được báo cáo" in reminder and "hạn gửi ngày 05/7/2022" in reminder
+    assert f"trước ngày {resend}" in reminder and "ô tô đỏ" not in reminder
+    mailing = list(openpyxl.load_workbook(files.feedback_list).active.iter_rows(values_only=True))
+    by_code = {r[1]: r for r in mailing[1:]}
+    assert mailing[0][7] == "Hạn gửi lại" and by_code["VP"][7] == dt.datetime(2022, 7, 8)
+    assert (by_code["VP"][9], by_code["VPC"][9]) == ("Nhắc gửi báo cáo", "Sửa và gửi lại báo cáo")
 
     sheet["J8"].value = 100                       # the office fixes what is highlighted …
     sheet["K10"].value = dt.datetime(2022, 6, 20)

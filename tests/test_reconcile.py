@@ -176,3 +176,39 @@ def test_workspace_reconcile_reads_a_ledger_built_by_hand(small_ws: Path) -> Non
     assert [u.unit.code for u in result.missing] == ["VP", "TTCNTT"]
     assert result.status_json()["units"] == {"expected": 3, "answered": 1, "missing": ["VP", "TTCNTT"],
                                              "late": []}
+
+
+def test_figures_against_the_tasks_due_equal_a_count_by_hand(tmp_path: Path) -> None:
+    """Tasks due by as_of (deadline on or before it; an ongoing task never) and their
+    completion, per unit, group and block, as a clerk would count them from the list."""
+    s = settings(tmp_path)
+    units = (Unit("A", "Vụ A", block="Khối 1"), Unit("B", "Vụ B", block="Khối 2"), Unit("C", "Vụ C", block="Khối 2"))
+    before, on, after = dt.date(2022, 5, 31), ROUND.as_of, dt.date(2022, 9, 30)
+    tasks = (
+        task("A-01", "A", before), task("A-02", "A", on, group="Quản lý"), task("A-03", "A", after),
+        task("A-04", "A", None),
+        task("B-01", "B", before), task("B-02", "B", after, group="Quản lý"),
+        task("C-01", "C", on), task("C-02", "C", after),
+    )
+    rows = [
+        row("A-01", "A", "Hoàn thành", before, self_score=5), row("A-02", "A", "Đang thực hiện", progress=50),
+        row("A-03", "A", "Hoàn thành", dt.date(2022, 6, 1)), row("A-04", "A", "Đang thực hiện"),
+        row("B-01", "B", "Hoàn thành", dt.date(2022, 6, 10), submission=2),   # done late
+        row("B-02", "B", "Chưa thực hiện", submission=2),
+    ]
+    accepted = {"A": Accepted(1, "A", "a.xlsx", dt.datetime(2022, 7, 1)),
+                "B": Accepted(2, "B", "b.xlsx", dt.datetime(2022, 7, 2))}
+    result = reconcile(Master(units, tasks), ROUND, s, rows, accepted)
+    # counted by hand: due = A-01, A-02, B-01, C-01; done among them = A-01, B-01 (late)
+    assert (result.due.total, result.due.completed, result.due.done_late) == (4, 2, 1)
+    assert result.due.rate == Decimal("50.0")
+    assert (result.not_due.total, result.not_due.completed) == (4, 1)   # A-03 done early; A-04 ongoing
+    assert result.due.total + result.not_due.total == result.overall.total == 8
+    assert {k: (t.total, t.completed) for k, t in result.due_by_unit.items()} == {
+        "A": (2, 1), "B": (1, 1), "C": (1, 0)}
+    assert {k: (t.total, t.completed) for k, t in result.due_by_group.items()} == {
+        "Thể chế": (3, 2), "Quản lý": (1, 0)}
+    assert {k: (t.total, t.completed) for k, t in result.due_by_block.items()} == {
+        "Khối 1": (2, 1), "Khối 2": (2, 1)}
+    assert [u.unit.code for u in result.unscored] == ["B"]   # answered, points, no self-score
+    assert not result.appraised

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -125,7 +126,8 @@ def test_zip_and_mailing_list(bo_2022: Path) -> None:
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("STT", "Mã đơn vị", "Tên đơn vị")
     assert len(rows) == 27
-    assert all(r[6].endswith(".xlsx") and r[7] == "05/07/2022" for r in rows[1:])
+    assert all(r[6].endswith(".xlsx") and r[7] == dt.datetime(2022, 7, 5) for r in rows[1:])
+    assert rows[0][5] == "Thư điện tử"
 
 
 def test_units_option_and_unknown_round_or_unit(bo_2022: Path) -> None:

@@ -62,5 +62,6 @@ def test_consolidated_and_word_show_the_rounds(two_rounds: Workspace) -> None:
     text = "\n".join(p.text for p in Document(str(files.word)).paragraphs)
     assert "5. Tiến độ qua các kỳ báo cáo" in text
     for round_, totals in zip(progress.rounds, progress.overall, strict=True):
-        assert f"{round_.name}: {totals.sentence()}" in text
-    assert f"tương ứng tỉ lệ {format_percent(progress.overall[1].rate)}" in text
+        assert (f"{round_.name}: hoàn thành {totals.completed}/{totals.total} nhiệm vụ "
+                f"({format_percent(totals.rate)})") in text
+    assert f"đạt tỉ lệ {format_percent(progress.overall[1].rate)}" in text

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ def test_page_setup_margins_and_body_font(reported: tuple[Workspace, Any, Any]) 
     assert normal.font.name == "Times New Roman" and normal.font.size == Pt(14)
     assert normal.paragraph_format.space_after == Pt(6)
     assert 1.15 <= normal.paragraph_format.line_spacing <= 1.5
-    body = next(p for p in doc.paragraphs if p.text.startswith("Tổng số nhiệm vụ trọng tâm đã hoàn thành"))
+    body = next(p for p in doc.paragraphs if p.text.startswith("Trong tổng số"))
     assert body.paragraph_format.alignment == 3  # justified
     assert round(body.paragraph_format.first_line_indent.mm, 1) == 10
 
@@ -87,7 +88,10 @@ def test_signature_block_and_recipients(reported: tuple[Workspace, Any, Any]) ->
     assert items[-1].text.startswith("- Lưu: VT") and items[-1].text.endswith(".")
     assert all(p.text.endswith(";") for p in items[:-1])
     signer = [p for p in right.paragraphs if p.text]
-    assert signer[0].text == ws.settings.signer.title and runs_of(signer[0])[0].bold
+    assert [p.text for p in signer[:2]] == ["KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"] == list(ws.settings.signer.lines)
+    assert runs_of(signer[0])[0].bold
+    listed = " ".join(p.text for p in items)
+    assert "Bộ trưởng (để b/c)" in listed  # the Minister, for whom the Deputy signs, is informed
     assert signer[-1].text == ws.settings.signer.name and runs_of(signer[-1])[0].bold
 
 
@@ -109,50 +113,104 @@ def test_page_numbers_from_page_two_and_landscape_appendix(reported: tuple[Works
     assert len(last.rows) == 2 + 107  # header, (1)…(8), one row per task
 
 
-def test_every_figure_in_the_text_equals_reconcile(reported: tuple[Workspace, Any, Any]) -> None:
+def test_every_figure_in_the_text_equals_a_recount(reported: tuple[Workspace, Any, Any]) -> None:
+    """An interim round is reported against the tasks due by its date, the year's figure after."""
     ws, _, doc = reported
     result = ws.reconcile("2022-6T")
-    o = result.overall
+    as_of = result.round.as_of
+    # recounted here from the task list: due = a deadline on or before as_of
+    due = [t for t in result.tasks if t.task.deadline is not None and t.task.deadline <= as_of]
+    due_done = sum(1 for t in due if t.derived.value.startswith("Hoàn thành"))
+    done = sum(1 for t in result.tasks if t.derived.value.startswith("Hoàn thành"))
+    total = len(result.tasks)
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert f"đã hoàn thành là {o.completed}/{o.total} nhiệm vụ, tương ứng tỉ lệ {format_percent(o.rate)}" in text
-    assert f"hoàn thành đúng hạn là {o.done_on_time}, hoàn thành quá hạn là {o.done_late}" in text
-    progress = format_percent(percent(o.in_progress, o.total))
-    assert f"đang thực hiện là {o.in_progress}/{o.total} nhiệm vụ, tương ứng tỉ lệ {progress}" in text
-    for name, totals in result.by_group.items():
-        assert f"{totals.completed} nhiệm vụ thuộc nhóm “{name}”" in text
-    answered = sum(1 for u in result.heads if u.answered)
-    assert f"có {answered}/{len(result.heads)} cơ quan, đơn vị đã gửi báo cáo" in text
-    assert f"{result.heads_all_done}/{len(result.heads)} thủ trưởng đã thực hiện 100% nhiệm vụ cam kết" in text
+    assert (f"có {len(due)} nhiệm vụ có thời hạn hoàn thành đến ngày 30/6/2022. Số nhiệm vụ đến hạn đã hoàn thành "
+            f"là {due_done}/{len(due)} nhiệm vụ, đạt tỉ lệ {format_percent(percent(due_done, len(due)))}") in text
+    assert (f"lũy kế đến ngày 30/6/2022, đã hoàn thành {done}/{total} nhiệm vụ của cả năm, đạt tỉ lệ "
+            f"{format_percent(percent(done, total))}") in text
+    early = sum(1 for t in result.tasks if t.derived.value.startswith("Hoàn thành") and t not in due)
+    assert f"Đối với {total - len(due)} nhiệm vụ chưa đến hạn" in text
+    assert f"{early} nhiệm vụ đã hoàn thành trước thời hạn" in text
+    answered = [u for u in result.heads if u.submission is not None]
+    assert f"đã nhận được báo cáo của {len(answered)}/{len(result.heads)} cơ quan, đơn vị" in text
+    assert "Hạn gửi báo cáo kỳ 6 tháng đầu năm 2022 là ngày 05/7/2022." in text
+    # heads: 100% of their tasks due, named; the table and the chart referred to
+    full = [u for u in answered if (mine := [t for t in due if t.task.unit == u.unit.code])
+            and all(t.derived.value.startswith("Hoàn thành") for t in mine)]
+    heads = next(p.text for p in doc.paragraphs if p.text.startswith("Tính trên các nhiệm vụ đến hạn"))
+    assert f"có {len(full)}/{len(result.heads)} thủ trưởng hoàn thành 100% nhiệm vụ đến hạn: " in heads
+    assert all(u.unit.name in heads for u in full)
+    assert "Bảng 1 và Hình 2" in heads and "Phụ lục kèm theo Báo cáo này" in text and "tại Hình 1" in text
     overdue = sum(1 for t in result.tasks if t.overdue)
-    assert f"Có {overdue} nhiệm vụ đã quá thời hạn" in text
-    if result.missing:
-        assert f"Còn {len(result.missing)} đơn vị chưa gửi báo cáo" in text
-    # every "a/b" pair quoted in the body is one reconcile produced
-    pairs = {(o.completed, o.total), (o.in_progress, o.total), (answered, len(result.heads))}
-    pairs |= {(u.totals.completed, u.totals.total) for u in result.units}
-    bands = re.findall(r"(\d+)/(\d+) thủ trưởng", text.replace(".", ""))
-    assert sum(int(a) for a, _ in bands) == len(result.heads)
-    for a, b in re.findall(r"(\d+)/(\d+) (?:nhiệm vụ|cơ quan)", text.replace(".", "")):
-        assert (int(a), int(b)) in pairs, (a, b)
-    # the table by unit says what the per-unit figures say
-    table = next(t for t in doc.tables if t.rows[0].cells[1].text == "Cơ quan, đơn vị" and len(t.columns) == 8)
+    assert (f"có {overdue} nhiệm vụ đã quá thời hạn" in text) if overdue else \
+        "không có nhiệm vụ quá hạn chưa hoàn thành" in text
+    for missing in result.missing:
+        assert missing.unit.name in text
+    # Bảng 1 sits under heading 3 and says what the per-unit figures say; "–" for no report
+    texts = [p.text for p in doc.paragraphs]
+    caption = next(i for i, t in enumerate(texts) if t.startswith("Bảng 1."))
+    section = max(i for i, t in enumerate(texts[:caption]) if re.match(r"^\d\. ", t))
+    assert texts[section].startswith("3. Kết quả thực hiện của thủ trưởng")
+    table = next(t for t in doc.tables if t.rows[0].cells[1].text == "Cơ quan, đơn vị" and len(t.columns) == 9)
+    assert [c.text for c in table.rows[0].cells][5] == "Trong đó hoàn thành quá hạn"
     by_name = {u.unit.name: u for u in result.units}
     for row in table.rows[2:]:
         cells = [c.text for c in row.cells]
         unit = by_name[cells[1]]
-        assert (int(cells[2]), int(cells[3])) == (unit.totals.total, unit.totals.completed)
-        assert cells[6] == format_percent(unit.totals.rate) and cells[7] == unit.rating
+        mine = [t for t in due if t.task.unit == unit.unit.code]
+        mine_done = sum(1 for t in mine if t.derived.value.startswith("Hoàn thành"))
+        assert (int(cells[2]), int(cells[3])) == (unit.totals.total, len(mine))
+        if unit.submission is None:
+            assert cells[4:8] == ["–"] * 4 and cells[8] == "–"
+        elif mine:
+            assert (int(cells[4]), cells[6]) == (mine_done, format_percent(percent(mine_done, len(mine))))
+    assert not any("Không hoàn thành nhiệm vụ" in c.text for row in table.rows for c in row.cells)
+
+
+def test_a_unit_whose_file_was_unreadable_is_asked_to_resend(bo_2022_reported: tuple[Workspace, Any],
+                                                             tmp_path: Path) -> None:
+    ws, _ = bo_2022_reported
+    result = replace(ws.reconcile("2022-6T"), rejected={u.unit.code: 1 for u in ws.reconcile("2022-6T").missing[:1]})
+    unreadable = result.missing[0].unit.name
+    doc = Document(str(write_word(tmp_path / "bc.docx", result, ws.master(), ws.settings, SAMPLE_TIME)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert f"tệp không đọc được, phải gửi lại: {unreadable}." in text
+    never = next(p.text for p in doc.paragraphs if p.text.startswith("Còn ") and "chưa gửi báo cáo" in p.text)
+    assert unreadable not in never.split("Ngoài ra")[0]
+
+
+def test_layout_keeps_headings_rows_and_language(reported: tuple[Workspace, Any, Any]) -> None:
+    _, _, doc = reported
+    headings = [p for p in doc.paragraphs if re.match(r"^(I|II|III|IV)\. |^\d\. ", p.text)]
+    assert len(headings) >= 8 and all(p.paragraph_format.keep_with_next for p in headings)
+    assert "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI" in [p.text for p in headings]
+    captions = [p for p in doc.paragraphs if p.text.startswith("Bảng 1.")]
+    assert captions and all(p.paragraph_format.keep_with_next for p in captions)
+    for table in doc.tables[1:]:
+        for row in table.rows:
+            assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    langs = {e.get(qn("w:val")) for e in defaults.iter(qn("w:lang"))}
+    langs |= {e.get(qn("w:val")) for e in doc.styles["Normal"].element.iter(qn("w:lang"))}
+    assert langs == {"vi-VN"}
+    rules = [p for p in doc.paragraphs + [q for t in doc.tables for c in t.rows[0].cells for q in c.paragraphs]
+             if p._p.find(f"{qn('w:pPr')}/{qn('w:pBdr')}") is not None]
+    assert rules and all(p.paragraph_format.space_before >= Pt(6) for p in rules)  # clear of descenders
 
 
 def test_difficulties_are_grouped_and_attributed(reported: tuple[Workspace, Any, Any]) -> None:
-    _, _, doc = reported
+    ws, _, doc = reported
     texts = [p.text for p in doc.paragraphs]
     start = texts.index("II. TỒN TẠI, HẠN CHẾ")
-    end = texts.index("III. KIẾN NGHỊ, ĐỀ XUẤT")
+    end = texts.index("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI")
     items = [t for t in texts[start:end] if t.startswith("- ")]
     assert items and len(items) == len(set(items))
+    names = {u.name for u in ws.master().units}
     for item in items:
-        assert re.fullmatch(r"- .+ \(.+\)\.", item)
+        assert re.fullmatch(r"- .+ \(.+\)[.;]", item)
+        units = item[item.rindex("(") + 1:-2].split("; ")  # names hold commas: semicolons between them
+        assert set(units) <= names, units
+    assert items[-1].endswith(".") and all(i.endswith(";") for i in items[:-1])
 
 
 def test_a_letterhead_template_gives_its_styles_header_and_footer(bo_2022_reported: tuple[Workspace, Any],
@@ -208,5 +266,5 @@ def test_pdf_has_the_national_title_and_the_headline_figures(bo_2022_reported: t
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in flat
     assert "Độc lập - Tự do - Hạnh phúc" in flat
     o = result.overall
-    assert f"{o.completed}/{o.total} nhiệm vụ, tương ứng tỉ lệ {format_percent(o.rate)}" in flat
-    assert result.heads_sentence().replace("hoàn thành", "đã thực hiện") in flat
+    assert f"đã hoàn thành {o.completed}/{o.total} nhiệm vụ của cả năm, đạt tỉ lệ {format_percent(o.rate)}" in flat
+    assert "Bảng 1. Kết quả thực hiện nhiệm vụ của thủ trưởng" in flat

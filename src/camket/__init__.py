@@ -4,13 +4,23 @@ The same operations as the command line, as a Python API::
 
     from camket import Workspace
     ws = Workspace.init("ws", sample="bo-2022")
+
+Importing camket is cheap: the workspace and the stages it drives (and their libraries:
+openpyxl, xlsxwriter, python-docx, matplotlib, pandas) load when first used.
 """
 
-from .errors import CamketError, ConfigError, InputError, LedgerBusyError, WorkspaceError
-from .model import Derived, Finding, Location, Master, Round, Severity, Status, Task, Unit
-from .workspace import CheckReport, Workspace, check_workspace
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import CamketError, ConfigError, InputError, LedgerBusyError, LedgerError, WorkspaceError
+from .model import Adjustment, Derived, Finding, Location, Master, Round, Severity, Status, Task, Unit
+
+if TYPE_CHECKING:
+    from .workspace import CheckReport, Workspace, check_workspace
 
 __all__ = [
+    "Adjustment",
     "CamketError",
     "CheckReport",
     "ConfigError",
@@ -18,6 +28,7 @@ __all__ = [
     "Finding",
     "InputError",
     "LedgerBusyError",
+    "LedgerError",
     "Location",
     "Master",
     "Round",
@@ -29,3 +40,13 @@ __all__ = [
     "WorkspaceError",
     "check_workspace",
 ]
+
+_LAZY = {"CheckReport", "Workspace", "check_workspace"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import workspace
+
+        return getattr(workspace, name)
+    raise AttributeError(f"module 'camket' has no attribute {name!r}")

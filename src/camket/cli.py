@@ -13,25 +13,18 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import click
 
-from .demo import describe, run_demo
 from .errors import CamketError
-from .findings import CATALOGUE, catalogue_markdown
-from .ingest import IngestResult
-from .ingest.run import ARRIVAL_LABELS
-from .ledger import explain
-from .links import DEFAULT_BASE_URL, office_links
-from .logs import log_bug, log_to
 from .model import Derived, Finding, Severity
-from .reconcile import Result
-from .report.rollup import describe as describe_rollup
-from .samples import sample_names
-from .simulate import simulate_returns
 from .vi import format_date
-from .workspace import Workspace, check_workspace
+
+if TYPE_CHECKING:  # commands import what they use, so that camket --help answers at once
+    from .ingest import IngestResult
+    from .reconcile import Result
+    from .workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,6 +36,12 @@ class _Cli(click.Group):
     and the ledger's (1, explained in Vietnamese), and camket's bugs (1, logged with their
     traceback and never presented as a problem of the data)."""
 
+    typed: ClassVar[list[str]] = []  # what was typed, for the workspace's log
+
+    def main(self, args: Any = None, *rest: Any, **options: Any) -> Any:
+        _Cli.typed = list(args) if args is not None else sys.argv[1:]
+        return super().main(args, *rest, **options)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -52,6 +51,9 @@ class _Cli(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
+            from .ledger import explain
+            from .logs import log_bug
+
             explained = explain(exc)
             if explained is not None:
                 click.echo(f"Lỗi: {explained}", err=True)
@@ -77,8 +79,12 @@ def _root(ctx: click.Context, workspace_dir: Path | None) -> Path:
 
 
 def _open(ctx: click.Context, workspace_dir: Path | None) -> Workspace:
+    from .logs import log_command, log_to
+    from .workspace import Workspace
+
     ws = Workspace.open(_root(ctx, workspace_dir))
     log_to(ws.state_dir / "log")
+    log_command(_Cli.typed)
     if os.environ.get("CAMKET_STRICT"):
         ws.strict = True  # tests: camket's own errors raise instead of being recorded
     return ws
@@ -106,9 +112,10 @@ def _summary(findings: Iterable[Finding]) -> str:
     "-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Thư mục làm việc (mặc định: thư mục hiện tại).",
 )
+@click.option("-v", "--verbose", is_flag=True, help="Hiện các dòng nhật ký chi tiết (gỡ lỗi) trên màn hình.")
 @click.version_option(package_name="camket", prog_name="camket")
 @click.pass_context
-def cli(ctx: click.Context, workspace: Path | None) -> None:
+def cli(ctx: click.Context, workspace: Path | None, verbose: bool) -> None:
     """camket: mẫu báo cáo, tiếp nhận, tổng hợp và báo cáo kết quả cam kết trách nhiệm.
 
     \b
@@ -122,12 +129,16 @@ def cli(ctx: click.Context, workspace: Path | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["workspace"] = workspace
+    if verbose:
+        from .logs import verbose as show_debug
+
+        show_debug()
 
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--sample", type=str, default=None,
-              help=f"Tạo kèm dữ liệu mẫu: {', '.join(sample_names()) or 'bo-2022, so-2023'}.")
+              help="Tạo kèm dữ liệu mẫu: bo-2022 (một bộ) hoặc so-2023 (một sở).")
 @click.option("--force", is_flag=True, help="Ghi đè camket.toml và danh-muc.xlsx đã có.")
 def init(directory: Path, sample: str | None, force: bool) -> None:
     """Tạo thư mục làm việc mới: camket.toml và danh-muc.xlsx.
@@ -137,6 +148,8 @@ def init(directory: Path, sample: str | None, force: bool) -> None:
       camket init ws --sample bo-2022
       camket init so-vhttdl-2023
     """
+    from .workspace import Workspace
+
     ws = Workspace.init(directory, sample=sample, force=force)
     click.echo(f"Đã tạo thư mục làm việc {ws.root}", err=True)
     click.echo(f"  {ws.config_path}\n  {ws.master_path}", err=True)
@@ -155,6 +168,8 @@ def check(ctx: click.Context, workspace_dir: Path | None, as_json: bool) -> None
       camket -w ws check
       camket check -w ws --json
     """
+    from .workspace import check_workspace
+
     report = check_workspace(_root(ctx, workspace_dir))
     if as_json:
         payload = {
@@ -173,25 +188,40 @@ def check(ctx: click.Context, workspace_dir: Path | None, as_json: bool) -> None
 
 
 class _Bar:
-    """An ``on_progress`` callback drawn as a click progress bar on stderr."""
+    """An ``on_progress`` callback drawn as a click progress bar on stderr (a terminal only).
+
+    Work in several stages (``demo``) calls it again from zero: each stage gets its own bar,
+    labelled with :meth:`stage`; :meth:`close` ends the last one.
+    """
 
     def __init__(self, label: str) -> None:
         self.label = label
         self.bar: Any = None
         self.done = 0
+        self.total = 0
 
     def __call__(self, done: int, total: int) -> None:
         if not sys.stderr.isatty():
             return
+        if self.bar is not None and (total != self.total or done < self.done):
+            self.close()
         if self.bar is None:
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
             self.bar.__enter__()
+            self.done, self.total = 0, total
         self.bar.update(done - self.done)
         self.done = done
+
+    def stage(self, text: str) -> None:
+        """A new stage: the current bar ends, the next one is labelled ``text``."""
+        self.close()
+        self.label = text
+        click.echo(f"• {text}", err=True)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def _day(_: click.Context, __: click.Parameter, value: str | None) -> dt.date | None:
@@ -330,6 +360,8 @@ def submissions(ctx: click.Context, workspace_dir: Path | None, round_id: str, a
       camket -w ws submissions --round 2022-6T
       camket -w ws submissions --round 2022-6T --json
     """
+    from .ledger import ARRIVAL_LABELS
+
     subs = _open(ctx, workspace_dir).submissions(round_id)
     if as_json:
         click.echo(json.dumps([s.as_dict() for s in subs], ensure_ascii=False, indent=2))
@@ -434,6 +466,8 @@ def findings(markdown: bool) -> None:
       camket findings
       camket findings --markdown > docs/findings.md
     """
+    from .findings import CATALOGUE, catalogue_markdown
+
     if markdown:
         click.echo(catalogue_markdown(), nl=False)
         return
@@ -466,10 +500,11 @@ def status(ctx: click.Context, workspace_dir: Path | None, round_id: str, as_jso
 @cli.command()
 @workspace_option
 @click.option("--round", "-r", "round_id", required=True, help="Mã kỳ báo cáo.")
-@click.option("--pdf", is_flag=True, help="Chuyển báo cáo Word sang PDF (cần LibreOffice).")
-@click.option("--no-feedback", is_flag=True, help="Không lập tệp phản hồi cho đơn vị.")
+@click.option("--pdf/--no-pdf", default=False, show_default=True,
+              help="Chuyển báo cáo Word sang PDF (cần LibreOffice).")
+@click.option("--feedback/--no-feedback", default=True, show_default=True, help="Lập tệp phản hồi cho đơn vị.")
 @click.pass_context
-def report(ctx: click.Context, workspace_dir: Path | None, round_id: str, pdf: bool, no_feedback: bool) -> None:
+def report(ctx: click.Context, workspace_dir: Path | None, round_id: str, pdf: bool, feedback: bool) -> None:
     """Lập bảng tổng hợp (.xlsx), báo cáo Word (.docx, .pdf) và tệp phản hồi cho đơn vị vào out/<kỳ>/.
 
     \b
@@ -480,7 +515,7 @@ def report(ctx: click.Context, workspace_dir: Path | None, round_id: str, pdf: b
     ws = _open(ctx, workspace_dir)
     bar = _Bar("Phản hồi")
     try:
-        files = ws.report(round_id, pdf=pdf, feedback=not no_feedback, on_progress=bar)
+        files = ws.report(round_id, pdf=pdf, feedback=feedback, on_progress=bar)
     finally:
         bar.close()
     click.echo(str(files.consolidated))
@@ -518,10 +553,14 @@ def demo(directory: Path, sample: str, units: int | None, tasks: int | None, rou
     """
     bar = _Bar("Đang xử lý")
     try:
+        from .demo import run_demo
+
         result = run_demo(directory, sample=sample, units=units, tasks=tasks, round_id=round_id, seed=seed,
-                          pdf=pdf, force=force, on_stage=lambda text: click.echo(f"• {text}", err=True))
+                          pdf=pdf, force=force, on_stage=bar.stage, on_progress=bar)
     finally:
         bar.close()
+    from .demo import describe
+
     click.echo("\n".join(describe(result)))
 
 
@@ -539,7 +578,13 @@ def simulate(ctx: click.Context, workspace_dir: Path | None, directory: Path, ro
       camket -w ws simulate nhan --round 2022-6T
     """
     ws = _open(ctx, workspace_dir)
-    plan = simulate_returns(ws.template_jobs(round_id), directory, seed=seed, on_progress=_Bar("Mô phỏng"))
+    from .simulate import simulate_returns
+
+    bar = _Bar("Mô phỏng")
+    try:
+        plan = simulate_returns(ws.template_jobs(round_id), directory, seed=seed, on_progress=bar)
+    finally:
+        bar.close()
     click.echo(f"{len(plan.files)} tệp trong {directory}; đơn vị không gửi: {', '.join(plan.missing) or 'không'}.")
 
 
@@ -576,6 +621,8 @@ def rollup(ctx: click.Context, workspace_dir: Path | None, round_id: str, into: 
       camket -w so rollup --round 2023-6T --into 2023-6T_SVHTTDL_so-van-hoa.xlsx
     """
     outcome = _open(ctx, workspace_dir).rollup(round_id, into, output)
+    from .report.rollup import describe as describe_rollup
+
     for line in describe_rollup(outcome):
         click.echo(f"  {line}", err=True)
     if outcome.findings:
@@ -608,8 +655,7 @@ def serve(ctx: click.Context, workspace_dir: Path | None, host: str, port: int, 
     from .web import WebConfig, new_token
     from .web import serve as run_server
 
-    root = _root(ctx, workspace_dir)
-    Workspace.open(root)
+    root = _open(ctx, workspace_dir).root  # a missing or broken workspace fails here, as for every command
     token = token or new_token()
 
     def ready(bound: int) -> None:
@@ -642,6 +688,8 @@ def links(ctx: click.Context, workspace_dir: Path | None, round_id: str, base_ur
       camket -w ws links --round 2022-6T --base-url http://10.0.0.5:8765
       camket -w ws links --round 2022-6T --json
     """
+    from .links import DEFAULT_BASE_URL, office_links
+
     found = office_links(_open(ctx, workspace_dir), round_id, base_url)
     if as_json:
         click.echo(json.dumps([link.__dict__ for link in found], ensure_ascii=False, indent=2))

@@ -16,11 +16,13 @@ from typing import Any
 
 from . import findings as F
 from .model import Finding, Location, Round, Severity
+from .vi import fold_key
 
 __all__ = [
     "Agency",
     "ConfigRead",
     "Contact",
+    "FeedbackSettings",
     "RatingBand",
     "ReportSettings",
     "ScoringRules",
@@ -78,15 +80,36 @@ class RatingBand:
 
 @dataclass(frozen=True)
 class ReportSettings:
+    """``[report]``: who receives the Word report and how it is laid out and worded.
+
+    ``addressees`` print "Kính gửi: …" (and "Như trên" heads the recipients); ``date`` is
+    the dateline's date (the day the report is made when not set); ``units_term`` is how
+    the agency calls its units ("phòng, đơn vị"); ``basis`` opens the report ("Thực hiện
+    Kế hoạch số …").
+    """
+
     recipients: tuple[str, ...] = ()
     docx_template: Path | None = None
     number: str = ""
+    addressees: tuple[str, ...] = ()
+    date: dt.date | None = None
+    units_term: str = "cơ quan, đơn vị"
+    basis: str = ""
     margin_top_mm: float = 20
     margin_bottom_mm: float = 20
     margin_left_mm: float = 30
     margin_right_mm: float = 15
     font_size: float = 14
     line_spacing: float = 1.2
+
+
+@dataclass(frozen=True)
+class FeedbackSettings:
+    """``[feedback]``: offices resend within ``working_days`` working days of the report's
+    date (weekends, Vietnam's public holidays and ``holidays`` excluded)."""
+
+    working_days: int = 5
+    holidays: tuple[dt.date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +137,7 @@ class Settings:
     rating_below: str = DEFAULT_BELOW
     report: ReportSettings = ReportSettings()
     scoring: ScoringRules = ScoringRules()
+    feedback: FeedbackSettings = FeedbackSettings()
     base_url: str = ""  # [web] base_url: where offices reach ``camket serve`` (their upload links)
 
     def round(self, round_id: str) -> Round | None:
@@ -182,7 +206,12 @@ _TABLES: dict[str, _Spec] = {
         "margin_right_mm": ((int, float), False, ""),
         "font_size": ((int, float), False, ""),
         "line_spacing": ((int, float), False, ""),
+        "addressees": (list, False, ""),
+        "date": (dt.date, False, ""),
+        "units_term": (str, False, ""),
+        "basis": (str, False, ""),
     },
+    "feedback": {"working_days": (int, False, ""), "holidays": (list, False, "")},
     "scoring": {
         name: ((int, float), False, "")
         for name in ScoringRules.__dataclass_fields__
@@ -302,6 +331,7 @@ def _settings(r: _Reader, data: dict[str, Any]) -> ConfigRead:
     rounds = _rounds(r, data.get("round"), tables.get("programme", {}).get("year"))
     rating, below = _rating(r, tables.get("rating", {}))
     report = _report(r, tables.get("report", {}))
+    feedback = _feedback(r, tables.get("feedback", {}))
     if any(f.severity is Severity.ERROR for f in r.findings):
         return ConfigRead(None, tuple(r.findings))
     agency, programme, signer = tables["agency"], tables["programme"], tables["signer"]
@@ -319,8 +349,10 @@ def _settings(r: _Reader, data: dict[str, Any]) -> ConfigRead:
         rating_below=below,
         report=report,
         scoring=ScoringRules(**{k: float(v) for k, v in tables.get("scoring", {}).items()}),
+        feedback=feedback,
         base_url=_base_url(r, tables.get("web", {})),
     )
+    r.findings.extend(_signer_among_recipients(r, settings))
     return ConfigRead(settings, tuple(r.findings))
 
 
@@ -395,15 +427,63 @@ def _report(r: _Reader, table: dict[str, Any]) -> ReportSettings:
                 r.findings.append(F.CONFIG_BAD_VALUE(
                     r.at("report", key), key=key,
                     reason=f"Nghị định 30/2020 cho phép từ {low} đến {high}"))
-    recipients = table.get("recipients", [])
-    if not all(isinstance(x, str) for x in recipients):
-        r.findings.append(F.CONFIG_BAD_VALUE(
-            r.at("report", "recipients"), key="recipients", reason="cần danh sách chuỗi"))
-        recipients = []
+    lists = {key: _strings(r, table, "report", key) for key in ("recipients", "addressees")}
     template = table.get("docx_template")
+    if table.get("units_term"):
+        values["units_term"] = table["units_term"]
     return ReportSettings(
-        recipients=tuple(x.strip() for x in recipients),
+        recipients=lists["recipients"],
+        addressees=lists["addressees"],
         docx_template=Path(template) if template else None,
         number=table.get("number", ""),
+        date=table.get("date"),
+        basis=table.get("basis", "").rstrip(" ,."),
         **values,
     )
+
+
+def _strings(r: _Reader, table: dict[str, Any], name: str, key: str) -> tuple[str, ...]:
+    items = table.get(key, [])
+    if not all(isinstance(x, str) for x in items):
+        r.findings.append(F.CONFIG_BAD_VALUE(r.at(name, key), key=key, reason="cần danh sách chuỗi"))
+        return ()
+    return tuple(x.strip() for x in items if x.strip())
+
+
+def _feedback(r: _Reader, table: dict[str, Any]) -> FeedbackSettings:
+    days = table.get("working_days", 5)
+    if not 1 <= days <= 30:
+        r.findings.append(F.CONFIG_BAD_VALUE(
+            r.at("feedback", "working_days"), key="working_days", reason="cần số ngày làm việc từ 1 đến 30"))
+        days = 5
+    holidays = table.get("holidays", [])
+    if not all(isinstance(x, dt.date) for x in holidays):
+        r.findings.append(F.CONFIG_BAD_VALUE(
+            r.at("feedback", "holidays"), key="holidays", reason="cần danh sách ngày dạng [2022-09-01, 2022-09-02]"))
+        holidays = []
+    return FeedbackSettings(days, tuple(sorted(x.date() if isinstance(x, dt.datetime) else x for x in holidays)))
+
+
+def _signer_among_recipients(r: _Reader, settings: Settings) -> list[Finding]:
+    """A report should not be sent to the person who signs it (warned by ``camket check``).
+
+    Signing in one's own name, the signer's title must not name a recipient ("Bộ trưởng
+    (để b/c)" under "BỘ TRƯỞNG"; "Phó Giám đốc" is someone else); signing for the head
+    (KT.), the deputy's own title alone or the signer's name must not.
+    """
+    signer = settings.signer
+    found: list[Finding] = []
+    for recipient in (*settings.report.recipients, *settings.report.addressees):
+        plain = fold_key(re.sub(r"\(.*?\)", " ", recipient))
+        name = fold_key(signer.name)
+        if signer.deputy_title:
+            clash = plain == fold_key(signer.deputy_title) or (bool(name) and name in plain)
+        else:
+            title = fold_key(signer.title)
+            clash = bool(title) and re.search(rf"(?<!pho )\b{re.escape(title)}\b", plain) is not None
+            clash = clash or (bool(name) and name in plain)
+        if clash:
+            key = "recipients" if recipient in settings.report.recipients else "addressees"
+            found.append(F.CONFIG_SIGNER_RECIPIENT(r.at("report", key), recipient=recipient,
+                                                   signer=" / ".join(signer.lines)))
+    return found

@@ -1,8 +1,8 @@
 """``camket demo``: the whole cycle on a sample, with simulated returns, in one go.
 
->>> result = run_demo(Path("demo"), sample="bo-2022")  # doctest: +SKIP
->>> result.files.word.name  # doctest: +SKIP
-'2022-6T_bao-cao.docx'
+>>> result = run_demo(Path("demo"), sample="so-2023", pdf=False)
+>>> result.files.word.name
+'2023-Q1_bao-cao.docx'
 """
 
 from __future__ import annotations

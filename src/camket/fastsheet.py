@@ -25,6 +25,8 @@ from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 
+from .safetext import XLSX_CELL_LIMIT, safe_text
+
 __all__ = ["FastRows", "Part", "escape_text", "read_parts", "splice", "write_parts"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
@@ -38,9 +40,11 @@ def _control(match: re.Match[str]) -> str:
 
 
 def escape_text(value: str) -> str:
-    """``value`` as the text of a spreadsheet XML element (``& < >`` escaped, control
-    characters as ``_xHHHH_``)."""
-    if not value.isprintable() or "_x" in value:  # isprintable: one C pass clears most text
+    """``value`` as the text of a spreadsheet XML element: made safe (:func:`~camket.safetext.safe_text`),
+    ``& < >`` escaped, a literal ``_xHHHH_`` kept literal."""
+    if not value.isprintable() or len(value) > XLSX_CELL_LIMIT:  # one C pass clears most text
+        value = safe_text(value, XLSX_CELL_LIMIT)
+    if "_x" in value:
         value = _CONTROL.sub(_control, value)
     if "&" in value:
         value = value.replace("&", "&amp;")
@@ -53,7 +57,7 @@ def escape_text(value: str) -> str:
 
 def _text(value: str) -> str:
     escaped = escape_text(value)
-    if escaped[0].isspace() or escaped[-1].isspace():
+    if escaped and (escaped[0].isspace() or escaped[-1].isspace()):
         return f'<is><t xml:space="preserve">{escaped}</t></is>'
     return f"<is><t>{escaped}</t></is>"
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from .model import Finding, Location, Severity
 
-__all__ = ["CATALOGUE", "FindingKind", "catalogue_markdown"]
+__all__ = ["CATALOGUE", "NEXT_TIME", "TITLES", "FindingKind", "catalogue_markdown", "for_next_time", "title"]
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 OFFICE, DEPARTMENT = "đơn vị báo cáo", "đơn vị tổng hợp"
@@ -86,6 +86,10 @@ CONFIG_ROUND_OUTSIDE_YEAR = _kind(
     "config-round-outside-year", W,
     'Kỳ "{round}": ngày chốt số liệu {as_of} không thuộc năm {year} của chương trình',
     "Kiểm tra lại năm của kỳ báo cáo", "config")
+CONFIG_SIGNER_RECIPIENT = _kind(
+    "config-signer-among-recipients", W, 'Báo cáo do {signer} ký nhưng Nơi nhận lại có "{recipient}"',
+    "Bỏ người ký khỏi danh sách nhận ([report] recipients, addressees), hoặc để cấp phó ký thay "
+    "(deputy_title) nếu báo cáo gửi người đứng đầu", "config")
 CONFIG_NO_ROUND = _kind(
     "config-no-round", E, "Chưa khai báo kỳ báo cáo nào ([[round]])",
     "Thêm ít nhất một bảng [[round]] với id, name, as_of, due", "config")
@@ -438,6 +442,89 @@ LEDGER_ORPHANS = _kind(
     "ledger-orphans", E, "Sổ tiếp nhận có {count} dòng ở bảng {table} không gắn với bản ghi nào",
     "Khôi phục ledger.sqlite từ bản sao lưu; không sửa sổ bằng công cụ khác", "verify")
 
+# --- names and handling -----------------------------------------------------------------
+# The Vietnamese name of each finding (shown beside its code in every output), and the
+# findings about a returned file that need nothing resent: the value was understood, the
+# office is only told how to do better next time.
+TITLES: dict[str, str] = {
+    "identity-conflict": "Tệp ghi một đơn vị, nội dung của đơn vị khác",
+    "link-mismatch": "Gửi qua đường dẫn của đơn vị khác",
+    "unsigned-after-signed": "Bản sao gửi sau bản mẫu gốc", "template-not-filled": "Mẫu chưa được điền",
+    "workspace-folder-skipped": "Bỏ qua tệp của thư mục làm việc", "internal-error": "Lỗi chương trình camket",
+    "archive-restored": "Đã khôi phục bản lưu", "round-differs-from-master": "Kỳ đã phát hành khác danh mục",
+    "ledger-damaged": "Sổ tiếp nhận bị hỏng", "archive-damaged": "Bản lưu bị hỏng", "archive-missing": "Thiếu bản lưu",
+    "ledger-orphans": "Bản ghi mồ côi trong sổ",
+    "config-syntax": "Cấu hình sai cú pháp", "config-missing-key": "Cấu hình thiếu khóa",
+    "config-missing-table": "Cấu hình thiếu bảng", "config-unknown-key": "Khóa cấu hình không dùng",
+    "config-bad-value": "Giá trị cấu hình sai", "config-round-duplicate": "Trùng mã kỳ báo cáo",
+    "config-due-before-as-of": "Hạn gửi trước ngày chốt số liệu",
+    "config-round-outside-year": "Kỳ báo cáo ngoài năm thực hiện",
+    "config-signer-among-recipients": "Người ký có trong Nơi nhận", "config-no-round": "Chưa khai báo kỳ báo cáo",
+    "master-missing": "Không có tệp danh mục", "master-unreadable": "Không đọc được danh mục",
+    "master-sheet-missing": "Danh mục thiếu sheet", "master-header-missing": "Danh mục thiếu dòng tiêu đề",
+    "master-column-missing": "Danh mục thiếu cột", "master-empty": "Danh mục trống",
+    "unit-code-missing": "Đơn vị chưa có mã", "unit-code-duplicate": "Trùng mã đơn vị",
+    "unit-name-missing": "Đơn vị chưa có tên", "unit-no-tasks": "Đơn vị chưa có nhiệm vụ",
+    "unit-head-missing": "Chưa ghi thủ trưởng", "unit-email-invalid": "Thư điện tử không hợp lệ",
+    "task-code-missing": "Nhiệm vụ chưa có mã", "task-code-duplicate": "Trùng mã nhiệm vụ",
+    "task-unit-missing": "Nhiệm vụ chưa ghi đơn vị", "task-unknown-unit": "Nhiệm vụ của đơn vị không có",
+    "task-content-missing": "Nhiệm vụ chưa có nội dung", "task-deadline-missing": "Nhiệm vụ chưa có thời hạn",
+    "task-deadline-invalid": "Thời hạn không hợp lệ", "task-deadline-outside-year": "Thời hạn ngoài năm",
+    "task-points-invalid": "Điểm tối đa không hợp lệ", "task-points-missing": "Chưa có điểm tối đa",
+    "task-group-missing": "Nhiệm vụ chưa ghi nhóm", "master-legacy-text": "Danh mục gõ bảng mã cũ",
+    "file-empty": "Tệp rỗng", "file-not-spreadsheet": "Tệp không phải bảng tính", "file-corrupt": "Tệp bị hỏng",
+    "file-encrypted": "Tệp có mật khẩu", "file-too-large": "Tệp quá lớn",
+    "file-unsafe-content": "Tệp chứa thành phần không được phép", "archive-corrupt": "Tệp nén bị hỏng",
+    "archive-member-skipped": "Bỏ qua tệp trong tệp nén", "archive-unsafe-name": "Tên tệp nén không an toàn",
+    "archive-too-many": "Tệp nén quá nhiều tệp", "sheet-too-large": "Sheet quá nhiều dòng",
+    "metadata-missing": "Không dùng tệp mẫu gốc", "metadata-damaged": "Dữ liệu kiểm soát bị sửa",
+    "signature-invalid": "Chữ ký mẫu không khớp", "foreign-workspace": "Mẫu của nơi khác",
+    "other-round": "Mẫu của kỳ khác", "unknown-unit": "Đơn vị không có trong danh mục",
+    "unit-unidentified": "Không xác định được đơn vị", "unit-conflict": "Tên đơn vị không khớp mẫu",
+    "format-unsupported": "Mẫu phiên bản mới hơn", "report-sheet-missing": "Không có bảng báo cáo",
+    "column-missing": "Bảng báo cáo thiếu cột", "formula-without-value": "Công thức không có giá trị",
+    "status-missing": "Chưa chọn tình trạng", "status-invalid": "Tình trạng không hợp lệ",
+    "status-synonym": "Tình trạng gõ tay đã được hiểu", "status-fuzzy": "Tình trạng gõ nhầm đã được hiểu",
+    "progress-invalid": "Tiến độ không hợp lệ", "progress-out-of-range": "Tiến độ ngoài 0–100",
+    "progress-fraction": "Tiến độ ghi dạng phân số", "value-as-text": "Số, ngày ghi dạng chữ",
+    "text-decomposed": "Unicode tổ hợp", "date-invalid": "Ngày không hợp lệ",
+    "date-future": "Ngày hoàn thành sau ngày nhận", "date-before-programme": "Ngày hoàn thành trước năm thực hiện",
+    "score-invalid": "Điểm tự chấm không hợp lệ", "score-above-points": "Điểm tự chấm vượt điểm tối đa",
+    "score-missing": "Chưa tự chấm điểm", "score-none": "Chưa tự chấm điểm nhiệm vụ nào",
+    "done-progress-below-100": "Hoàn thành nhưng tiến độ dưới 100%",
+    "done-without-date": "Hoàn thành nhưng chưa ghi ngày", "date-without-done": "Có ngày nhưng chưa hoàn thành",
+    "progress-100-not-done": "Tiến độ 100% nhưng chưa hoàn thành",
+    "not-done-without-reason": "Không thực hiện nhưng chưa nêu lý do", "locked-cell-changed": "Sửa ô đã khóa",
+    "master-changed": "Danh mục sửa sau khi phát hành mẫu", "task-missing": "Thiếu dòng nhiệm vụ",
+    "task-not-filled": "Nhiệm vụ chưa được điền", "task-duplicated": "Nhiệm vụ lặp lại",
+    "task-unknown": "Mã nhiệm vụ không có trong danh mục", "task-of-other-unit": "Nhiệm vụ của đơn vị khác",
+    "task-matched-by-text": "Ghép nhiệm vụ theo nội dung", "task-added": "Nhiệm vụ phát sinh",
+    "added-incomplete": "Nhiệm vụ phát sinh thiếu nội dung", "legacy-text-converted": "Đã chuyển bảng mã cũ",
+    "legacy-text-suspicious": "Nghi gõ bảng mã cũ", "appraisal-context-changed": "Tệp thẩm định bị sửa",
+    "appraisal-score-invalid": "Điểm thẩm định không hợp lệ",
+    "appraisal-above-points": "Điểm thẩm định vượt điểm tối đa", "appraisal-missing": "Chưa có điểm thẩm định",
+    "appraisal-row-unknown": "Dòng thẩm định không có trong tệp đã lập",
+    "rollup-no-children": "Nhiệm vụ cấp trên chưa gắn nhiệm vụ",
+    "rollup-unknown-parent": "Mã nhiệm vụ cấp trên không có", "resubmission": "Báo cáo gửi lại",
+    "resubmission-kept-first": "Giữ báo cáo nhận trước",
+}
+
+NEXT_TIME: frozenset[str] = frozenset({
+    "status-synonym", "progress-fraction", "value-as-text", "text-decomposed", "metadata-missing",
+    "task-matched-by-text", "task-unknown", "task-added", "legacy-text-converted", "resubmission",
+    "resubmission-kept-first", "master-changed", "archive-unsafe-name",
+})
+
+
+def title(code: str) -> str:
+    """The Vietnamese name of a finding code (the code itself when it has none yet)."""
+    return TITLES.get(code, code)
+
+
+def for_next_time(finding: Finding) -> bool:
+    """Whether ``finding`` asks nothing to be resent (information, or a note for next time)."""
+    return finding.severity is Severity.INFO or finding.code in NEXT_TIME
+
 
 def catalogue_markdown() -> str:
     """The findings catalogue as Markdown (``docs/findings.md``)."""
@@ -461,13 +548,14 @@ def catalogue_markdown() -> str:
         "Mức độ: **error** (lỗi: tệp hoặc dòng không được tính, lệnh kết thúc với mã 3), "
         "**warning** (cảnh báo: đã tự sửa hoặc cần xem lại), **info** (thông tin).",
     ]
-    for stage, title in stages.items():
+    for stage, heading in stages.items():
         kinds = [k for k in CATALOGUE.values() if k.stage == stage]
         if not kinds:
             continue
-        lines += ["", f"## {title}", "", "| Mã | Mức | Nội dung | Cần làm | Ai sửa |", "|---|---|---|---|---|"]
+        lines += ["", f"## {heading}", "", "| Mã | Tên | Mức | Nội dung | Cần làm | Ai sửa |",
+                  "|---|---|---|---|---|---|"]
         for k in kinds:
             lines.append(
-                f"| `{k.code}` | {k.severity.value} | {k.message} | {k.advice} | {k.audience} |"
+                f"| `{k.code}` | {title(k.code)} | {k.severity.value} | {k.message} | {k.advice} | {k.audience} |"
             )
     return "\n".join(lines) + "\n"

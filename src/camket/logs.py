@@ -13,30 +13,41 @@ import logging.handlers
 import sys
 from pathlib import Path
 
-__all__ = ["LOG_NAME", "log_bug", "log_to", "verbose"]
+__all__ = ["LOG_NAME", "log_bug", "log_command", "log_to", "verbose"]
 
 LOG_NAME = "camket.log"
 _log = logging.getLogger("camket")
-_state: dict[str, Path] = {}
+_state: dict[str, logging.Handler | Path] = {}
 
 
 def log_to(folder: Path) -> Path | None:
-    """Append camket's log to ``folder/camket.log`` (once per process); None if it cannot be written."""
-    if "file" in _state:
-        return _state["file"]
+    """Append camket's log to ``folder/camket.log`` (the workspace's; a process that opens another
+    workspace moves its log there); None if it cannot be written."""
+    target = folder / LOG_NAME
+    if _state.get("file") == target:
+        return target
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(folder / LOG_NAME, maxBytes=1 << 20, backupCount=3,
+        handler = logging.handlers.RotatingFileHandler(target, maxBytes=1 << 20, backupCount=3,
                                                        encoding="utf-8", delay=True)
     except OSError:
         return None
+    old = _state.get("handler")
+    if isinstance(old, logging.Handler):
+        _log.removeHandler(old)
+        old.close()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.INFO)
     _log.addHandler(handler)
     if _log.level == logging.NOTSET or _log.level > logging.INFO:
         _log.setLevel(logging.INFO)
-    _state["file"] = folder / LOG_NAME
-    return _state["file"]
+    _state.update(file=target, handler=handler)
+    return target
+
+
+def log_command(args: list[str]) -> None:
+    """One line per command run in the workspace: what was asked."""
+    _log.info("camket %s", " ".join(args))
 
 
 def verbose() -> None:
@@ -52,4 +63,4 @@ def log_bug(exc: BaseException) -> str:
     """Record camket's own error with its traceback; where it was written, for the message."""
     _log.error("Lỗi chương trình: %s", exc, exc_info=exc)
     where = _state.get("file")
-    return str(where) if where is not None else "nhật ký (chạy lệnh trong thư mục làm việc để ghi ra tệp)"
+    return str(where) if isinstance(where, Path) else "nhật ký (chạy lệnh trong thư mục làm việc để ghi ra tệp)"

@@ -23,7 +23,7 @@ Rules, as of the round's reporting date ``as_of``:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -48,6 +48,7 @@ __all__ = [
     "count",
     "count_findings",
     "derive",
+    "is_due",
     "reconcile",
     "trend",
 ]
@@ -250,6 +251,64 @@ class Result:
         """``14/21 thủ trưởng hoàn thành 100% nhiệm vụ cam kết``."""
         return f"{count(self.heads_all_done)}/{count(len(self.heads))} thủ trưởng hoàn thành 100% nhiệm vụ cam kết"
 
+    # --- against the tasks due (interim rounds report these first) -------------------------
+    def _due_results(self) -> list[TaskResult]:
+        return [t for t in self.tasks if is_due(t.task, self.round.as_of)]
+
+    @property
+    def due(self) -> Totals:
+        """Totals over the tasks whose deadline is on or before ``as_of`` (ongoing tasks are never due)."""
+        return Totals.of(t.derived for t in self._due_results())
+
+    @property
+    def not_due(self) -> Totals:
+        """Totals over the other tasks: deadline after ``as_of``, or ongoing ("Thường xuyên")."""
+        return Totals.of(t.derived for t in self.tasks if not is_due(t.task, self.round.as_of))
+
+    @property
+    def due_by_unit(self) -> dict[str, Totals]:
+        """Unit code -> totals over its tasks due by ``as_of`` (every unit of the result, maybe empty)."""
+        buckets: dict[str, list[Derived]] = {u.unit.code: [] for u in self.units}
+        for t in self._due_results():
+            buckets.setdefault(t.task.unit, []).append(t.derived)
+        return {code: Totals.of(classes) for code, classes in buckets.items()}
+
+    @property
+    def due_by_group(self) -> dict[str, Totals]:
+        """Task group -> totals over its tasks due by ``as_of`` (the groups of ``by_group``)."""
+        return self._due_grouped(lambda t: t.task.group)
+
+    @property
+    def due_by_source(self) -> dict[str, Totals]:
+        """Task source -> totals over its tasks due by ``as_of`` (the sources of ``by_source``)."""
+        return self._due_grouped(lambda t: t.task.source)
+
+    @property
+    def due_by_block(self) -> dict[str, Totals]:
+        """Unit block -> totals over its tasks due by ``as_of`` (the blocks of ``by_block``)."""
+        block = {u.unit.code: u.unit.block for u in self.units}
+        return self._due_grouped(lambda t: block.get(t.task.unit, ""))
+
+    def _due_grouped(self, key: Callable[[TaskResult], str]) -> dict[str, Totals]:
+        buckets: dict[str, list[Derived]] = {}
+        for t in self.tasks:
+            name = key(t) or "(chưa phân loại)"
+            bucket = buckets.setdefault(name, [])
+            if is_due(t.task, self.round.as_of):
+                bucket.append(t.derived)
+        return {name: Totals.of(classes) for name, classes in buckets.items()}
+
+    @property
+    def unscored(self) -> list[UnitResult]:
+        """Units that answered, have points to score, but entered no self-score and were not appraised."""
+        scored = {t.task.unit for t in self.tasks if t.self_score is not None or t.appraised is not None}
+        return self._in_order(u for u in self.heads if u.answered and u.points and u.unit.code not in scored)
+
+    @property
+    def appraised(self) -> bool:
+        """Whether any unit's scores were appraised."""
+        return any(u.appraised is not None for u in self.units)
+
     def severity_counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
         for finding in self.findings:
@@ -315,6 +374,11 @@ def trend(results: Sequence[Result]) -> Trend:
             rates.append(found.totals.rate if found is not None and found.answered else None)
         units[code] = tuple(rates)
     return Trend(tuple(r.round for r in results), tuple(r.overall for r in results), units)
+
+
+def is_due(task: Task, as_of: dt.date) -> bool:
+    """Whether ``task`` had to be done by ``as_of`` (an ongoing task never has to)."""
+    return task.deadline is not None and task.deadline <= as_of
 
 
 def count(n: int) -> str:

@@ -7,8 +7,9 @@ the ledger, and every figure of that round is computed from them. Editing
 purpose (``camket templates --round R --reissue``), which records each change as an
 adjustment (*điều chỉnh*) shown in the reports.
 
->>> with Ledger(root) as ledger:  # doctest: +SKIP
-...     issue(ledger, "2022-6T", master, reason="templates", now=now)
+>>> with Ledger(ws.root) as ledger:
+...     issue(ledger, "2022-CN", ws.master(), reason="templates", now=dt.datetime(2022, 12, 1))
+[]
 """
 
 from __future__ import annotations
@@ -34,12 +35,17 @@ def issued_master(ledger: Ledger, round_id: str) -> Master | None:
 
 
 def issue(ledger: Ledger, round_id: str, master: Master, *, reason: str, now: dt.datetime,
-          command: str = "") -> list[Adjustment]:
+          command: str = "", previous: Round | None = None) -> list[Adjustment]:
     """Freeze ``master`` as the round's list, in one transaction; return what changed since
-    the round was last issued (nothing the first time)."""
+    the round was last issued, or, the first time, since the list of the ``previous`` round."""
+    baseline = None
+    if previous is not None and ledger.frozen_master(round_id) is None:
+        earlier = ledger.frozen_master(previous.id)
+        baseline = (previous.name, earlier) if earlier is not None else None
     with ledger.transaction():
         run = ledger.start_run(round_id, command or REASONS.get(reason, reason), now)
-        changes = ledger.freeze(round_id, master, run_id=run, at=now, reason=REASONS.get(reason, reason))
+        changes = ledger.freeze(round_id, master, run_id=run, at=now, reason=REASONS.get(reason, reason),
+                                baseline=baseline)
         ledger.finish_run(run, 0, now)
     return changes
 

@@ -343,6 +343,8 @@ def find_header(
 
 
 # --- output sheets -----------------------------------------------------------------------
+# Columns a reader needs come first; technical ones (codes, source file and cell) last, so
+# the print area can leave them out (see ``printed``).
 _UNIT_NAME = MASTER_UNITS["unit_name"]
 _COUNT = Kind.INTEGER
 
@@ -353,12 +355,28 @@ def _out(key: str, header: str, kind: Kind = Kind.TEXT, width: float = 12) -> Co
 
 DERIVED_HEADER = _out("derived", "Phân loại", Kind.TEXT, 22)
 RATE = _out("rate", "Tỉ lệ hoàn thành", Kind.PERCENT, 11)
+PROGRESS = _out("progress", REPORT["progress"].header, Kind.NUMBER, 8)   # 0-100, not a fraction
+EMAIL = _out("email", "Thư điện tử", Kind.TEXT, 28)
+TECHNICAL = frozenset({"unit_code", "task_code", "file", "cell", "code", "sheet", "location"})
+
+
+def printed(sheet: Sheet) -> int:
+    """How many leading columns of ``sheet`` are printed: all but the technical ones at its end."""
+    n = len(sheet.columns)
+    while n > 1 and sheet.columns[n - 1].key in TECHNICAL:
+        n -= 1
+    return n
+
 
 UNIT_SUMMARY = Sheet("Theo đơn vị", (
     _out("stt", "STT", _COUNT, 5),
-    MASTER_UNITS["unit_code"], _UNIT_NAME, MASTER_UNITS["block"], MASTER_UNITS["head"],
+    _out("unit_name", _UNIT_NAME.header, Kind.TEXT, 30), MASTER_UNITS["block"],
+    _out("head", MASTER_UNITS["head"].header, Kind.TEXT, 20),
     _out("tasks", "Số nhiệm vụ", _COUNT, 9),
-    _out("completed", "Hoàn thành", _COUNT, 10),
+    _out("due", "Nhiệm vụ đến hạn", _COUNT, 9),
+    _out("due_completed", "Hoàn thành (nhiệm vụ đến hạn)", _COUNT, 11),
+    _out("due_rate", "Tỉ lệ hoàn thành nhiệm vụ đến hạn", Kind.PERCENT, 11),
+    _out("completed", "Hoàn thành (cả năm)", _COUNT, 10),
     _out("on_time", "Hoàn thành đúng hạn", _COUNT, 10),
     _out("done_late", "Hoàn thành quá hạn", _COUNT, 10),
     _out("in_progress", "Đang thực hiện", _COUNT, 10),
@@ -366,67 +384,75 @@ UNIT_SUMMARY = Sheet("Theo đơn vị", (
     _out("not_started", "Chưa thực hiện", _COUNT, 9),
     _out("not_done", "Không thực hiện", _COUNT, 9),
     _out("not_reported", "Chưa báo cáo", _COUNT, 9),
-    RATE,
+    _out("rate", "Tỉ lệ hoàn thành (cả năm)", Kind.PERCENT, 11),
     _out("all_done", "Hoàn thành 100%", Kind.TEXT, 10),
     _out("points", "Tổng điểm tối đa", Kind.NUMBER, 9),
     _out("self_score", "Tổng điểm tự chấm", Kind.NUMBER, 9),
     _out("score", "Điểm (thang 100)", Kind.NUMBER, 9),
-    _out("rating", "Xếp loại", Kind.TEXT, 26),
+    _out("rating", "Xếp loại", Kind.TEXT, 24),
     _out("submitted", "Thời gian gửi", Kind.DATE, 16),
+    _out("arrived_source", "Căn cứ thời gian gửi", Kind.TEXT, 16),
     _out("late", "Gửi muộn", Kind.TEXT, 8),
     _out("errors", "Số lỗi", _COUNT, 7),
     _out("warnings", "Số cảnh báo", _COUNT, 9),
+    MASTER_UNITS["unit_code"],
     _out("file", "Tệp báo cáo", Kind.TEXT, 40),
 ))
 
 DETAIL = Sheet("Chi tiết", (
     _out("stt", "STT", _COUNT, 6),
-    MASTER_TASKS["task_code"], MASTER_TASKS["unit_code"], _UNIT_NAME,
+    _out("unit_name", _UNIT_NAME.header, Kind.TEXT, 22),
     MASTER_TASKS["content"], MASTER_TASKS["group"], MASTER_TASKS["source"], MASTER_TASKS["product"],
     MASTER_TASKS["target"], MASTER_TASKS["deadline"], MASTER_TASKS["points"],
-    REPORT["status"], REPORT["progress"], REPORT["completed_on"],
+    REPORT["status"], PROGRESS, REPORT["completed_on"],
     DERIVED_HEADER,
     _out("overdue", "Quá hạn", Kind.TEXT, 8),
     REPORT["result"], REPORT["difficulties"], REPORT["proposals"], REPORT["self_score"],
+    MASTER_TASKS["task_code"], MASTER_TASKS["unit_code"],
     _out("file", "Tệp nguồn", Kind.TEXT, 36),
     _out("cell", "Ô", Kind.TEXT, 12),
 ))
 
 OVERDUE = Sheet("Quá hạn", (
     _out("stt", "STT", _COUNT, 5),
-    MASTER_TASKS["unit_code"], _UNIT_NAME, MASTER_TASKS["task_code"], MASTER_TASKS["content"],
+    _out("unit_name", _UNIT_NAME.header, Kind.TEXT, 26), MASTER_TASKS["content"],
     MASTER_TASKS["deadline"], _out("days", "Số ngày quá hạn", _COUNT, 10),
-    REPORT["status"], REPORT["progress"], DERIVED_HEADER, REPORT["difficulties"],
+    REPORT["status"], PROGRESS, DERIVED_HEADER, REPORT["difficulties"],
+    MASTER_TASKS["unit_code"], MASTER_TASKS["task_code"],
 ))
 
 MISSING = Sheet("Chưa báo cáo", (
     _out("stt", "STT", _COUNT, 5),
-    MASTER_UNITS["unit_code"], _UNIT_NAME, MASTER_UNITS["head"], MASTER_UNITS["email"],
-    MASTER_TASKS["task_code"], MASTER_TASKS["content"], MASTER_TASKS["deadline"],
-    _out("note", "Ghi chú", Kind.TEXT, 40),
+    _out("unit_name", _UNIT_NAME.header, Kind.TEXT, 26), _out("head", MASTER_UNITS["head"].header, Kind.TEXT, 20),
+    EMAIL, MASTER_TASKS["content"], MASTER_TASKS["deadline"],
+    _out("note", "Ghi chú", Kind.TEXT, 32),
+    MASTER_UNITS["unit_code"], MASTER_TASKS["task_code"],
 ))
 
 PROPOSED = Sheet("Phát sinh", (
     _out("stt", "STT", _COUNT, 5),
-    MASTER_UNITS["unit_code"], _UNIT_NAME, MASTER_TASKS["content"], MASTER_TASKS["product"],
-    MASTER_TASKS["deadline"], REPORT["status"], REPORT["progress"], REPORT["result"],
+    _out("unit_name", _UNIT_NAME.header, Kind.TEXT, 26), MASTER_TASKS["content"], MASTER_TASKS["product"],
+    MASTER_TASKS["deadline"], REPORT["status"], PROGRESS, REPORT["result"],
+    MASTER_UNITS["unit_code"],
 ))
 
 FINDINGS = Sheet("Lỗi dữ liệu", (
     _out("stt", "STT", _COUNT, 6),
     _out("severity", "Mức độ", Kind.TEXT, 10),
-    _out("code", "Mã phát hiện", Kind.TEXT, 24),
+    _out("title", "Loại", Kind.TEXT, 26),
+    _out("unit_name", _UNIT_NAME.header, Kind.TEXT, 24),
+    _out("message", "Nội dung", Kind.TEXT, 55),
+    _out("advice", "Cần làm", Kind.TEXT, 45),
     _out("file", "Tệp", Kind.TEXT, 36),
-    _out("sheet", "Sheet", Kind.TEXT, 12),
+    _out("sheet", "Trang tính", Kind.TEXT, 12),
     _out("cell", "Ô", Kind.TEXT, 7),
     MASTER_UNITS["unit_code"], MASTER_TASKS["task_code"],
-    _out("message", "Nội dung", Kind.TEXT, 60),
-    _out("advice", "Cần làm", Kind.TEXT, 50),
+    _out("code", "Mã phát hiện", Kind.TEXT, 24),
 ))
 
 SCORES = Sheet("Điểm", (
     _out("stt", "STT", _COUNT, 5),
-    MASTER_UNITS["unit_code"], _UNIT_NAME,
+    _out("unit_name", _UNIT_NAME.header, Kind.TEXT, 30),
     _out("source", "Căn cứ chấm", Kind.TEXT, 14),
     _out("points", "Tổng điểm tối đa", Kind.NUMBER, 10),
     _out("earned", "Điểm đạt", Kind.NUMBER, 9),
@@ -438,12 +464,38 @@ SCORES = Sheet("Điểm", (
     _out("missing_report", "Trừ không báo cáo", Kind.NUMBER, 10),
     _out("total", "Tổng điểm", Kind.NUMBER, 9),
     _out("rating", "Xếp loại", Kind.TEXT, 26),
+    MASTER_UNITS["unit_code"],
+))
+
+PENDING = Sheet("Chờ xử lý", (
+    _out("stt", "STT", _COUNT, 5),
+    _out("number", "Số tệp", _COUNT, 7),
+    _out("file_name", "Tệp", Kind.TEXT, 30),
+    _out("unit_name", "Nội dung là báo cáo của", Kind.TEXT, 22),
+    _out("claimed", "Tệp ghi là của", Kind.TEXT, 22),
+    _out("reason", "Lý do chờ xử lý", Kind.TEXT, 40),
+    _out("arrived", "Thời gian gửi", Kind.TEXT, 14),
+))
+
+ADJUSTMENTS = Sheet("Điều chỉnh", (
+    _out("stt", "STT", _COUNT, 5),
+    _out("round", "Kỳ báo cáo", Kind.TEXT, 9),
+    _out("at", "Thời điểm", Kind.TEXT, 15),
+    _out("reason", "Căn cứ", Kind.TEXT, 22),
+    _out("change", "Điều chỉnh", Kind.TEXT, 9),
+    _out("what", "Đối tượng", Kind.TEXT, 9),
+    _out("item", "Mã", Kind.TEXT, 10),
+    _out("unit_name", _UNIT_NAME.header, Kind.TEXT, 22),
+    _out("field", "Nội dung", Kind.TEXT, 11),
+    _out("before", "Trước điều chỉnh", Kind.TEXT, 26),
+    _out("after", "Sau điều chỉnh", Kind.TEXT, 26),
 ))
 
 CHANGES = Sheet("Thay đổi so với kỳ trước", (
     _out("stt", "STT", _COUNT, 5),
-    MASTER_TASKS["unit_code"], _UNIT_NAME, MASTER_TASKS["task_code"], MASTER_TASKS["content"],
+    _out("unit_name", _UNIT_NAME.header, Kind.TEXT, 26), MASTER_TASKS["content"],
     _out("before", "Kỳ trước", Kind.TEXT, 22),
     _out("after", "Kỳ này", Kind.TEXT, 22),
+    MASTER_TASKS["unit_code"], MASTER_TASKS["task_code"],
 ))
 TREND_SHEET = "Theo kỳ"

@@ -6,9 +6,9 @@ table, an added task, a file re-saved without its metadata, one late, one resubm
 (first with mistakes, then corrected), one unit that never answers and one corrupt
 file. Used by ``camket demo``, the tests and the benchmark.
 
->>> plan = simulate_returns(ws, "2022-6T", Path("nhan"), seed=7)  # doctest: +SKIP
->>> len(plan.files), plan.missing  # doctest: +SKIP
-(27, ['TTR'])
+>>> plan = simulate_returns(ws.template_jobs("2022-6T"), Path("nhan-7"), seed=7)
+>>> len(plan.files), plan.missing
+(26, ['TTR'])
 """
 
 from __future__ import annotations

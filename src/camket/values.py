@@ -14,8 +14,6 @@ import datetime as dt
 import re
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from .model import Status
 from .vi import fold, fold_key, format_date, nfc
 
@@ -257,6 +255,8 @@ def parse_status(value: Any) -> tuple[Status, str | None]:
     >>> parse_status("đã xong")
     (<Status.DONE: 'Hoàn thành'>, 'status-synonym')
     """
+    from rapidfuzz import fuzz  # loaded when a status needs guessing, not with camket
+
     raw = text_of(value)
     key = fold_key(raw)
     if key in _CANONICAL:
@@ -270,6 +270,8 @@ def parse_status(value: Any) -> tuple[Status, str | None]:
             if score > best.get(status, 0):
                 best[status] = score
         ranked = sorted(best.items(), key=lambda kv: -kv[1])
+        if not ranked:  # nothing alike at all (a number, a date serial)
+            raise ValueError(f'"{raw}" không phải tình trạng hợp lệ')
         top_status, top = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0
         if top >= 88 and top - runner_up >= 6:

@@ -4,8 +4,11 @@
 - :func:`normalize_code` for unit and task codes typed with stray spaces;
 - :func:`percent` rounds half up to one decimal; :func:`format_number` and
   :func:`format_percent` write ``1.234,5`` and ``92,8%``;
-- :func:`format_date` (``06/01/2022``) and :func:`formal_date` (Decree 30/2020:
-  ``ngày 06 tháng 01 năm 2022``, ``ngày 29 tháng 6 năm 2019``).
+- :func:`format_date` (``06/01/2022``, in tables) and :func:`text_date` (``30/6/2022``, in
+  running text), both padded as :func:`formal_date` (Decree 30/2020:
+  ``ngày 06 tháng 01 năm 2022``, ``ngày 29 tháng 6 năm 2019``) where text dates need it;
+- :func:`vi_timestamps` rewrites ISO times inside a message (``09/7/2022 17:00``);
+- :func:`short_name` shortens a unit's name for a chart label.
 
 Babel was considered for number formatting; its decimal rounding follows the active
 decimal context (half-even) and the report needs half-up, so two separators are
@@ -30,7 +33,10 @@ __all__ = [
     "nfc",
     "normalize_code",
     "percent",
+    "short_name",
     "slug",
+    "text_date",
+    "vi_timestamps",
 ]
 
 
@@ -135,3 +141,60 @@ def formal_date(day: dt.date, place: str = "") -> str:
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     text = f"ngày {day.day:02d} tháng {month} năm {day.year}"
     return f"{place}, {text}" if place else text
+
+
+def text_date(day: dt.date) -> str:
+    """A date in running text, padded as the dateline is (days below 10, months 1 and 2).
+
+    >>> text_date(dt.date(2022, 6, 30)), text_date(dt.date(2022, 7, 5)), text_date(dt.date(2023, 1, 15))
+    ('30/6/2022', '05/7/2022', '15/01/2023')
+    """
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"{day.day:02d}/{month}/{day.year}"
+
+
+_ISO_TIME = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?)?\b")
+
+
+def _vi_time(match: re.Match[str]) -> str:
+    try:
+        day = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return match.group(0)
+    hour = f"{match.group(4)}:{match.group(5)} " if match.group(4) else ""
+    return f"{hour}ngày {text_date(day)}"
+
+
+def vi_timestamps(text: str) -> str:
+    """ISO dates and times written inside a message, in Vietnamese style.
+
+    >>> vi_timestamps("nhận lúc 2022-07-09 17:00:00")
+    'nhận lúc 17:00 ngày 09/7/2022'
+    """
+    return _ISO_TIME.sub(_vi_time, text) if "-" in text else text
+
+
+_SHORTER = (
+    (re.compile(r"^Phó Giám đốc Sở phụ trách lĩnh vực\b"), "PGĐ phụ trách"),
+    (re.compile(r"^Phó Giám đốc\b"), "PGĐ"),
+    (re.compile(r"\bTrung tâm\b"), "TT"),
+    (re.compile(r"\b[Tt]hể dục,? thể thao\b"), "TDTT"),
+    (re.compile(r"\bVăn hóa,? Nghệ thuật\b"), "VHNT"),
+)
+
+
+def short_name(name: str, limit: int = 30) -> str:
+    """A unit's name short enough for a chart label: kept when it fits, otherwise the
+    usual abbreviations of Vietnamese offices (Trung tâm → TT, Phó Giám đốc → PGĐ …)
+    applied one by one until it does.
+
+    >>> short_name("Trung tâm Triển lãm Văn hóa Nghệ thuật Việt Nam")
+    'TT Triển lãm VHNT Việt Nam'
+    >>> short_name("Vụ Pháp chế")
+    'Vụ Pháp chế'
+    """
+    for pattern, replacement in _SHORTER:
+        if len(name) <= limit:
+            break
+        name = pattern.sub(replacement, name)
+    return name

@@ -13,6 +13,8 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from .safetext import XLSX_CELL_LIMIT, safe_text
+
 __all__ = ["WORKBOOK_OPTIONS", "row_height", "write_value"]
 
 # in_memory: small workbooks are built without temporary files (it turns constant_memory off,
@@ -37,7 +39,7 @@ def write_value(ws: Any, row: int, col: int, value: Any, cell_format: Any = None
         else:
             ws.write_string(row, col, str(value), cell_format)
     else:
-        ws.write_string(row, col, str(value), cell_format)
+        ws.write_string(row, col, safe_text(str(value), XLSX_CELL_LIMIT), cell_format)
 
 
 def row_height(cells: Iterable[tuple[Any, float]], font_size: float = 11, minimum: float = 15) -> float:

@@ -272,14 +272,14 @@ def _whose(item: Item, ctx: Context, result: FileResult, table: Table, identity:
         result.findings.append(F.METADATA_MISSING(where, unit=identity.unit, how=f"đơn vị {identity.unit} theo "
                                                                                  f"{identity.how}"))
     else:
-        code, _, cell = written_unit(table)
-        if code and code != identity.unit:
-            result.findings.append(F.UNIT_CONFLICT(
-                Location(item.name, table.sheet, cell), unit=identity.unit, written=code))
         content = content_unit(owners(table, ctx.master), identity.unit)
+        code, _, cell = written_unit(table)
         if content is not None:  # a signed sheet of one unit pasted into another's workbook
             identity = Identity(content, ctx.round.id, how=f"mã nhiệm vụ trong bảng (thuộc đơn vị {content})",
                                 claimed=identity.unit, claimed_how=identity.claimed_how)
+        elif code and code != identity.unit:
+            result.findings.append(F.UNIT_CONFLICT(
+                Location(item.name, table.sheet, cell), unit=identity.unit, written=code))
     result.unit, result.identified_by = identity.unit, identity.how
     result.claimed_unit = identity.claimed or result.claimed_unit
     if identity.claimed and identity.claimed != identity.unit:

@@ -38,13 +38,6 @@ __all__ = ["FileOutcome", "IngestResult", "run_ingest"]
 Progress = Callable[[int, int], None]
 log = logging.getLogger("camket.ingest")
 
-ARRIVAL_LABELS = {
-    "file": "thời điểm lưu tệp",
-    "given": "ngày nhận do người tiếp nhận ghi",
-    "ingest": "thời điểm tiếp nhận",
-    "email": "ngày gửi thư điện tử",
-    "upload": "thời điểm tải lên",
-}
 
 
 @dataclass
@@ -213,7 +206,13 @@ def run_ingest(
             pool.join()
         ledger.close()
         gc.unfreeze()
-    return IngestResult(ctx.round, outcomes, dry_run, notices)
+    ingested = IngestResult(ctx.round, outcomes, dry_run, notices)
+    states = collections.Counter(o.state for o in outcomes)
+    log.info("Tiếp nhận kỳ %s%s: %d tệp (%s)", ctx.round.id, " (chạy thử)" if dry_run else "", len(outcomes),
+             ", ".join(f"{state} {n}" for state, n in sorted(states.items())))
+    for outcome in outcomes:
+        log.debug("%s: %s %s %s", outcome.name, outcome.state, outcome.unit, outcome.note)
+    return ingested
 
 
 def _planned(paths: list[Path], exclude: dict[Path, str]) -> tuple[list[tuple[float, str, Path]], list[Finding]]:

@@ -6,11 +6,12 @@
 - :mod:`.db` opens the files safely and migrates older ledgers (:mod:`.migrations`).
 """
 
-from .core import STATE_LABELS, Ledger, StoredRow, Submission, row_values
+from .core import ARRIVAL_LABELS, STATE_LABELS, Ledger, StoredRow, Submission, row_values
 from .db import ARCHIVE_NAME, LEDGER_NAME, SCHEMA_VERSION, explain
 
 __all__ = [
     "ARCHIVE_NAME",
+    "ARRIVAL_LABELS",
     "LEDGER_NAME",
     "SCHEMA_VERSION",
     "STATE_LABELS",

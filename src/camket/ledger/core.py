@@ -31,7 +31,15 @@ from . import archive, frozen
 from .db import SCHEMA_VERSION, connect, explain, migrate, schema_version
 from .migrations import AFTER, STEPS
 
-__all__ = ["STATE_LABELS", "Ledger", "StoredRow", "Submission", "row_values"]
+__all__ = ["ARRIVAL_LABELS", "STATE_LABELS", "Ledger", "StoredRow", "Submission", "row_values"]
+
+ARRIVAL_LABELS = {  # how the date a file arrived is known
+    "file": "thời điểm lưu tệp",
+    "given": "ngày nhận do người tiếp nhận ghi",
+    "ingest": "thời điểm tiếp nhận",
+    "email": "ngày gửi thư điện tử",
+    "upload": "thời điểm tải lên",
+}
 
 STATE_LABELS = {
     "accepted": "được tính",
@@ -353,8 +361,10 @@ class Ledger:
     def frozen_rounds(self) -> list[str]:
         return frozen.frozen_rounds(self.db) if self.db is not None else []
 
-    def freeze(self, round_id: str, master: Master, *, run_id: int, at: dt.datetime, reason: str) -> list[Adjustment]:
-        _, changes = frozen.freeze(self._db, round_id, master, run_id=run_id, at=at, reason=reason)
+    def freeze(self, round_id: str, master: Master, *, run_id: int, at: dt.datetime, reason: str,
+               baseline: tuple[str, Master] | None = None) -> list[Adjustment]:
+        _, changes = frozen.freeze(self._db, round_id, master, run_id=run_id, at=at, reason=reason,
+                                   baseline=baseline)
         return changes
 
     def adjustments(self, round_id: str | None = None) -> list[Adjustment]:

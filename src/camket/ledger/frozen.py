@@ -99,14 +99,20 @@ def _unit_of(item: object) -> str:
 
 
 def freeze(db: sqlite3.Connection, round_id: str, master: Master, *, run_id: int, at: dt.datetime,
-           reason: str) -> tuple[int, list[Adjustment]]:
-    """Keep ``master`` as the round's list (replacing an earlier one) and record the changes.
+           reason: str, baseline: tuple[str, Master] | None = None) -> tuple[int, list[Adjustment]]:
+    """Keep ``master`` as the round's list (replacing an earlier one) and record the changes:
+    from the round's earlier list, or the first time from ``baseline`` (the list of the round
+    before, so a task added between rounds is an adjustment of the programme too).
 
-    Returns the issue's id and the adjustments (none the first time a round is frozen).
-    Call inside a transaction.
+    Returns the issue's id and the adjustments. Call inside a transaction.
     """
     previous = load(db, round_id)
-    changes = diff(previous, master, round_id, at, reason) if previous is not None else []
+    if previous is not None:
+        changes = diff(previous, master, round_id, at, reason)
+    elif baseline is not None:
+        changes = diff(baseline[1], master, round_id, at, f"{reason}, so với danh sách kỳ {baseline[0]}")
+    else:
+        changes = []
     cursor = db.execute(
         "INSERT INTO round_issues (run_id, round, at, reason, units, tasks) VALUES (?, ?, ?, ?, ?, ?)",
         (run_id, round_id, at.isoformat(timespec="seconds"), reason, len(master.units), len(master.tasks)))

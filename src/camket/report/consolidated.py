@@ -1,10 +1,19 @@
-"""The consolidated workbook of a round (xlsxwriter): headline figures with native
-charts, one row per unit, every task, overdue tasks, what is missing, proposed tasks,
-and every finding. Text from offices is always written as text."""
+"""The consolidated workbook of a round (xlsxwriter): headline figures and tables with
+native charts below them, one row per unit, every task, overdue tasks, what is missing,
+proposed tasks, scores and every finding with its Vietnamese name.
+
+Figures follow the round's basis (:mod:`~camket.report.basis`): in an interim round the
+tasks due come first, the whole year after. Rates are fractions shown as ``0.0%``;
+progress stays on its 0–100 scale. List sheets print across pages at a legible scale
+with the header row (and the first columns) repeated, the technical columns (codes,
+source file and cell) left out of the print area; rows are as tall as their wrapped
+text. Text from offices is always written as text.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,9 +23,13 @@ import xlsxwriter
 from ..atomic import atomic_path
 from ..config import Settings
 from ..fastsheet import FastRows, splice
+from ..findings import title as finding_title
+from ..ledger import ARRIVAL_LABELS
 from ..model import Derived, Master
 from ..reconcile import Result, Totals, Trend
+from ..safetext import XLSX_CELL_LIMIT, safe_text
 from ..schema import (
+    ADJUSTMENTS,
     APPRAISAL_SUMMARY,
     CHANGES,
     DETAIL,
@@ -24,23 +37,32 @@ from ..schema import (
     MASTER_UNITS,
     MISSING,
     OVERDUE,
+    PENDING,
     PROPOSED,
     SCORES,
+    TECHNICAL,
     TREND_SHEET,
     UNIT_SUMMARY,
     Kind,
     Sheet,
+    printed,
 )
-from ..vi import format_date, percent
-from ..xlsxkit import WORKBOOK_OPTIONS
+from ..values import parse_deadline
+from ..vi import format_date, format_percent, percent, vi_timestamps
+from ..xlsxkit import WORKBOOK_OPTIONS, row_height
+from .basis import Basis, basis_of, completion_bars
+from .palette import BAR, CLASS_COLOURS
 
 __all__ = ["write_consolidated"]
 
 _FONT = {"font_name": "Times New Roman", "font_size": 11}
-_CHART_UNITS = 40  # above this many units, the bar chart shows blocks instead
+_CHART_DATA = "Dữ liệu biểu đồ"
+_PAGE_PX = 1024          # printable width of landscape A4 (0.5" margins) in pixels at 100%
+_LEGIBLE = 0.8           # list sheets print at this scale or larger: 11 pt text stays ≥ 8.8 pt
+_REPEATED = {DETAIL.name: 3, OVERDUE.name: 3}  # columns repeated on pages to the right (default 2)
 
 
-def _formats(book: Any) -> dict[str, Any]:
+def _formats(book: Any) -> dict[Any, Any]:
     cell = {**_FONT, "border": 1, "valign": "top"}
     add = book.add_format
     return {
@@ -51,45 +73,85 @@ def _formats(book: Any) -> dict[str, Any]:
         Kind.TEXT: add({**cell, "text_wrap": True}),
         Kind.CODE: add(cell),
         Kind.INTEGER: add({**cell, "num_format": "#,##0"}),
-        Kind.NUMBER: add({**cell, "num_format": "#,##0.0#"}),
+        Kind.NUMBER: add({**cell, "num_format": "General"}),
         Kind.PERCENT: add({**cell, "num_format": "0.0%"}),
         Kind.DATE: add({**cell, "num_format": "dd/mm/yyyy"}),
-        Kind.DEADLINE: add({**cell, "num_format": "dd/mm/yyyy"}),
+        Kind.DEADLINE: add({**cell, "num_format": "dd/mm/yyyy", "align": "left"}),
         "datetime": add({**cell, "num_format": "dd/mm/yyyy hh:mm"}),
         "missing": add({**cell, "font_color": "#C00000", "bg_color": "#FDE9E9", "text_wrap": True}),
-        "label": add({**cell, "bold": True}),
-        "sentence": add({**_FONT, "italic": True, "text_wrap": True}),
+        "label": add({**cell, "bold": True, "text_wrap": True}),
+        "indent": add({**cell, "indent": 1, "align": "left", "text_wrap": True}),
+        "sentence": add({**_FONT, "italic": True, "text_wrap": True, "valign": "top"}),
+        "empty": add({**_FONT, "italic": True}),
     }
 
 
-def _table(book: Any, sheet: Sheet, rows: Iterable[Sequence[Any]], fmt: dict[str, Any], fast: list[FastRows],
-           title: str = "", red: Callable[[Sequence[Any]], bool] | None = None) -> Any:
+def _text(value: str) -> str:
+    return safe_text(value, XLSX_CELL_LIMIT)
+
+
+def _px(width: float) -> int:
+    """A column's width in pixels (as Excel lays out the default font)."""
+    return int(width * 7 + 5)
+
+
+def _print_list(ws: Any, sheet: Sheet, header_row: int, last_row: int) -> None:
+    """Landscape A4, technical columns out of the print area, header repeated, legible scale:
+    one page wide when it fits at 80%, otherwise as many pages as needed with the first
+    columns repeated, printed across then down."""
+    shown = printed(sheet)
+    widths = [_px(c.width) for c in sheet.columns[:shown]]
+    total = sum(widths)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.print_area(0, 0, max(last_row, header_row + 1), shown - 1)
+    ws.repeat_rows(header_row)
+    capacity = _PAGE_PX / _LEGIBLE
+    if total <= capacity:
+        ws.fit_to_pages(1, 0)
+    else:
+        repeated = _REPEATED.get(sheet.name, 2)
+        fixed = sum(widths[:repeated])
+        pages = math.ceil((total - fixed) / (capacity - fixed))
+        ws.repeat_columns(0, repeated - 1)
+        ws.fit_to_pages(pages, 0)
+        ws.print_across()
+    ws.set_footer(f"&C{sheet.name.replace('&', '&&')} - Trang &P/&N")
+
+
+def _table(book: Any, sheet: Sheet, rows: Iterable[Sequence[Any]], fmt: dict[Any, Any], fast: list[FastRows],
+           title: str = "", red: Callable[[Sequence[Any]], bool] | None = None, empty: str = "") -> Any:
     """A sheet with a title, a header row and data rows; autofilter, frozen header, printable.
 
-    The data rows go through :class:`FastRows` (spliced in after the workbook is closed).
+    The data rows go through :class:`FastRows` (spliced in after the workbook is closed);
+    with no rows, ``empty`` says so under the header.
     """
     ws = book.add_worksheet(sheet.name)
     start = 0
     if title:
-        ws.write_string(0, 0, title, fmt["title"])
+        ws.write_string(0, 0, _text(title), fmt["title"])
         start = 2
     for c, column in enumerate(sheet.columns):
         ws.set_column(c, c, column.width)
         ws.write_string(start, c, column.header, fmt["header"])
-    ws.set_row(start, 32)
-    styles = [fmt["datetime"] if c.key == "submitted" else fmt.get(c.kind, fmt[Kind.TEXT]) for c in sheet.columns]
+    ws.set_row(start, row_height([(c.header, c.width) for c in sheet.columns], minimum=30))
+    styles = [fmt["datetime"] if c.key == "submitted" else fmt[Kind.CODE] if c.key in TECHNICAL
+              else fmt.get(c.kind, fmt[Kind.TEXT]) for c in sheet.columns]
     red_styles = [fmt["missing"]] * len(sheet.columns)
+    wrapped = [(i, c.width) for i, c in enumerate(sheet.columns) if c.kind is Kind.TEXT and c.key not in TECHNICAL]
     table = FastRows(ws, start + 1)
     fast.append(table)
     for values in rows:
-        table.add(values, red_styles if red is not None and red(values) else styles)
-    ws.autofilter(start, 0, max(table.last_row, start + 1), len(sheet.columns) - 1)
+        height = row_height([(values[i], width) for i, width in wrapped])
+        table.add(values, red_styles if red is not None and red(values) else styles,
+                  height=height if height > 15 else None)
+    if table.last_row < start + 1 and empty:
+        ws.write_string(start + 1, 0, empty, fmt["empty"])
+    else:
+        ws.autofilter(start, 0, max(table.last_row, start + 1), len(sheet.columns) - 1)
     ws.freeze_panes(start + 1, 0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(start)
-    ws.set_footer("&CTrang &P/&N")
+    _print_list(ws, sheet, start, max(table.last_row, start + 1))
     return ws
 
 
@@ -98,207 +160,336 @@ def _fraction(rate: Any) -> float:
     return float(rate) / 100
 
 
-def _unit_rows(result: Result) -> Iterable[list[Any]]:
+def _score(value: float) -> float:
+    return round(value, 2)
+
+
+def _unit_rows(result: Result, basis: Basis) -> Iterable[list[Any]]:
+    due = result.due_by_unit
+    unscored = {u.unit.code for u in result.unscored}
     for i, u in enumerate(result.units, start=1):
         t = u.totals
+        d = due.get(u.unit.code, Totals())
         submitted = u.submission.submitted if u.submission else None
-        yield [i, u.unit.code, u.unit.name, u.unit.block, u.unit.head, t.total, t.completed, t.done_on_time,
-               t.done_late, t.in_progress, u.overdue, t.not_started, t.not_done, t.not_reported,
-               _fraction(t.rate), "Có" if u.all_done else "Không", u.points, u.self_score, float(u.score),
-               u.rating, submitted, "Có" if u.late else "", u.errors, u.warnings,
-               u.submission.name if u.submission else "Chưa báo cáo"]
+        answered = u.answered
+        rating = u.rating if answered and u.unit.code not in unscored else (
+            "Chưa tự chấm điểm" if answered else "Chưa báo cáo")
+        yield [i, _text(u.unit.name), u.unit.block, u.unit.head, t.total, d.total,
+               d.completed if answered else None, _fraction(d.rate) if answered and d.total else None,
+               t.completed, t.done_on_time, t.done_late, t.in_progress, u.overdue, t.not_started, t.not_done,
+               t.not_reported, _fraction(t.rate) if answered else None, "Có" if u.all_done else "Không",
+               _score(u.points), _score(u.self_score), float(u.score) if answered else None, rating, submitted,
+               ARRIVAL_LABELS.get(u.submission.arrived_source, "") if u.submission else "",
+               "Có" if u.late else "", u.errors, u.warnings, u.unit.code,
+               u.submission.name if u.submission else _missing_note(result, u.unit.code)]
+
+
+def _missing_note(result: Result, code: str) -> str:
+    sent = result.rejected.get(code, 0)
+    if sent:
+        files = "tệp" if sent == 1 else f"{sent} tệp"
+        return f"Đã gửi {files} nhưng không đọc được, phải gửi lại (xem sheet Lỗi dữ liệu)"
+    return "Chưa gửi báo cáo"
 
 
 def _detail_rows(result: Result, names: dict[str, str]) -> Iterable[list[Any]]:
     for i, r in enumerate(result.tasks, start=1):
         t = r.task
-        yield [i, t.code, t.unit, names.get(t.unit, ""), t.content, t.group, t.source, t.product, t.target,
+        yield [i, names.get(t.unit, ""), t.content, t.group, t.source, t.product, t.target,
                t.deadline if t.deadline else t.deadline_text, t.points, r.status or "", r.progress,
                r.completed_on, r.derived.value, "x" if r.overdue else "", r.result, r.difficulties, r.proposals,
-               r.self_score, r.file, r.cell]
+               r.self_score, t.code, t.unit, r.file, r.cell]
 
 
 def _overdue_rows(result: Result, names: dict[str, str]) -> Iterable[list[Any]]:
     overdue = [r for r in result.tasks if r.overdue]
-    overdue.sort(key=lambda r: (r.task.unit, r.task.deadline or result.round.as_of))
+    position = {code: i for i, code in enumerate(result.order)}
+    overdue.sort(key=lambda r: (position.get(r.task.unit, len(position)), r.task.deadline or result.round.as_of))
     for i, r in enumerate(overdue, start=1):
         t = r.task
         days = (result.round.as_of - t.deadline).days if t.deadline else 0
-        yield [i, t.unit, names.get(t.unit, ""), t.code, t.content, t.deadline, days, r.status or "",
-               r.progress, r.derived.value, r.difficulties]
+        yield [i, names.get(t.unit, ""), t.content, t.deadline, days, r.status or "", r.progress, r.derived.value,
+               r.difficulties, t.unit, t.code]
 
 
 def _missing_rows(result: Result, master: Master) -> Iterable[list[Any]]:
-    i = 0
-    for u in result.missing:
-        i += 1
-        sent = result.rejected.get(u.unit.code, 0)
-        note = f"Đã gửi {sent} tệp nhưng không được tính (xem Lỗi dữ liệu)" if sent else "Chưa gửi báo cáo"
-        yield [i, u.unit.code, u.unit.name, u.unit.head, u.unit.email, "", f"({u.totals.total} nhiệm vụ)", None,
-               note]
+    """Every task not reported: all tasks of units without a counted report, then tasks
+    missing from the reports that were counted."""
     missing = {u.unit.code for u in result.missing}
-    unit_names = {u.code: u for u in master.units}
-    for r in result.tasks:
-        if r.derived is Derived.NOT_REPORTED and r.task.unit not in missing:
-            i += 1
-            unit = unit_names.get(r.task.unit)
-            yield [i, r.task.unit, unit.name if unit else "", unit.head if unit else "", unit.email if unit else "",
-                   r.task.code, r.task.content, r.task.deadline, "Thiếu dòng hoặc chưa ghi tình trạng"]
+    units = {u.code: u for u in master.units}
+    notes = {code: _missing_note(result, code) for code in missing}
+    position = {code: n for n, code in enumerate(result.order)}
+    ordered = sorted((r for r in result.tasks if r.derived is Derived.NOT_REPORTED),
+                     key=lambda r: (r.task.unit not in missing, position.get(r.task.unit, len(position))))
+    for i, r in enumerate(ordered, start=1):
+        unit = units.get(r.task.unit)
+        note = notes.get(r.task.unit, "Báo cáo thiếu dòng này hoặc chưa ghi tình trạng")
+        yield [i, unit.name if unit else "", unit.head if unit else "", unit.email if unit else "", r.task.content,
+               r.task.deadline if r.task.deadline else r.task.deadline_text, note, r.task.unit, r.task.code]
 
 
-def _summary(book: Any, result: Result, settings: Settings, fmt: dict[str, Any]) -> None:
+def _proposed_rows(result: Result, names: dict[str, str]) -> Iterable[list[Any]]:
+    for i, p in enumerate(result.proposed, start=1):
+        yield [i, names.get(p.unit, ""), p.content, p.product, _deadline(p.deadline), p.status or "", p.progress,
+               p.result, p.unit]
+
+
+def _deadline(text: str) -> Any:
+    """A proposed task's deadline as typed: a date when it is one, else the text."""
+    if not text:
+        return None
+    try:
+        day, shown = parse_deadline(text)
+    except ValueError:
+        return text
+    return day if day is not None else shown
+
+
+def _pending_rows(result: Result, names: dict[str, str]) -> Iterable[list[Any]]:
+    for i, p in enumerate(result.pending, start=1):
+        claimed = names.get(p.claimed_unit, p.claimed_unit) if p.claimed_unit != p.unit else ""
+        yield [i, p.id, p.name, names.get(p.unit, p.unit), claimed, vi_timestamps(p.reason), _moment(p.arrived)]
+
+
+def _moment(iso: str) -> str:
+    """A recorded date or date and time as people write it: ``04/07/2022``, ``17:00 09/07/2022``."""
+    if not iso:
+        return ""
+    moment = dt.datetime.fromisoformat(iso)
+    return moment.strftime("%d/%m/%Y") if len(iso) <= 10 else moment.strftime("%H:%M %d/%m/%Y")
+
+
+_CHANGE = {"added": "Thêm", "removed": "Bỏ", "changed": "Sửa"}
+
+
+def _adjustment_rows(result: Result, names: dict[str, str]) -> Iterable[list[Any]]:
+    for i, a in enumerate(result.adjustments, start=1):
+        yield [i, a.round, a.at.strftime("%H:%M %d/%m/%Y"), a.reason, _CHANGE.get(a.change, a.change),
+               "đơn vị" if a.what == "unit" else "nhiệm vụ", a.code, names.get(a.unit, a.unit), a.field or "",
+               a.before, a.after]
+
+
+def _finding_rows(result: Result, names: dict[str, str]) -> Iterable[list[Any]]:
+    for i, f in enumerate(_sorted(result), start=1):
+        yield [i, f.severity.label, finding_title(f.code), names.get(f.unit, ""), vi_timestamps(f.message),
+               vi_timestamps(f.advice), f.location.file, f.location.sheet, f.location.cell, f.unit, f.task, f.code]
+
+
+def headline(result: Result, basis: Basis) -> str:
+    """The round in one sentence, as the Tổng hợp sheet states it."""
+    o, b = result.overall, basis.overall
+    if basis.interim:
+        text = (f"Đã hoàn thành {b.completed}/{b.total} nhiệm vụ đến hạn, đạt tỉ lệ {format_percent(b.rate)}; "
+                if b.total else "Chưa có nhiệm vụ đến hạn; ")
+        text += f"lũy kế {o.completed}/{o.total} nhiệm vụ của cả năm ({format_percent(o.rate)})."
+    else:
+        text = f"Đã hoàn thành {o.completed}/{o.total} nhiệm vụ, đạt tỉ lệ {format_percent(o.rate)}."
+    heads = result.heads
+    full = [u for u in heads if u.answered and (t := basis.by_unit.get(u.unit.code)) and t.total
+            and t.completed == t.total]
+    scope = basis.scope
+    if full:
+        text += f" Có {len(full)}/{len(heads)} thủ trưởng hoàn thành 100% {scope}."
+    else:
+        text += f" Chưa có thủ trưởng nào hoàn thành 100% {scope}."
+    return text
+
+
+def _summary(book: Any, result: Result, basis: Basis, settings: Settings, fmt: dict[Any, Any]) -> None:
     ws = book.add_worksheet("Tổng hợp")
-    ws.set_column(0, 0, 44)
-    ws.set_column(1, 9, 13)
     r = result.round
     o = result.overall
-    ws.merge_range(0, 0, 0, 9, f"TỔNG HỢP KẾT QUẢ THỰC HIỆN NHIỆM VỤ TRỌNG TÂM - {r.name.upper()}", fmt["title"])
-    ws.write_string(1, 0, f"{settings.agency.name} — {settings.title}", fmt["subtitle"])
+    columns = _total_columns(basis)
+    last = len(columns)
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, last, 11)
+    ws.merge_range(0, 0, 0, last, _text(f"TỔNG HỢP KẾT QUẢ THỰC HIỆN NHIỆM VỤ TRỌNG TÂM - {r.name.upper()}"),
+                   fmt["title"])
+    ws.write_string(1, 0, _text(f"{settings.agency.name} - {settings.title}"), fmt["subtitle"])
     ws.write_string(2, 0, f"Số liệu tính đến ngày {format_date(r.as_of)}; hạn gửi báo cáo {format_date(r.due)}",
                     fmt["subtitle"])
-    ws.write_string(4, 0, "Chỉ tiêu", fmt["header"])
-    ws.write_string(4, 1, "Số lượng", fmt["header"])
-    ws.write_string(4, 2, "Tỉ lệ", fmt["header"])
+    for c, label in enumerate(("Chỉ tiêu", "Số lượng", "Tỉ lệ")):
+        ws.write_string(4, c, label, fmt["header"])
     heads = result.heads
-    lines: list[tuple[str, int, Any]] = [
-        ("Tổng số nhiệm vụ", o.total, None),
-        ("Đã hoàn thành", o.completed, o.rate),
-        ("   trong đó: đúng hạn", o.done_on_time, None),
-        ("   trong đó: quá hạn", o.done_late, None),
-        ("Đang thực hiện", o.in_progress, _pct(o.in_progress, o.total)),
-        ("   trong đó: quá hạn", o.in_progress_overdue, None),
-        ("Chưa thực hiện", o.not_started, _pct(o.not_started, o.total)),
-        ("Không thực hiện", o.not_done, _pct(o.not_done, o.total)),
-        ("Chưa báo cáo", o.not_reported, _pct(o.not_reported, o.total)),
-        ("Đơn vị đã báo cáo", sum(1 for u in heads if u.answered), _pct(sum(1 for u in heads if u.answered),
-                                                                        len(heads))),
-        ("Đơn vị chưa báo cáo", len(result.missing), None),
-        ("Đơn vị gửi muộn", len(result.late), None),
-        ("Thủ trưởng hoàn thành 100% nhiệm vụ", result.heads_all_done, _pct(result.heads_all_done, len(heads))),
+    answered = sum(1 for u in heads if u.answered)
+    lines: list[tuple[str, int, Any, bool]] = []
+    if basis.interim:
+        due = basis.overall
+        lines += [
+            (f"Nhiệm vụ đến hạn (thời hạn đến ngày {format_date(r.as_of)})", due.total, None, False),
+            ("Đã hoàn thành", due.completed, due.rate if due.total else None, True),
+            ("trong đó: hoàn thành quá hạn", due.done_late, None, True),
+            ("Chưa hoàn thành", due.total - due.completed, percent(due.total - due.completed, due.total)
+             if due.total else None, True),
+        ]
+    year = " cả năm" if basis.interim else ""
+    lines += [
+        (f"Tổng số nhiệm vụ{year}", o.total, None, False),
+        ("Đã hoàn thành" + (" (lũy kế)" if basis.interim else ""), o.completed, o.rate, True),
+        ("trong đó: hoàn thành đúng hạn", o.done_on_time, None, True),
+        ("trong đó: hoàn thành quá hạn", o.done_late, None, True),
+        ("Đang thực hiện", o.in_progress, percent(o.in_progress, o.total), True),
+        ("trong đó: quá hạn", o.in_progress_overdue, None, True),
+        ("Chưa thực hiện", o.not_started, percent(o.not_started, o.total), True),
+        ("Không thực hiện (có lý do)", o.not_done, percent(o.not_done, o.total), True),
+        ("Chưa báo cáo", o.not_reported, percent(o.not_reported, o.total), True),
+        ("Đơn vị đã báo cáo", answered, percent(answered, len(heads)), False),
+        ("Đơn vị chưa báo cáo", len(result.missing), None, False),
+        ("Đơn vị gửi sau thời hạn", len(result.late), None, False),
     ]
-    for i, (label, count, rate) in enumerate(lines, start=5):
-        ws.write_string(i, 0, label, fmt["label"])
-        ws.write_number(i, 1, count, fmt[Kind.INTEGER])
+    for i, (label, number, rate, sub) in enumerate(lines, start=5):
+        ws.write_string(i, 0, label, fmt["indent" if sub else "label"])
+        ws.set_row(i, row_height([(label, 38)]))
+        ws.write_number(i, 1, number, fmt[Kind.INTEGER])
         if rate is None:
             ws.write_blank(i, 2, None, fmt[Kind.PERCENT])
         else:
             ws.write_number(i, 2, _fraction(rate), fmt[Kind.PERCENT])
     row = 5 + len(lines) + 1
-    ws.merge_range(row, 0, row, 9, f"Đã hoàn thành {o.sentence()}; {result.heads_sentence()}.", fmt["sentence"])
+    ws.merge_range(row, 0, row, last, _text(headline(result, basis)), fmt["sentence"])
     ws.set_row(row, 32)
     row += 2
-    first_table = row
-    for title, groups in (("Theo nhóm nhiệm vụ", result.by_group), ("Theo khối", result.by_block),
-                          ("Theo nguồn", result.by_source)):
-        row = _totals_table(ws, row, title, groups, fmt) + 2
-    _charts(book, ws, result, first_table, fmt)
+    for title, groups, due_groups in (("Theo nhóm nhiệm vụ", result.by_group, basis.by_group),
+                                      ("Theo khối", result.by_block, basis.by_block),
+                                      ("Theo nguồn", result.by_source, result.due_by_source)):
+        row = _totals_table(ws, row, title, groups, due_groups if basis.interim else None, columns, fmt) + 2
+    ws.set_h_pagebreaks([row])  # the charts on a page of their own, below the tables
+    row = _charts(book, ws, result, basis, row, fmt)
     ws.set_landscape()
     ws.set_paper(9)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.print_area(0, 0, row, last)
     ws.fit_to_pages(1, 0)
-    ws.set_footer("&CTrang &P/&N")
+    ws.set_footer("&CTổng hợp - Trang &P/&N")
 
 
-def _pct(part: int, whole: int) -> Any:
-    return percent(part, whole)
+def _total_columns(basis: Basis) -> tuple[str, ...]:
+    due = ("Nhiệm vụ đến hạn", "Hoàn thành (đến hạn)", "Tỉ lệ (đến hạn)") if basis.interim else ()
+    return (*due, "Tổng số", "Hoàn thành", "Đúng hạn", "Hoàn thành quá hạn", "Đang thực hiện", "Chưa thực hiện",
+            "Không thực hiện", "Chưa báo cáo", "Tỉ lệ hoàn thành" + (" (cả năm)" if basis.interim else ""))
 
 
-_TOTAL_COLUMNS = ("Tổng số", "Hoàn thành", "Đúng hạn", "Quá hạn", "Đang thực hiện", "Chưa thực hiện",
-                  "Không thực hiện", "Chưa báo cáo", "Tỉ lệ hoàn thành")
-
-
-def _totals_table(ws: Any, row: int, title: str, groups: dict[str, Totals], fmt: dict[str, Any]) -> int:
+def _totals_table(ws: Any, row: int, title: str, groups: dict[str, Totals], due: dict[str, Totals] | None,
+                  columns: tuple[str, ...], fmt: dict[Any, Any]) -> int:
     ws.write_string(row, 0, title, fmt["header"])
-    for c, label in enumerate(_TOTAL_COLUMNS, start=1):
+    for c, label in enumerate(columns, start=1):
         ws.write_string(row, c, label, fmt["header"])
+    ws.set_row(row, row_height([(label, 11) for label in columns], minimum=30))
     for name, t in groups.items():
         row += 1
-        ws.write_string(row, 0, name, fmt[Kind.TEXT])
-        for c, value in enumerate((t.total, t.completed, t.done_on_time, t.done_late, t.in_progress,
-                                   t.not_started, t.not_done, t.not_reported), start=1):
+        ws.write_string(row, 0, _text(name), fmt[Kind.TEXT])
+        c = 1
+        if due is not None:
+            d = due.get(name, Totals())
+            ws.write_number(row, 1, d.total, fmt[Kind.INTEGER])
+            ws.write_number(row, 2, d.completed, fmt[Kind.INTEGER])
+            if d.total:
+                ws.write_number(row, 3, _fraction(d.rate), fmt[Kind.PERCENT])
+            else:
+                ws.write_blank(row, 3, None, fmt[Kind.PERCENT])
+            c = 4
+        for value in (t.total, t.completed, t.done_on_time, t.done_late, t.in_progress, t.not_started, t.not_done,
+                      t.not_reported):
             ws.write_number(row, c, value, fmt[Kind.INTEGER])
-        ws.write_number(row, 9, _fraction(t.rate), fmt[Kind.PERCENT])
+            c += 1
+        ws.write_number(row, c, _fraction(t.rate), fmt[Kind.PERCENT])
+        ws.set_row(row, row_height([(name, 40)]))
     return row
 
 
-def _charts(book: Any, ws: Any, result: Result, table_row: int, fmt: dict[str, Any]) -> None:
-    """Completion by unit (or by block for many units) and the distribution of classes."""
-    data = book.add_worksheet("Dữ liệu biểu đồ")
+def _charts(book: Any, ws: Any, result: Result, basis: Basis, row: int, fmt: dict[Any, Any]) -> int:
+    """Completion by unit (by block for many units) and the classes of tasks, below the
+    tables; returns the last row they cover."""
+    data = book.add_worksheet(_CHART_DATA)
     data.hide()
-    if len(result.heads) <= _CHART_UNITS:
-        bars = [(u.unit.code, float(u.totals.rate) / 100) for u in result.heads]
-        bar_title = "Tỉ lệ hoàn thành theo đơn vị"
-    else:
-        bars = [(name, float(t.rate) / 100) for name, t in result.by_block.items()]
-        bar_title = "Tỉ lệ hoàn thành theo khối"
-    for i, (label, value) in enumerate(bars):
-        data.write_string(i, 0, label)
-        data.write_number(i, 1, value, fmt[Kind.PERCENT])
-    classes = [(d.value, result.overall.count(d)) for d in Derived]
-    for i, (label, value) in enumerate(classes):
-        data.write_string(i, 3, label)
+    bars, bar_title = completion_bars(result, basis)
+    for i, bar in enumerate(bars):
+        data.write_string(i, 0, _text(f"{bar.label} ({bar.note})" if bar.note else bar.label))
+        if bar.rate is None:
+            data.write_blank(i, 1, None)
+        else:
+            data.write_number(i, 1, _fraction(bar.rate), fmt[Kind.PERCENT])
+    classes = [(d, result.overall.count(d)) for d in Derived if result.overall.count(d)]
+    for i, (derived, value) in enumerate(classes):
+        data.write_string(i, 3, derived.value)
         data.write_number(i, 4, value)
+    height = max(340, 20 * len(bars) + 90)
     bar = book.add_chart({"type": "bar"})
-    bar.add_series({"name": "Tỉ lệ hoàn thành", "categories": ["Dữ liệu biểu đồ", 0, 0, len(bars) - 1, 0],
-                    "values": ["Dữ liệu biểu đồ", 0, 1, len(bars) - 1, 1], "fill": {"color": "#2E75B6"},
-                    "data_labels": {"value": True, "num_format": "0.0%"}})
-    bar.set_title({"name": bar_title})
-    bar.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
-    bar.set_y_axis({"reverse": True})
+    bar.add_series({"name": "Tỉ lệ hoàn thành", "categories": [_CHART_DATA, 0, 0, max(len(bars) - 1, 0), 0],
+                    "values": [_CHART_DATA, 0, 1, max(len(bars) - 1, 0), 1], "fill": {"color": BAR},
+                    "gap": 60, "data_labels": {"value": True, "num_format": "0.0%"}})
+    bar.set_title({"name": bar_title, "name_font": {"name": "Times New Roman", "size": 12, "bold": True}})
+    bar.set_x_axis({"num_format": "0%", "min": 0, "max": 1, "major_gridlines": {"visible": True},
+                    "num_font": {"name": "Times New Roman", "size": 9}})
+    bar.set_y_axis({"reverse": True, "num_font": {"name": "Times New Roman", "size": 9}})
     bar.set_legend({"none": True})
-    bar.set_size({"width": 620, "height": max(300, 22 * len(bars) + 80)})
-    ws.insert_chart(4, 11, bar)
+    bar.set_size({"width": 760, "height": height})
+    ws.insert_chart(row, 0, bar)
     pie = book.add_chart({"type": "doughnut"})
-    pie.add_series({"name": "Phân loại nhiệm vụ", "categories": ["Dữ liệu biểu đồ", 0, 3, len(classes) - 1, 3],
-                    "values": ["Dữ liệu biểu đồ", 0, 4, len(classes) - 1, 4],
-                    "data_labels": {"percentage": True}})
-    pie.set_title({"name": "Phân loại nhiệm vụ"})
-    pie.set_size({"width": 620, "height": 340})
-    ws.insert_chart(max(table_row, 6 + len(bars) + 3), 11, pie)
+    pie.add_series({"name": "Cơ cấu nhiệm vụ theo tình trạng thực hiện",
+                    "categories": [_CHART_DATA, 0, 3, max(len(classes) - 1, 0), 3],
+                    "values": [_CHART_DATA, 0, 4, max(len(classes) - 1, 0), 4],
+                    "points": [{"fill": {"color": CLASS_COLOURS[d]}} for d, _ in classes],
+                    "data_labels": {"percentage": True, "font": {"name": "Times New Roman", "size": 9}}})
+    pie.set_title({"name": "Cơ cấu nhiệm vụ theo tình trạng thực hiện",
+                   "name_font": {"name": "Times New Roman", "size": 12, "bold": True}})
+    pie.set_legend({"position": "right", "font": {"name": "Times New Roman", "size": 9}})
+    pie.set_size({"width": 480, "height": 340})
+    ws.insert_chart(row, 7, pie, {"x_offset": 10})  # beside the bars: column H starts past 770 px
+    return row + math.ceil(height / 20) + 1
 
 
 def write_consolidated(path: Path, result: Result, master: Master, settings: Settings,
                        generated: dt.datetime, progress: Trend | None = None) -> Path:
     """Write the consolidated workbook of ``result`` to ``path`` (atomically); with a
     ``progress`` of two rounds or more, also the rounds side by side and what changed."""
-    names = {u.code: u.name for u in master.units}
+    names = {u.code: safe_text(u.name) for u in master.units}
+    basis = basis_of(result, settings)
     fast: list[FastRows] = []
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         book.set_properties({
-            "title": f"Tổng hợp kết quả thực hiện nhiệm vụ - {result.round.name}",
-            "author": settings.agency.name, "company": settings.agency.name, "created": generated,
+            "title": _text(f"Tổng hợp kết quả thực hiện nhiệm vụ - {result.round.name}"),
+            "author": _text(settings.agency.name), "company": _text(settings.agency.name), "created": generated,
             "comments": "Tạo bởi camket"})
         fmt = _formats(book)
-        _summary(book, result, settings, fmt)
+        _summary(book, result, basis, settings, fmt)
         missing_codes = {u.unit.code for u in result.missing}
-        _table(book, UNIT_SUMMARY, _unit_rows(result), fmt, fast,
-               red=lambda values: values[1] in missing_codes)
+        code_at = UNIT_SUMMARY.index("unit_code")
+        _table(book, UNIT_SUMMARY, _unit_rows(result, basis), fmt, fast,
+               red=lambda values: values[code_at] in missing_codes)
         _table(book, DETAIL, _detail_rows(result, names), fmt, fast)
         _table(book, OVERDUE, _overdue_rows(result, names), fmt, fast,
-               title=f"NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH (đến ngày {format_date(result.round.as_of)})")
-        _table(book, MISSING, _missing_rows(result, master), fmt, fast, title="ĐƠN VỊ VÀ NHIỆM VỤ CHƯA BÁO CÁO")
-        _table(book, PROPOSED, ([i, p.unit, names.get(p.unit, ""), p.content, p.product, p.deadline,
-                                 p.status or "", p.progress, p.result]
-                                for i, p in enumerate(result.proposed, start=1)), fmt, fast,
-               title="NHIỆM VỤ PHÁT SINH DO ĐƠN VỊ ĐỀ XUẤT (không tính vào kết quả)")
+               title=f"NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH (đến ngày {format_date(result.round.as_of)})",
+               empty="Không có nhiệm vụ quá hạn chưa hoàn thành.")
+        _table(book, MISSING, _missing_rows(result, master), fmt, fast, title="ĐƠN VỊ VÀ NHIỆM VỤ CHƯA BÁO CÁO",
+               empty="Các đơn vị đã báo cáo đủ các nhiệm vụ.")
+        if result.pending:
+            _table(book, PENDING, _pending_rows(result, names), fmt, fast,
+                   title="TỆP CHỜ XỬ LÝ (chưa tính cho đơn vị nào; xử lý bằng camket accept hoặc camket dismiss)")
+        _table(book, PROPOSED, _proposed_rows(result, names), fmt, fast,
+               title="NHIỆM VỤ PHÁT SINH DO ĐƠN VỊ ĐỀ XUẤT (không tính vào kết quả)",
+               empty="Không có nhiệm vụ phát sinh.")
         if progress is not None and progress.meaningful:
             _trend(book, progress, names, fmt)
         if result.changes:
-            _table(book, CHANGES, ([i, c.task.unit, names.get(c.task.unit, ""), c.task.code, c.task.content,
-                                    c.before.value, c.after.value] for i, c in enumerate(result.changes, start=1)),
+            _table(book, CHANGES, ([i, names.get(c.task.unit, ""), c.task.content, c.before.value, c.after.value,
+                                    c.task.unit, c.task.code] for i, c in enumerate(result.changes, start=1)),
                    fmt, fast, title=f"NHIỆM VỤ THAY ĐỔI TÌNH TRẠNG SO VỚI KỲ {result.previous.name.upper()}"
                    if result.previous else "NHIỆM VỤ THAY ĐỔI TÌNH TRẠNG")
+        if result.adjustments:
+            _table(book, ADJUSTMENTS, _adjustment_rows(result, names), fmt, fast,
+                   title=f"ĐIỀU CHỈNH DANH SÁCH NHIỆM VỤ KỲ {result.round.name.upper()}")
         _table(book, SCORES, _score_rows(result), fmt, fast,
-               title="CÁCH TÍNH ĐIỂM TỪNG ĐƠN VỊ (điểm cơ sở, thưởng, trừ theo [scoring] trong camket.toml)")
+               title="CÁCH TÍNH ĐIỂM TỪNG ĐƠN VỊ (điểm cơ sở, điểm thưởng và điểm trừ theo quy định chấm điểm)")
         if result.gaps:
-            _table(book, APPRAISAL_SUMMARY, ([u.unit.code, u.unit.name, u.points, u.self_score, u.appraised, u.gap,
+            _table(book, APPRAISAL_SUMMARY, ([u.unit.code, u.unit.name, _score(u.points), _score(u.self_score),
+                                              u.appraised, u.gap,
                                               float(percent(u.appraised or 0, u.points)) if u.points else 0.0]
                                              for u in result.gaps), fmt, fast,
                    title="ĐIỂM TỰ CHẤM VÀ ĐIỂM THẨM ĐỊNH (chênh lệch lớn nhất trước)")
-        _table(book, FINDINGS, ([i, f.severity.label, f.code, f.location.file, f.location.sheet, f.location.cell,
-                                 f.unit, f.task, f.message, f.advice]
-                                for i, f in enumerate(_sorted(result), start=1)), fmt, fast,
-               title="LỖI VÀ CẢNH BÁO DỮ LIỆU")
+        _table(book, FINDINGS, _finding_rows(result, names), fmt, fast, title="LỖI VÀ CẢNH BÁO DỮ LIỆU",
+               empty="Không có lỗi hoặc cảnh báo.")
         book.get_worksheet_by_name("Tổng hợp").activate()
         try:
             book.close()
@@ -309,49 +500,58 @@ def write_consolidated(path: Path, result: Result, master: Master, settings: Set
     return path
 
 
-def _trend(book: Any, progress: Trend, names: dict[str, str], fmt: dict[str, Any]) -> None:
+def _trend(book: Any, progress: Trend, names: dict[str, str], fmt: dict[Any, Any]) -> None:
     """Completion rate round by round: the programme, then every unit; and a line chart."""
     ws = book.add_worksheet(TREND_SHEET)
     ws.write_string(0, 0, "TIẾN ĐỘ HOÀN THÀNH QUA CÁC KỲ BÁO CÁO", fmt["title"])
-    ws.set_column(0, 0, 12)
-    ws.set_column(1, 1, 40)
-    ws.write_string(2, 0, MASTER_UNITS["unit_code"].header, fmt["header"])
-    ws.write_string(2, 1, MASTER_UNITS["unit_name"].header, fmt["header"])
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, 1, 12)
+    ws.write_string(2, 0, MASTER_UNITS["unit_name"].header, fmt["header"])
+    ws.write_string(2, 1, MASTER_UNITS["unit_code"].header, fmt["header"])
     for c, round_ in enumerate(progress.rounds, start=2):
         ws.set_column(c, c, 14)
-        ws.write_string(2, c, round_.name, fmt["header"])
-    ws.write_string(3, 0, "", fmt["label"])
-    ws.write_string(3, 1, "Toàn chương trình", fmt["label"])
+        ws.write_string(2, c, _text(round_.name), fmt["header"])
+    ws.write_string(3, 0, "Toàn chương trình", fmt["label"])
+    ws.write_blank(3, 1, None, fmt["label"])
     for c, totals in enumerate(progress.overall, start=2):
         ws.write_number(3, c, _fraction(totals.rate), fmt[Kind.PERCENT])
     for r, (code, rates) in enumerate(progress.units.items(), start=4):
-        ws.write_string(r, 0, code, fmt[Kind.CODE])
-        ws.write_string(r, 1, names.get(code, code), fmt[Kind.TEXT])
+        ws.write_string(r, 0, names.get(code, code), fmt[Kind.TEXT])
+        ws.write_string(r, 1, code, fmt[Kind.CODE])
         for c, rate in enumerate(rates, start=2):
             if rate is None:
                 ws.write_string(r, c, "Chưa báo cáo", fmt["missing"])
             else:
                 ws.write_number(r, c, _fraction(rate), fmt[Kind.PERCENT])
-    ws.freeze_panes(3, 2)
+    ws.freeze_panes(3, 1)
     last = 1 + len(progress.rounds)
     chart = book.add_chart({"type": "line"})
     chart.add_series({"name": "Tỉ lệ hoàn thành toàn chương trình", "categories": [TREND_SHEET, 2, 2, 2, last],
                       "values": [TREND_SHEET, 3, 2, 3, last], "marker": {"type": "circle"},
-                      "data_labels": {"value": True, "num_format": "0.0%"}})
-    chart.set_title({"name": "Tiến độ hoàn thành qua các kỳ"})
+                      "line": {"color": BAR}, "data_labels": {"value": True, "num_format": "0.0%"}})
+    chart.set_title({"name": "Tiến độ hoàn thành qua các kỳ",
+                     "name_font": {"name": "Times New Roman", "size": 12, "bold": True}})
     chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1})
     chart.set_legend({"none": True})
     ws.insert_chart(3, last + 2, chart)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(2)
+    ws.set_footer(f"&C{TREND_SHEET} - Trang &P/&N")
 
 
 def _score_rows(result: Result) -> Iterable[list[Any]]:
+    unscored = {u.unit.code for u in result.unscored}
     for i, u in enumerate(result.units, start=1):
         b = u.breakdown
         if b is None:
             continue
-        yield [i, u.unit.code, u.unit.name, b.source, b.points, b.earned, float(b.base), float(b.hard_bonus),
+        rating = u.rating if u.answered and u.unit.code not in unscored else (
+            "Chưa tự chấm điểm" if u.answered else "Chưa báo cáo")
+        yield [i, u.unit.name, b.source, _score(b.points), _score(b.earned), float(b.base), float(b.hard_bonus),
                float(b.late_completion), float(b.overdue), float(b.late_report), float(b.missing_report),
-               float(b.total), u.rating]
+               float(b.total), rating, u.unit.code]
 
 
 def _sorted(result: Result) -> list[Any]:

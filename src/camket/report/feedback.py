@@ -1,26 +1,35 @@
-"""Feedback workbooks for offices (``out/<round>/phan-hoi/``).
+"""Feedback workbooks for offices (``out/<round>/phan-hoi/``), each worded for its case.
 
-For every unit with problems: a fresh, signed template of the round pre-filled with
-what the unit sent (a value that could not be accepted is shown as typed), each
-problem cell highlighted with a comment saying what is wrong and how to fix it, and a
-first sheet listing all problems; sent back, it is ingested as a resubmission. Units
-that did not answer get the template with a reminder of the due date.
+- **Never sent**: the template with a reminder of the deadline missed and a new one.
+- **File could not be read**: the office is told its file arrived but could not be
+  read, why, and that it must send the report again (it is not told it never sent).
+- **Errors to fix**: a fresh, signed template of the round pre-filled with what the unit
+  sent (a value that could not be accepted shown as typed), each cell to fix highlighted
+  with a comment, a first sheet listing what to fix and by when; sent back, it is
+  ingested as a resubmission.
+- **Information only**: the report was counted and nothing is to be resent; the first
+  sheet lists notes for next time, without highlighted cells or a deadline.
+
+Offices resend by the report's date plus ``[feedback] working_days`` working days
+(:func:`~camket.report.dates.resend_deadline`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
+from ..findings import for_next_time
 from ..ledger import StoredRow
 from ..model import Finding, Severity
 from ..reconcile import Result
 from ..schema import REPORT
 from ..templates import TemplateJob
-from ..vi import format_date
+from ..vi import text_date, vi_timestamps
 
-__all__ = ["feedback_jobs"]
+__all__ = ["FeedbackJob", "feedback_jobs"]
 
 _INPUTS = [c.key for c in REPORT.columns if not c.locked]
 _LETTER_KEY = {c: k for k, c in zip((col.key for col in REPORT.columns),
@@ -63,12 +72,25 @@ def _answers(rows: Sequence[StoredRow]) -> tuple[dict[str, dict[str, Any]], list
     return prefill, added
 
 
+@dataclass(frozen=True)
+class FeedbackJob:
+    """One office's feedback workbook: its job, how many items it lists, what it asks
+    (the mailing list's "Nội dung") and by when (None: nothing to resend)."""
+
+    job: TemplateJob
+    items: int
+    case: str
+    deadline: dt.date | None
+
+
 def feedback_jobs(result: Result, base: Sequence[TemplateJob], rows: Sequence[StoredRow],
-                  findings: Sequence[Finding]) -> list[tuple[TemplateJob, int]]:
-    """One feedback job per unit with problems or no answer, with its number of problems.
+                  findings: Sequence[Finding], dated: dt.date, resend: dt.date, contact: str = "") -> list[FeedbackJob]:
+    """One feedback job per unit that did not report, sent an unreadable file, or has
+    something to fix or note.
 
     ``base`` are fresh template jobs of the round (paths already set for feedback),
-    ``rows`` the accepted rows, ``findings`` those of the units' current files.
+    ``rows`` the accepted rows, ``findings`` those of the units' current files, ``dated``
+    the report's date, ``resend`` the deadline to send again, ``contact`` who receives.
     """
     by_unit_rows: dict[str, list[StoredRow]] = {}
     for row in rows:
@@ -78,32 +100,60 @@ def feedback_jobs(result: Result, base: Sequence[TemplateJob], rows: Sequence[St
         if finding.unit and finding.severity is not Severity.INFO:
             by_unit_findings.setdefault(finding.unit, []).append(finding)
     units = {u.unit.code: u for u in result.units}
-    jobs: list[tuple[TemplateJob, int]] = []
+    to = f" về {contact}" if contact else ""
+    jobs: list[FeedbackJob] = []
     for job in base:
         code = job.unit.code
         unit = units.get(code)
         problems = by_unit_findings.get(code, [])
-        if unit is not None and not unit.answered:
-            sent = result.rejected.get(code, 0)
-            reason = (f"Đơn vị đã gửi {sent} tệp nhưng không tệp nào được tính (xem các lỗi dưới đây). "
-                      if sent else "Đơn vị chưa gửi báo cáo. ")
-            lines = [("Cả báo cáo", f"{reason}Điền mẫu này và gửi về trước ngày {format_date(job.round.due)}.")]
-            lines += [(str(f.location) or "Tệp", f.text) for f in problems]
-            jobs.append((replace(job, problems=tuple(lines),
-                                 problems_title=f"NHẮC GỬI BÁO CÁO {job.round.name.upper()}"), len(lines)))
+        round_ = job.round
+        name = job.unit.name
+        if unit is not None and not unit.answered and unit.totals.total:
+            if result.rejected.get(code):
+                intro = (f"{name}: đơn vị đã gửi báo cáo {round_.name} nhưng tệp gửi đến không đọc được nên chưa "
+                         f"được tổng hợp (lý do dưới đây). Đề nghị điền báo cáo vào tệp này (hoặc mở tệp đã gửi "
+                         f"bằng Excel, LibreOffice, lưu lại) và gửi lại{to} trước ngày {text_date(resend)}.")
+                lines = tuple((str(f.location) or "Tệp đã gửi", vi_timestamps(f.text)) for f in problems)
+                jobs.append(FeedbackJob(replace(
+                    job, problems=lines, problems_intro=intro, deadline=resend,
+                    problems_title=f"ĐỀ NGHỊ GỬI LẠI BÁO CÁO {round_.name.upper()}"), len(lines) or 1,
+                    "Tệp đã gửi không đọc được, đề nghị gửi lại", resend))
+            else:
+                intro = (f"{name}: đến ngày {text_date(dated)}, chưa nhận được báo cáo {round_.name} của đơn vị "
+                         f"(hạn gửi ngày {text_date(round_.due)}). Đề nghị điền báo cáo vào tệp này và gửi{to} "
+                         f"trước ngày {text_date(resend)}.")
+                jobs.append(FeedbackJob(replace(
+                    job, problems_intro=intro, deadline=resend,
+                    problems_title=f"NHẮC GỬI BÁO CÁO {round_.name.upper()}"), 1, "Nhắc gửi báo cáo", resend))
             continue
         if not problems:
             continue
+        to_fix = sorted((f for f in problems if not for_next_time(f)), key=_order)
+        remarks = tuple((_where(f), vi_timestamps(f.text)) for f in sorted(problems, key=_order) if for_next_time(f))
+        if not to_fix:
+            intro = (f"{name}: báo cáo {round_.name} của đơn vị đã được tiếp nhận và tổng hợp, không cần gửi lại. "
+                     "Đề nghị lưu ý các nội dung dưới đây trong lần báo cáo sau.")
+            jobs.append(FeedbackJob(replace(
+                job, remarks=remarks, problems_intro=intro,
+                problems_title=f"LƯU Ý VỀ BÁO CÁO {round_.name.upper()}"), len(remarks),
+                "Lưu ý cho lần sau, không cần gửi lại", None))
+            continue
         prefill, added = _answers(by_unit_rows.get(code, []))
         notes: dict[tuple[str, str], str] = {}
-        for finding in problems:
+        for finding in to_fix:
             key = _column(finding)
             if finding.task and key and finding.task in prefill:
                 note = notes.get((finding.task, key))
-                notes[(finding.task, key)] = f"{note}\n{finding.text}" if note else finding.text
-        lines = [(_where(f), f.text) for f in sorted(problems, key=_order)]
-        jobs.append((replace(job, prefill=prefill, added=tuple(added), notes=notes, problems=tuple(lines)),
-                     len(lines)))
+                text = vi_timestamps(finding.text)
+                notes[(finding.task, key)] = f"{note}\n{text}" if note else text
+        lines = tuple((_where(f), vi_timestamps(f.text)) for f in to_fix)
+        where = (f"các ô tô đỏ ở sheet \"{REPORT.name}\", rê chuột vào ô để xem ghi chú" if notes
+                 else "danh sách dưới đây")
+        intro = (f"{name}: báo cáo {round_.name} của đơn vị đã được tiếp nhận; còn {len(lines)} nội dung cần sửa "
+                 f"({where}). Đề nghị sửa và gửi lại tệp này{to} trước ngày {text_date(resend)}.")
+        jobs.append(FeedbackJob(replace(job, prefill=prefill, added=tuple(added), notes=notes, problems=lines,
+                                        remarks=remarks, problems_intro=intro, deadline=resend),
+                                len(lines) + len(remarks), "Sửa và gửi lại báo cáo", resend))
     return jobs
 
 

@@ -8,7 +8,7 @@
 
 from .batch import Progress, TemplatesResult, run_jobs, template_filename, write_bundle
 from .book import TemplateJob, write_template
-from .layout import ADDED_MARKER, GUIDE_SHEET, HEADER_ROW, PROBLEMS_SHEET, col, letter
+from .layout import ADDED_MARKER, GUIDE_SHEET, HEADER_ROW, PROBLEMS_SHEET, col, example_date, letter
 
 __all__ = [
     "ADDED_MARKER",
@@ -19,6 +19,7 @@ __all__ = [
     "TemplateJob",
     "TemplatesResult",
     "col",
+    "example_date",
     "letter",
     "run_jobs",
     "template_filename",

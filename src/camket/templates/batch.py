@@ -16,9 +16,10 @@ import xlsxwriter
 
 from ..atomic import atomic_path
 from ..model import Adjustment, Round, Unit
+from ..safetext import safe_text
 from ..schema import MASTER_UNITS
 from ..stamp import Stamp
-from ..vi import format_date, slug
+from ..vi import slug
 from .book import TemplateJob, write_template
 
 __all__ = ["Progress", "TemplatesResult", "run_jobs", "template_filename", "write_bundle"]
@@ -28,6 +29,9 @@ _PARALLEL_FROM = 64  # below this, worker start-up costs more than it saves (~6 
 
 FILE_HEADER = "Tệp gửi đơn vị"
 DUE_HEADER = "Hạn gửi"
+RESEND_HEADER = "Hạn gửi lại"
+EMAIL_HEADER = "Thư điện tử"
+NOTE_HEADER = "Nội dung"
 SUBJECT_HEADER = "Tiêu đề thư"
 
 
@@ -92,9 +96,14 @@ def _workers() -> Any:
 
 def write_bundle(
     folder: Path, round_: Round, units: Sequence[Unit], files: Sequence[Path], subject: str,
-    zip_name: str, list_name: str,
+    zip_name: str, list_name: str, deadlines: Sequence[dt.date | None] | None = None,
+    notes: Sequence[str] | None = None,
 ) -> tuple[Path, Path]:
-    """The zip of all files and the mailing list workbook (unit, head, e-mail, file, due date)."""
+    """The zip of all files and the mailing list workbook (unit, head, e-mail, file, due date).
+
+    Feedback gives each file its own ``deadlines`` (None: nothing to resend) and ``notes``
+    (what the office is asked to do); templates are all due on the round's due date.
+    """
     zip_path = folder / zip_name
     with atomic_path(zip_path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as archive:
         for path in files:
@@ -108,18 +117,28 @@ def write_bundle(
                                 "valign": "vcenter", "font_name": "Times New Roman"})
         cell = book.add_format({"border": 1, "text_wrap": True, "valign": "top",
                                 "font_name": "Times New Roman"})
+        day = book.add_format({"border": 1, "valign": "top", "font_name": "Times New Roman",
+                               "num_format": "dd/mm/yyyy", "align": "left"})
         columns = [("STT", 5), (MASTER_UNITS["unit_code"].header, 11),
                    (MASTER_UNITS["unit_name"].header, 40), (MASTER_UNITS["head"].header, 24),
-                   (MASTER_UNITS["position"].header, 16), (MASTER_UNITS["email"].header, 32),
-                   (FILE_HEADER, 46), (DUE_HEADER, 11), (SUBJECT_HEADER, 60)]
+                   (MASTER_UNITS["position"].header, 16), (EMAIL_HEADER, 32),
+                   (FILE_HEADER, 46), (RESEND_HEADER if deadlines is not None else DUE_HEADER, 11),
+                   (SUBJECT_HEADER, 60)] + ([(NOTE_HEADER, 36)] if notes is not None else [])
         for c, (label, width) in enumerate(columns):
             ws.set_column(c, c, width)
             ws.write_string(0, c, label, head)
         for r, (unit, path) in enumerate(zip(units, files, strict=True), start=1):
-            values = [str(r), unit.code, unit.name, unit.head, unit.position, unit.email, path.name,
-                      format_date(round_.due), f"{subject} - {unit.name}"]
+            values = [str(r), unit.code, unit.name, unit.head, unit.position, unit.email, path.name]
             for c, value in enumerate(values):
-                ws.write_string(r, c, value, cell)
+                ws.write_string(r, c, safe_text(value), cell)
+            due = deadlines[r - 1] if deadlines is not None else round_.due
+            if due is None:
+                ws.write_string(r, 7, "Không cần gửi lại", cell)
+            else:
+                ws.write_datetime(r, 7, dt.datetime.combine(due, dt.time()), day)
+            ws.write_string(r, 8, safe_text(f"{subject} - {unit.name}"), cell)
+            if notes is not None:
+                ws.write_string(r, 9, safe_text(notes[r - 1]), cell)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(1, len(units)), len(columns) - 1)
         book.close()

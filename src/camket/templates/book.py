@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +20,13 @@ from ..atomic import atomic_path
 from ..config import Settings
 from ..fastsheet import FastRows, Part, escape_text, read_parts, write_parts
 from ..model import Round, Status, Task, Unit
+from ..safetext import safe_text
 from ..schema import REPORT, STATUS_VALUES, Column, Kind
 from ..stamp import META_SHEET, Stamp, locked_values, row_hash
 from ..vi import format_date
 from ..xlsxkit import WORKBOOK_OPTIONS, row_height
 from .guide import guide_heights, write_guide, write_problems
-from .layout import ADDED_MARKER, HEADER_ROW, PROBLEMS_SHEET, col, letter
+from .layout import ADDED_MARKER, FROZEN_COLUMNS, HEADER_ROW, PROBLEMS_SHEET, WIDTHS, ZOOM, col, hint, letter
 
 __all__ = ["TemplateJob", "unit_texts", "write_template"]
 
@@ -50,6 +51,14 @@ class TemplateJob:
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
     problems: tuple[tuple[str, str], ...] = ()
     problems_title: str = ""
+    problems_intro: str = ""                       # feedback: what the office is asked to do, by when
+    remarks: tuple[tuple[str, str], ...] = ()     # feedback: notes for next time (nothing to resend)
+    deadline: dt.date | None = None               # feedback: the new deadline to send the report
+
+    @property
+    def feedback(self) -> bool:
+        """Whether this workbook is a feedback workbook (it opens on the sheet of what to do)."""
+        return bool(self.problems or self.problems_intro or self.remarks)
     link: str = ""  # the unit's personal upload link, shown in the guide when set
 
 
@@ -57,13 +66,14 @@ def _formats(book: Any) -> dict[str, Any]:
     base = {**_FONT, "border": 1, "valign": "top", "text_wrap": True}
     add = book.add_format
     return {
-        "title": add({**_FONT, "bold": True, "font_size": 14, "align": "center", "valign": "vcenter"}),
-        "agency": add({**_FONT, "bold": True, "font_size": 12}),
-        "subtitle": add({**_FONT, "italic": True, "align": "center"}),
+        "title": add({**_FONT, "bold": True, "font_size": 14, "align": "left", "valign": "vcenter",
+                      "text_wrap": True}),
+        "agency": add({**_FONT, "bold": True, "font_size": 12, "text_wrap": True, "valign": "top"}),
+        "subtitle": add({**_FONT, "italic": True, "align": "left", "text_wrap": True, "valign": "top"}),
         "label": add({**_FONT, "bold": True, "align": "right"}),
         "value": add({**_FONT}),
         "value_date": add({**_FONT, "num_format": "dd/mm/yyyy", "bold": True, "align": "left"}),
-        "legend": add({**_FONT, "italic": True, "font_size": 10, "text_wrap": True}),
+        "legend": add({**_FONT, "italic": True, "font_size": 10, "text_wrap": True, "valign": "top"}),
         "header": add({**_FONT, "bold": True, "align": "center", "valign": "vcenter", "border": 1,
                        "text_wrap": True, "bg_color": "#D9E1F2"}),
         "locked": add(base),
@@ -96,27 +106,34 @@ def _input_format(column: Column, fmt: dict[str, Any], problem: bool) -> Any:
     return fmt["input"]
 
 
+_TITLE = "BÁO CÁO KẾT QUẢ THỰC HIỆN NHIỆM VỤ TRỌNG TÂM ĐÃ CAM KẾT"
+_LEGEND = ("Chỉ nhập vào các ô nền vàng; các ô khác đã khóa. Nhiệm vụ phát sinh trong kỳ ghi ở cuối bảng. "
+           "Xem sheet Hướng dẫn.")
+
+
 def _header_block(ws: Any, job: TemplateJob, texts: Mapping[str, str], fmt: dict[str, Any],
                   last_col: int) -> None:
+    """Titles inside the frozen columns (A–C), so no title is cut at the freeze line on screen."""
     agency = job.settings.agency
-    ws.merge_range(0, 0, 0, 4, agency.name.upper(), fmt["agency"])
-    ws.merge_range(1, 0, 1, last_col, "BÁO CÁO KẾT QUẢ THỰC HIỆN NHIỆM VỤ TRỌNG TÂM ĐÃ CAM KẾT",
-                   fmt["title"])
-    ws.set_row(1, 24)
-    ws.merge_range(2, 0, 2, last_col,
-                   f"Kỳ báo cáo: {job.round.name} (số liệu tính đến ngày {format_date(job.round.as_of)})",
-                   fmt["subtitle"])
+    block = FROZEN_COLUMNS - 1
+    width = sum(WIDTHS[c.key] for c in REPORT.columns[:FROZEN_COLUMNS])
+    ws.merge_range(0, 0, 0, block, agency.name.upper(), fmt["agency"])
+    ws.set_row(0, row_height([(agency.name.upper(), width)], font_size=12))
+    ws.merge_range(1, 0, 1, block, _TITLE, fmt["title"])
+    ws.set_row(1, row_height([(_TITLE, width - 4)], font_size=14))
+    period = f"Kỳ báo cáo: {job.round.name} (số liệu tính đến ngày {format_date(job.round.as_of)})"
+    ws.merge_range(2, 0, 2, block, period, fmt["subtitle"])
+    ws.set_row(2, row_height([(period, width)]))
     ws.merge_range(3, 0, 3, 1, "Đơn vị:", fmt["label"])
     ws.write_string(3, 2, texts["unit_name"], fmt["value"])
     ws.write_string(3, 3, "Mã đơn vị:", fmt["label"])
     ws.write_string(3, 4, texts["unit_code"], fmt["value"])
     ws.merge_range(4, 0, 4, 1, "Thủ trưởng:", fmt["label"])
     ws.write_string(4, 2, texts["head_line"], fmt["value"])
-    ws.write_string(4, 3, "Hạn gửi:", fmt["label"])
-    ws.write_datetime(4, 4, dt.datetime.combine(job.round.due, dt.time()), fmt["value_date"])
-    ws.merge_range(5, 0, 5, last_col,
-                   "Chỉ nhập vào các ô nền vàng; các ô khác đã khóa. Nhiệm vụ phát sinh trong kỳ ghi ở "
-                   "cuối bảng. Xem sheet Hướng dẫn.", fmt["legend"])
+    ws.write_string(4, 3, "Hạn gửi lại:" if job.deadline else "Hạn gửi:", fmt["label"])
+    ws.write_datetime(4, 4, dt.datetime.combine(job.deadline or job.round.due, dt.time()), fmt["value_date"])
+    ws.merge_range(5, 0, 5, block, _LEGEND, fmt["legend"])
+    ws.set_row(5, row_height([(_LEGEND, width + 4)], font_size=10))
     for c, column in enumerate(REPORT.columns):
         ws.write_string(HEADER_ROW, c, column.header, fmt["header"])
     ws.set_row(HEADER_ROW, 45)
@@ -124,7 +141,7 @@ def _header_block(ws: Any, job: TemplateJob, texts: Mapping[str, str], fmt: dict
 
 _LOCKED_STYLES = {"stt": "locked_center", "task_code": "locked_center", "points": "locked_number",
                   "deadline": "locked_date"}
-_WRAPPED = [(col(c.key), c.key, c.width) for c in REPORT.columns if c.kind is Kind.TEXT]
+_WRAPPED = [(col(c.key), c.key, WIDTHS[c.key]) for c in REPORT.columns if c.kind is Kind.TEXT]
 
 
 def _task_rows(rows: FastRows, job: TemplateJob, fmt: dict[str, Any]) -> list[tuple[str, int, str]]:
@@ -162,7 +179,7 @@ def _added_rows(rows: FastRows, job: TemplateJob, fmt: dict[str, Any], first: in
         values = [f"PS{i + 1}" if c.key == "stt" else given.get(c.key) for c in REPORT.columns]
         styles = [fmt["locked_center"] if c.key == "stt" else
                   _input_format(c, fmt, (f"+{i + 1}", c.key) in job.notes) for c in REPORT.columns]
-        height = row_height(((given.get(c.key), c.width) for c in REPORT.columns), minimum=30)
+        height = row_height(((given.get(c.key), WIDTHS[c.key]) for c in REPORT.columns), minimum=30)
         rows.add(values, styles, row=first + 1 + i, height=height)
 
 
@@ -187,7 +204,7 @@ def _comments(ws: Any, job: TemplateJob) -> None:
             row, c = added[where], _ALL_INDEX[key]
         else:
             continue
-        ws.write_comment(row, c, note, {"x_scale": 2.5, "y_scale": 2, "author": "camket"})
+        ws.write_comment(row, c, safe_text(note, 30_000), {"x_scale": 2.5, "y_scale": 2, "author": "camket"})
 
 
 _ALL_INDEX = {c.key: i for i, c in enumerate(REPORT.columns)}
@@ -211,7 +228,7 @@ def _validations(ws: Any, job: TemplateJob, first: int, last: int, added_first: 
     for column, rule in rules:
         c = col(column.key)
         ws.data_validation(first, c, last, c, {
-            **rule, "input_title": column.header[:32], "input_message": column.hint[:255],
+            **rule, "input_title": column.header[:32], "input_message": hint(column, job.round, year)[:255],
             "error_title": "Giá trị không hợp lệ", "error_message": column.error[:255],
             "error_type": "stop", "show_error": True, "show_input": True,
         })
@@ -253,7 +270,8 @@ def _print_setup(ws: Any, job: TemplateJob, texts: Mapping[str, str], last_row: 
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.set_header(f"&L&8 {texts['header_name']}&R&8 Kỳ báo cáo: {job.round.name.replace('&', '&&')}")
     ws.set_footer("&CTrang &P/&N")
-    ws.freeze_panes(HEADER_ROW + 1, 3)
+    ws.freeze_panes(HEADER_ROW + 1, FROZEN_COLUMNS)
+    ws.set_zoom(ZOOM)
 
 
 def _signature(ws: Any, fmt: dict[str, Any], row: int, last_col: int) -> int:
@@ -266,6 +284,8 @@ def _signature(ws: Any, fmt: dict[str, Any], row: int, last_col: int) -> int:
 
 def unit_texts(unit: Unit) -> dict[str, str]:
     """What a template says about its unit, by place (all other text is the round's)."""
+    unit = replace(unit, **{key: safe_text(getattr(unit, key)).replace("\n", " ")
+                            for key in ("code", "name", "head", "position")})
     return {
         "unit_name": unit.name,
         "unit_code": unit.code,
@@ -305,12 +325,12 @@ def _render(job: TemplateJob, texts: Mapping[str, str], measured: Mapping[str, s
     fmt = _formats(book)
     for style in fmt.values():  # rows are written after close: every style must be in styles.xml
         style._get_xf_index()
-    if job.problems:
+    if job.feedback:
         write_problems(book, job, texts)
     guide = write_guide(book, job, texts, guide_heights(job, measured))
     ws = book.add_worksheet(REPORT.name)
     for c, column in enumerate(REPORT.columns):
-        ws.set_column(c, c, column.width)
+        ws.set_column(c, c, WIDTHS[column.key])
     _header_block(ws, job, texts, fmt, last_col)
     first = HEADER_ROW + 1
     marker = first + len(job.tasks)
@@ -324,7 +344,7 @@ def _render(job: TemplateJob, texts: Mapping[str, str], measured: Mapping[str, s
     ws.protect(job.settings.template_password, {
         "format_rows": True, "format_columns": True, "select_locked_cells": True,
         "select_unlocked_cells": True})
-    (book.get_worksheet_by_name(PROBLEMS_SHEET) if job.problems else guide).activate()
+    (book.get_worksheet_by_name(PROBLEMS_SHEET) if job.feedback else guide).activate()
     meta = book.add_worksheet(META_SHEET)
     meta.very_hidden()
     book.close()
@@ -389,7 +409,7 @@ def write_template(job: TemplateJob, *, reuse: bool = True) -> Stamp:
     rendered whole; the result is the same workbook either way.
     """
     texts = unit_texts(job.unit) | ({"link": job.link} if job.link else {})
-    if not reuse or job.notes or job.problems or not all(_fits_placeholder(v) for v in texts.values()):
+    if not reuse or job.notes or job.feedback or not all(_fits_placeholder(v) for v in texts.values()):
         return _fill(_render(job, texts, texts), job, None)
     shown = {key: _placeholder(key) if value else "" for key, value in texts.items()}
     key = (job.workspace_id, job.round, job.generated, len(job.tasks), _added_count(job),

@@ -6,10 +6,11 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..model import Status
+from ..safetext import XLSX_CELL_LIMIT, safe_text
 from ..schema import REPORT
 from ..vi import format_date
 from ..xlsxkit import row_height
-from .layout import ADDED_MARKER, GUIDE_SHEET, PROBLEMS_SHEET
+from .layout import ADDED_MARKER, GUIDE_SHEET, PROBLEMS_SHEET, hint
 
 if TYPE_CHECKING:
     from .book import TemplateJob
@@ -47,14 +48,15 @@ def _guide_rows(job: TemplateJob, texts: Mapping[str, str]) -> list[tuple[str, s
         ("Đơn vị", texts["guide_unit"], "text"),
         ("Thủ trưởng", texts["head_line"], "text"),
         ("Kỳ báo cáo", f"{job.round.name}; số liệu tính đến ngày {format_date(job.round.as_of)}", "text"),
-        ("Hạn gửi", f"{format_date(job.round.due)}", "due"),
+        ("Hạn gửi lại", format_date(job.deadline), "due") if job.deadline else
+        ("Hạn gửi", format_date(job.round.due), "due"),
         ("Gửi về", f"{send_to}. Gửi lại chính tệp này (có thể nén nhiều tệp thành .zip).", "text"),
         *([("Gửi qua mạng", f"Hoặc gửi tệp tại đường dẫn riêng của đơn vị (không chuyển cho đơn vị khác): "
                             f"{texts['link']}", "text")] if texts.get("link") else []),
         ("", "", "text"),
         ("CÁCH ĐIỀN", f'Điền vào sheet "{REPORT.name}", chỉ vào các ô nền vàng:', "head"),
     ]
-    rows += [(c.header, c.hint, "text") for c in REPORT.columns if not c.locked]
+    rows += [(c.header, hint(c, job.round, job.settings.year), "text") for c in REPORT.columns if not c.locked]
     rows += [("", "", "text"), ("Ý NGHĨA TÌNH TRẠNG", "", "head")]
     rows += [(status.value, meaning, "text") for status, meaning in STATUS_MEANING.items()]
     rows += [
@@ -89,10 +91,11 @@ def write_guide(book: Any, job: TemplateJob, texts: Mapping[str, str], heights: 
     for r, ((label, text, style), height) in enumerate(zip(_guide_rows(job, texts), heights, strict=True)):
         if style == "title":
             ws.merge_range(r, 0, r, 1, label, st["title"])
+            ws.set_row(r, 24)
             continue
         ws.write_string(r, 0, label, st["label"])
         if text:
-            ws.write_string(r, 1, text, st[style] if style in st else st["text"])
+            ws.write_string(r, 1, safe_text(text), st[style] if style in st else st["text"])
         ws.set_row(r, height)
     ws.set_landscape()
     ws.set_paper(9)
@@ -102,26 +105,35 @@ def write_guide(book: Any, job: TemplateJob, texts: Mapping[str, str], heights: 
 
 
 def write_problems(book: Any, job: TemplateJob, texts: Mapping[str, str]) -> Any:
-    """First sheet of a feedback workbook: every problem, where it is, and what to do."""
+    """First sheet of a feedback workbook: what the office is asked to do and by when,
+    every item to fix and where, then the notes for next time."""
     ws = book.add_worksheet(PROBLEMS_SHEET)
     st = _styles(book)
     ws.set_column(0, 0, 5)
-    ws.set_column(1, 1, 22)
+    ws.set_column(1, 1, 24)
     ws.set_column(2, 2, 100)
     title = job.problems_title or f"NỘI DUNG CẦN SỬA TRONG BÁO CÁO {job.round.name.upper()}"
-    ws.merge_range(0, 0, 0, 2, title, st["title"])
-    ws.set_row(1, 34)
-    ws.merge_range(1, 0, 1, 2, f"{texts['unit_name']}: sửa các ô tô đỏ ở sheet \"{REPORT.name}\" (rê chuột vào ô để "
-                               f"xem ghi chú), rồi gửi lại tệp này trước ngày {format_date(job.round.due)}.",
-                   st["text"])
-    for c, label in enumerate(("STT", "Vị trí", "Nội dung cần sửa")):
-        ws.write_string(3, c, label, st["cell_head"])
-    for i, (where, message) in enumerate(job.problems, start=1):
-        ws.write_number(3 + i, 0, i, st["cell"])
-        ws.write_string(3 + i, 1, where, st["cell"])
-        ws.write_string(3 + i, 2, message, st["cell"])
-        ws.set_row(3 + i, row_height([(where, 22), (message, 100)], font_size=12))
+    ws.merge_range(0, 0, 0, 2, safe_text(title), st["title"])
+    intro = safe_text(job.problems_intro) or (
+        f"{texts['unit_name']}: sửa các ô tô đỏ ở sheet \"{REPORT.name}\" (rê chuột vào ô để xem ghi chú), rồi "
+        f"gửi lại tệp này trước ngày {format_date(job.deadline or job.round.due)}.")
+    ws.merge_range(1, 0, 1, 2, intro, st["text"])
+    ws.set_row(1, row_height([(intro, 125)], font_size=12, minimum=34))
+    row = 3
+    for heading, items in (("Nội dung cần sửa", job.problems),
+                           ("Lưu ý cho lần báo cáo sau (không cần sửa)", job.remarks)):
+        if not items:
+            continue
+        for c, label in enumerate(("STT", "Vị trí", heading)):
+            ws.write_string(row, c, label, st["cell_head"])
+        for i, (where, message) in enumerate(items, start=1):
+            ws.write_number(row + i, 0, i, st["cell"])
+            ws.write_string(row + i, 1, safe_text(where), st["cell"])
+            ws.write_string(row + i, 2, safe_text(message, XLSX_CELL_LIMIT), st["cell"])
+            ws.set_row(row + i, row_height([(where, 24), (message, 100)], font_size=12))
+        row += len(items) + 2
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
     return ws

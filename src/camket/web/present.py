@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..ingest import FileOutcome, IngestResult
-from ..ingest.run import ARRIVAL_LABELS
-from ..ledger import STATE_LABELS, Submission
+from ..ledger import ARRIVAL_LABELS, STATE_LABELS, Submission
 from ..model import Derived, Finding, Severity
 from ..reconcile import Result, Totals, UnitResult
 from ..vi import format_date, format_number, format_percent, percent
