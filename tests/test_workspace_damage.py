@@ -66,6 +66,8 @@ def test_every_command_on_a_damaged_ledger_explains_and_exits_1(ingested: Path, 
 @contextlib.contextmanager
 def read_only(root: Path) -> Iterator[None]:
     paths = [root, *root.rglob("*")]
+    if os.name != "posix":
+        unavailable("a read-only folder is made here with POSIX permissions or chattr")
     if os.geteuid() != 0:
         for path in paths:
             path.chmod(0o555 if path.is_dir() else 0o444)
@@ -100,8 +102,8 @@ def test_a_read_only_workspace_is_explained_and_left_as_it_was(ingested: Path) -
 @contextlib.contextmanager
 def small_disk(where: Path, kib: int) -> Iterator[Path]:
     where.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={kib}k", "tmpfs", str(where)],
-                                           capture_output=True).returncode:
+    mount = ["mount", "-t", "tmpfs", "-o", f"size={kib}k", "tmpfs", str(where)]
+    if os.name != "posix" or os.geteuid() != 0 or subprocess.run(mount, capture_output=True).returncode:
         unavailable("mounting a small tmpfs (a disk that fills up) needs root")
     try:
         yield where

@@ -35,6 +35,8 @@ from .verify import VerifyReport, export_archive, verify
 from .vi import normalize_code
 
 if TYPE_CHECKING:  # the stages below load their libraries (openpyxl, xlsxwriter, docx …) when used
+    import pandas as pd
+
     from .ingest import IngestResult, Limits
     from .master import MasterRead
     from .report.rollup import RollupResult
@@ -488,6 +490,30 @@ class Workspace:
         with self.ledger() as ledger:
             subs = ledger.submissions(round_id)
         return export_archive(self.root, Path(target), subs)
+
+    def tasks_frame(self, round_id: str) -> pd.DataFrame:
+        """One row per task of the round (pandas; columns in ``docs/api.md``)."""
+        from .frames import tasks_frame
+
+        return tasks_frame(self.reconcile(round_id))
+
+    def units_frame(self, round_id: str) -> pd.DataFrame:
+        """One row per unit of the round (pandas; columns in ``docs/api.md``)."""
+        from .frames import units_frame
+
+        return units_frame(self.reconcile(round_id))
+
+    def findings_frame(self, round_id: str) -> pd.DataFrame:
+        """One row per finding of the round's files (pandas; columns in ``docs/api.md``)."""
+        from .frames import findings_frame
+
+        return findings_frame(self.reconcile(round_id))
+
+    def submissions_frame(self, round_id: str) -> pd.DataFrame:
+        """One row per file received for the round (pandas; columns in ``docs/api.md``)."""
+        from .frames import submissions_frame
+
+        return submissions_frame(self.submissions(round_id))
 
     def reconcile(self, round_id: str) -> Result:
         """The round's figures from the ledger (see :mod:`camket.reconcile` for the rules).

@@ -6,7 +6,7 @@
 - :mod:`.db` opens the files safely and migrates older ledgers (:mod:`.migrations`).
 """
 
-from .core import ARRIVAL_LABELS, STATE_LABELS, Ledger, StoredRow, Submission, row_values
+from .core import ARRIVAL_LABELS, STATE_LABELS, SUBMISSION_KEYS, Ledger, StoredRow, Submission, row_values
 from .db import ARCHIVE_NAME, LEDGER_NAME, SCHEMA_VERSION, explain
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "LEDGER_NAME",
     "SCHEMA_VERSION",
     "STATE_LABELS",
+    "SUBMISSION_KEYS",
     "Ledger",
     "StoredRow",
     "Submission",

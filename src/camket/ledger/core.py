@@ -31,7 +31,7 @@ from . import archive, frozen
 from .db import SCHEMA_VERSION, connect, explain, migrate, schema_version
 from .migrations import AFTER, STEPS
 
-__all__ = ["ARRIVAL_LABELS", "STATE_LABELS", "Ledger", "StoredRow", "Submission", "row_values"]
+__all__ = ["ARRIVAL_LABELS", "STATE_LABELS", "SUBMISSION_KEYS", "Ledger", "StoredRow", "Submission", "row_values"]
 
 ARRIVAL_LABELS = {  # how the date a file arrived is known
     "file": "thời điểm lưu tệp",
@@ -86,15 +86,16 @@ class Submission:
         return STATE_LABELS.get(self.state, self.state)
 
     def as_dict(self) -> dict[str, Any]:
-        """The documented JSON shape of ``camket submissions --json``."""
-        return {
-            "id": self.id, "file": self.name, "container": self.container, "sha256": self.sha256,
-            "size": self.size, "kind": self.kind, "round": self.round, "unit": self.unit,
-            "claimed_unit": self.claimed_unit, "claimed_round": self.claimed_round, "signed": self.signed,
-            "identified_by": self.identified_by, "state": self.state, "state_label": self.state_label,
-            "note": self.note, "superseded_by": self.superseded_by, "received": self.received,
-            "arrived": self.arrived, "arrived_source": self.arrived_source,
-        }
+        """The documented JSON shape of ``camket submissions --json`` (keys: :data:`SUBMISSION_KEYS`)."""
+        return dict(zip(SUBMISSION_KEYS, (
+            self.id, self.name, self.container, self.sha256, self.size, self.kind, self.round, self.unit,
+            self.claimed_unit, self.claimed_round, self.signed, self.identified_by, self.state, self.state_label,
+            self.note, self.superseded_by, self.received, self.arrived, self.arrived_source), strict=True))
+
+
+SUBMISSION_KEYS = ("id", "file", "container", "sha256", "size", "kind", "round", "unit", "claimed_unit",
+                   "claimed_round", "signed", "identified_by", "state", "state_label", "note", "superseded_by",
+                   "received", "arrived", "arrived_source")
 
 
 _SUBMISSION_COLUMNS = ", ".join(f.name for f in fields(Submission))
