@@ -571,8 +571,8 @@ class Workspace:
         """Feedback workbooks (as :meth:`report` writes them) for every office with problems or
         no answer, or only for ``units`` (then the other offices' files are left as they are).
 
-        >>> [p.name for p in ws.feedback("2022-6T", units=["VPC"])]  # doctest: +SKIP
-        ['phan-hoi_2022-6T_VPC_vu-phap-che.xlsx']
+        >>> [p.name for p in ws.feedback("2022-6T", units=["VVHDT"])]  # a unit that never answered
+        ['phan-hoi_2022-6T_VVHDT_vu-van-hoa-dan-toc.xlsx']
         """
         generated = (generated or dt.datetime.now()).replace(microsecond=0)
         with self.lock(wait):

@@ -1,7 +1,10 @@
 """The Starlette application of ``camket serve`` and the server that runs it.
 
->>> app = create_app(Path("ws"), WebConfig(token="bí-mật"))  # doctest: +SKIP
->>> serve(Path("ws"), WebConfig(token="bí-mật"), host="127.0.0.1", port=8765)  # doctest: +SKIP
+>>> app = create_app(Path("ws"), WebConfig(token="bi-mat"))
+>>> [route.path for route in app.routes][:3]
+['/dang-nhap', '/dang-xuat', '/']
+
+``serve(Path("ws"), WebConfig(token="bi-mat"), "127.0.0.1", 8765, on_ready)`` runs it until Ctrl+C.
 """
 
 from __future__ import annotations
