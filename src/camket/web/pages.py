@@ -145,41 +145,39 @@ async def submission(request: Request) -> Response:
                   unit=master.unit(sub.unit) if sub.unit else None, names={u.code: u.name for u in master.units})
 
 
-def _settleable(ws: Workspace, round_id: str, number: int) -> Submission:
+def _received_file(request: Request) -> tuple[Workspace, Submission]:
+    """The workspace and the received file a decision is about (404 when it is not this round's)."""
+    ws = site_of(request).workspace()
+    round_id = round_of(ws, request)
+    number = int(request.path_params["id"])
     sub = next((s for s in ws.submissions(round_id) if s.id == number), None)
     if sub is None:
         raise NotFound(f"Không có tệp nhận số {number} trong kỳ {round_id}.")
-    return sub
+    return ws, sub
 
 
 @department
 async def settle(request: Request) -> Response:
     """Count a file for a unit (``accept``): its own, or the one chosen for a *chờ xử lý* file."""
-    site = site_of(request)
-    ws = site.workspace()
-    round_id = round_of(ws, request)
-    number = int(request.path_params["id"])
-    sub = _settleable(ws, round_id, number)
+    ws, sub = _received_file(request)
     if sub.state not in SETTLEABLE:
-        raise InputError(f"Tệp số {number} ({sub.name}) đang ở trạng thái “{sub.state_label}”, không thể chọn.")
+        raise InputError(f"Tệp số {sub.id} ({sub.name}) đang ở trạng thái “{sub.state_label}”, không thể chọn.")
     form = await request.form(max_files=0, max_fields=20)
     unit = str(form.get("unit", "")).strip() or None
-    await anyio.to_thread.run_sync(lambda: ws.accept(number, unit=unit, wait=site.config.upload_wait))
-    return RedirectResponse(f"/ky/{round_id}/tep?da_chon={number}", status_code=303)
+    wait = site_of(request).config.upload_wait
+    await anyio.to_thread.run_sync(lambda: ws.accept(sub.id, unit=unit, wait=wait))
+    return RedirectResponse(f"/ky/{sub.round}/tep?da_chon={sub.id}", status_code=303)
 
 
 @department
 async def dismiss(request: Request) -> Response:
     """Set a *chờ xử lý* file aside: kept, not counted (``accept`` undoes it)."""
-    site = site_of(request)
-    ws = site.workspace()
-    round_id = round_of(ws, request)
-    number = int(request.path_params["id"])
-    sub = _settleable(ws, round_id, number)
+    ws, sub = _received_file(request)
     if sub.state != "pending":
-        raise InputError(f"Chỉ loại được tệp đang chờ xử lý; tệp số {number} đang ở trạng thái “{sub.state_label}”.")
-    await anyio.to_thread.run_sync(lambda: ws.dismiss(number, wait=site.config.upload_wait))
-    return RedirectResponse(f"/ky/{round_id}/tep?da_loai={number}", status_code=303)
+        raise InputError(f"Chỉ loại được tệp đang chờ xử lý; tệp số {sub.id} đang ở trạng thái “{sub.state_label}”.")
+    wait = site_of(request).config.upload_wait
+    await anyio.to_thread.run_sync(lambda: ws.dismiss(sub.id, wait=wait))
+    return RedirectResponse(f"/ky/{sub.round}/tep?da_loai={sub.id}", status_code=303)
 
 
 # --- uploads and long work --------------------------------------------------------------------
