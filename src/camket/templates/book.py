@@ -54,12 +54,12 @@ class TemplateJob:
     problems_intro: str = ""                       # feedback: what the office is asked to do, by when
     remarks: tuple[tuple[str, str], ...] = ()     # feedback: notes for next time (nothing to resend)
     deadline: dt.date | None = None               # feedback: the new deadline to send the report
+    link: str = ""                                 # the unit's personal upload link, shown in the guide
 
     @property
     def feedback(self) -> bool:
         """Whether this workbook is a feedback workbook (it opens on the sheet of what to do)."""
         return bool(self.problems or self.problems_intro or self.remarks)
-    link: str = ""  # the unit's personal upload link, shown in the guide when set
 
 
 def _formats(book: Any) -> dict[str, Any]:
