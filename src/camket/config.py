@@ -138,6 +138,7 @@ class Settings:
     report: ReportSettings = ReportSettings()
     scoring: ScoringRules = ScoringRules()
     feedback: FeedbackSettings = FeedbackSettings()
+    base_url: str = ""  # [web] base_url: where offices reach ``camket serve`` (their upload links)
 
     def round(self, round_id: str) -> Round | None:
         return next((r for r in self.rounds if r.id == round_id), None)
@@ -215,6 +216,7 @@ _TABLES: dict[str, _Spec] = {
         name: ((int, float), False, "")
         for name in ScoringRules.__dataclass_fields__
     },
+    "web": {"base_url": (str, False, "địa chỉ camket serve mà các đơn vị truy cập")},
 }
 _REQUIRED_TABLES = {"agency": "cơ quan ban hành", "programme": "chương trình", "signer": "người ký"}
 # Ranges allowed by Decree 30/2020 (Phụ lục I) for the report layout.
@@ -348,6 +350,7 @@ def _settings(r: _Reader, data: dict[str, Any]) -> ConfigRead:
         report=report,
         scoring=ScoringRules(**{k: float(v) for k, v in tables.get("scoring", {}).items()}),
         feedback=feedback,
+        base_url=_base_url(r, tables.get("web", {})),
     )
     r.findings.extend(_signer_among_recipients(r, settings))
     return ConfigRead(settings, tuple(r.findings))
@@ -403,6 +406,15 @@ def _rating(r: _Reader, table: dict[str, Any]) -> tuple[tuple[RatingBand, ...], 
         bands = [RatingBand(m, label) for m, label in DEFAULT_BANDS]
     bands.sort(key=lambda b: -b.minimum)
     return tuple(bands), table.get("below", DEFAULT_BELOW)
+
+
+def _base_url(r: _Reader, table: dict[str, Any]) -> str:
+    url = str(table.get("base_url", "")).rstrip("/")
+    if url and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
+        r.findings.append(F.CONFIG_BAD_VALUE(
+            r.at("web", "base_url"), key="base_url", reason="cần địa chỉ dạng http://10.0.0.5:8765"))
+        return ""
+    return url
 
 
 def _report(r: _Reader, table: dict[str, Any]) -> ReportSettings:
