@@ -202,6 +202,7 @@ class Settings:
     structure: tuple[StructureRule, ...] = ()
     registration: RegistrationSettings | None = None
     emulation: EmulationSettings = EmulationSettings()
+    base_url: str = ""  # [web] base_url: where offices reach ``camket serve`` (their upload links)
 
     def round(self, round_id: str) -> Round | None:
         return next((r for r in self.rounds if r.id == round_id), None)
@@ -308,6 +309,7 @@ _TABLES: dict[str, _Spec] = {
         name: ((int, float), False, "")
         for name in ScoringRules.__dataclass_fields__
     },
+    "web": {"base_url": (str, False, "địa chỉ camket serve mà các đơn vị truy cập")},
 }
 _REQUIRED_TABLES = {"agency": "cơ quan ban hành", "programme": "chương trình", "signer": "người ký"}
 # Ranges allowed by Decree 30/2020 (Phụ lục I) for the report layout.
@@ -453,6 +455,7 @@ def _settings(r: _Reader, data: dict[str, Any]) -> ConfigRead:
         structure=structure,
         registration=registration,
         emulation=emulation,
+        base_url=_base_url(r, tables.get("web", {})),
     )
     r.findings.extend(_signer_among_recipients(r, settings))
     return ConfigRead(settings, tuple(r.findings))
@@ -622,6 +625,15 @@ def _rating(r: _Reader, table: dict[str, Any], name: str = "rating") -> tuple[tu
         bands = [RatingBand(m, label) for m, label in DEFAULT_BANDS]
     bands.sort(key=lambda b: -b.minimum)
     return tuple(bands), table.get("below", DEFAULT_BELOW)
+
+
+def _base_url(r: _Reader, table: dict[str, Any]) -> str:
+    url = str(table.get("base_url", "")).rstrip("/")
+    if url and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
+        r.findings.append(F.CONFIG_BAD_VALUE(
+            r.at("web", "base_url"), key="base_url", reason="cần địa chỉ dạng http://10.0.0.5:8765"))
+        return ""
+    return url
 
 
 def _report(r: _Reader, table: dict[str, Any]) -> ReportSettings:

@@ -27,6 +27,7 @@ from .errors import ConfigError, InputError, LedgerBusyError, WorkspaceError
 from .ledger import LEDGER_NAME, Ledger, Submission
 from .ledger.db import ARCHIVE_NAME, needs_migration
 from .ledger.frozen import diff
+from .links import link_path
 from .model import Adjustment, Finding, Location, Master, Round, Severity, Unit
 from .reconcile import Accepted, PendingFile, Result, Trend, reconcile, trend
 from .rounds import differences, issue
@@ -251,6 +252,7 @@ class Workspace:
         generated = (generated or dt.datetime.now()).replace(microsecond=0)
         prefill = self._prefill(prefill_from, [u.code for u in chosen]) if prefill_from else {}
         folder = self.out_dir(round_.id) / "templates"
+        base = self.settings.base_url
         return [
             TemplateJob(
                 path=folder / template_filename(round_.id, unit), unit=unit,
@@ -258,6 +260,7 @@ class Workspace:
                 workspace_id=self.id, secret=self.secret, generated=generated,
                 prefill={k: v for k, v in prefill.get(unit.code, {}).items() if k != "+"},
                 added=tuple(cast(dict[str, Any], v) for v in prefill.get(unit.code, {}).get("+", {}).values()),
+                link=base + link_path(self.secret, self.id, round_.id, unit.code) if base else "",
             )
             for unit in chosen
         ]
@@ -549,17 +552,31 @@ class Workspace:
                          pending, adjustments)
 
     def report(self, round_id: str, *, pdf: bool = False, feedback: bool = True,
-               generated: dt.datetime | None = None, on_progress: Progress | None = None) -> ReportFiles:
+               generated: dt.datetime | None = None, on_progress: Progress | None = None,
+               wait: float = 30.0) -> ReportFiles:
         """Write the round's outputs into ``out/<round>/`` and return their paths: the
         consolidated workbook, the Word report (and PDF), feedback workbooks for offices.
+        Holds the workspace lock, so no ingest changes the ledger while it reads.
 
         >>> files = ws.report("2022-6T")
         >>> files.word.name, len(files.feedback)
         ('2022-6T_bao-cao.docx', 7)
         """
         generated = (generated or dt.datetime.now()).replace(microsecond=0)
-        with self.lock():
+        with self.lock(wait):
             return self._report(round_id, pdf, feedback, generated, on_progress)
+
+    def feedback(self, round_id: str, *, units: list[str] | None = None, generated: dt.datetime | None = None,
+                 on_progress: Progress | None = None, wait: float = 30.0) -> tuple[Path, ...]:
+        """Feedback workbooks (as :meth:`report` writes them) for every office with problems or
+        no answer, or only for ``units`` (then the other offices' files are left as they are).
+
+        >>> [p.name for p in ws.feedback("2022-6T", units=["VVHDT"])]  # a unit that never answered
+        ['phan-hoi_2022-6T_VVHDT_vu-van-hoa-dan-toc.xlsx']
+        """
+        generated = (generated or dt.datetime.now()).replace(microsecond=0)
+        with self.lock(wait):
+            return self._feedback(self.reconcile(round_id), generated, on_progress, units)[0]
 
     def _report(self, round_id: str, pdf: bool, feedback: bool, generated: dt.datetime,
                 on_progress: Progress | None) -> ReportFiles:
@@ -586,27 +603,26 @@ class Workspace:
             sent, mailing = self._feedback(result, generated, on_progress)
         return ReportFiles(result, consolidated, word, pdf_path, sent, mailing)
 
-    def _feedback(self, result: Result, generated: dt.datetime,
-                  on_progress: Progress | None) -> tuple[tuple[Path, ...], Path | None]:
+    def _feedback(self, result: Result, generated: dt.datetime, on_progress: Progress | None,
+                  units: list[str] | None = None) -> tuple[tuple[Path, ...], Path | None]:
         from .report import feedback_jobs
         from .report.dates import report_date, resend_deadline
         from .templates import run_jobs, template_filename, write_bundle
 
         round_id = result.round.id
         folder = self.out_dir(round_id) / "phan-hoi"
-        if folder.exists():
-            for old in folder.glob("*.xlsx"):
-                old.unlink()
         base = [replace(job, path=folder / template_filename(round_id, job.unit, prefix="phan-hoi_"))
-                for job in self.template_jobs(round_id, generated=generated)]
+                for job in self.template_jobs(round_id, units, generated=generated)]
+        for old in folder.glob("*.xlsx") if units is None else (job.path for job in base):
+            old.unlink(missing_ok=True)
         with self.ledger() as ledger:
             rows = ledger.accepted_rows(round_id)
         contact = self.settings.contact
         jobs = feedback_jobs(result, base, rows, result.findings, report_date(self.settings, generated),
                              resend_deadline(self.settings, generated), contact.email or contact.unit)
-        if not jobs:
-            return (), None
         run_jobs([f.job for f in jobs], on_progress)
+        if not jobs or units is not None:  # one office's file: the bundle stays as the report left it
+            return tuple(f.job.path for f in jobs), None
         subject = f"Phản hồi báo cáo kết quả thực hiện nhiệm vụ cam kết {result.round.name}"
         _, mailing = write_bundle(folder, result.round, [f.job.unit for f in jobs], [f.job.path for f in jobs],
                                   subject, f"{round_id}_phan-hoi.zip", f"{round_id}_danh-sach-gui-phan-hoi.xlsx",

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import gc
 import logging
 import multiprocessing
 import os
@@ -180,8 +179,6 @@ def run_ingest(
     processes = processes if processes is not None else (os.cpu_count() or 1)
     pool = None
     if processes > 1 and len(entries) >= _PARALLEL_FROM:
-        gc.collect()
-        gc.freeze()  # the workers need not scan what they inherit
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         pool = multiprocessing.get_context(method).Pool(processes, initializer=_init_worker, initargs=(ctx,))
     stream = _Stream(entries, ctx, _WINDOW)
@@ -191,11 +188,9 @@ def run_ingest(
         with _nothing() if dry_run else ledger.transaction():
             run.run_id = ledger.start_run(ctx.round.id, "ingest", now) if not dry_run else 0
             last = 0
-            for count, result in enumerate(results, start=1):
+            for result in results:
                 done, item = stream.recorded()
                 outcomes.extend(_record_all(run, item, result))
-                if count % 512 == 0:
-                    gc.freeze()
                 if on_progress and done != last:
                     on_progress(done, len(entries))
                     last = done
@@ -206,7 +201,6 @@ def run_ingest(
             pool.terminate()
             pool.join()
         ledger.close()
-        gc.unfreeze()
     ingested = IngestResult(ctx.round, outcomes, dry_run, notices)
     states = collections.Counter(o.state for o in outcomes)
     log.info("Tiếp nhận kỳ %s%s: %d tệp (%s)", ctx.round.id, " (chạy thử)" if dry_run else "", len(outcomes),
