@@ -24,6 +24,7 @@ from .vi import format_date
 if TYPE_CHECKING:  # commands import what they use, so that camket --help answers at once
     from .ingest import IngestResult
     from .reconcile import Result
+    from .registration import Proposal
     from .workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -699,6 +700,87 @@ def links(ctx: click.Context, workspace_dir: Path | None, round_id: str, base_ur
     if found and found[0].url.startswith(DEFAULT_BASE_URL):
         click.echo(f"Lưu ý: đường dẫn dùng địa chỉ {DEFAULT_BASE_URL}, chỉ mở được trên máy này. Dùng --base-url "
                    "hoặc [web] base_url trong camket.toml với địa chỉ các đơn vị truy cập được.", err=True)
+
+
+@cli.command()
+@workspace_option
+@click.option("--units", default=None, help="Chỉ lập cho các đơn vị này (mã, cách nhau dấu phẩy).")
+@click.pass_context
+def registration(ctx: click.Context, workspace_dir: Path | None, units: str | None) -> None:
+    """Lập phiếu đăng ký nhiệm vụ cho từng đơn vị (trước khi bắt đầu năm) vào out/<mã đợt>/dang-ky/.
+
+    Mỗi phiếu ghi sẵn nhiệm vụ chung, nhiệm vụ được giao của đơn vị trong danh mục, có các dòng để
+    thủ trưởng đăng ký nhiệm vụ của mình, và cơ cấu nhiệm vụ theo [[structure]] của camket.toml.
+    Phiếu gửi về được tiếp nhận bằng camket ingest với mã đợt đăng ký ([registration] id, mặc
+    định <năm>-DK); camket register-apply cho thấy và áp dụng thay đổi vào danh-muc.xlsx.
+
+    \b
+    Ví dụ:
+      camket -w so registration
+      camket -w so ingest phieu-dang-ky/ --round 2023-DK
+      camket -w so register-apply --dry-run
+      camket -w so register-apply
+    """
+    from .registration import write_workbooks
+
+    written = write_workbooks(_open(ctx, workspace_dir), _codes(units))
+    click.echo(f"Đã lập {len(written.files)} phiếu đăng ký nhiệm vụ ({written.round.name}); tiếp nhận phiếu gửi về "
+               f"bằng: camket ingest <thư mục> --round {written.round.id}", err=True)
+    click.echo(str(written.files[0].parent) if written.files else "")
+    click.echo(str(written.zip_path))
+    click.echo(str(written.mailing_list))
+
+
+@cli.command("register-apply")
+@workspace_option
+@click.option("--dry-run", is_flag=True, help="Chỉ cho thấy danh mục sẽ thay đổi thế nào, không ghi gì.")
+@click.option("--force", is_flag=True, help="Vẫn áp dụng khi đề xuất còn lỗi (đơn vị tổng hợp đã chấp thuận).")
+@click.pass_context
+def register_apply(ctx: click.Context, workspace_dir: Path | None, dry_run: bool, force: bool) -> None:
+    """Đưa các nhiệm vụ đã đăng ký vào danh-muc.xlsx: cấp mã cho nhiệm vụ tự đăng ký, bổ sung chi tiết
+    nhiệm vụ chung và nhiệm vụ được giao, kiểm tra cơ cấu [[structure]].
+
+    --dry-run chỉ liệt kê thay đổi và phát hiện (thoát với mã 3 nếu có lỗi). Khi áp dụng, bản sao
+    danh mục cũ được giữ trong .camket/backup/; danh mục được ghi trọn vẹn hoặc không ghi.
+
+    \b
+    Ví dụ:
+      camket -w so register-apply --dry-run
+      camket -w so register-apply
+    """
+    from .registration import apply_proposal, proposal
+
+    ws = _open(ctx, workspace_dir)
+    if dry_run:
+        found = proposal(ws)
+        click.echo(render_proposal(found))
+        if found.errors:
+            ctx.exit(EXIT_DATA_ERRORS)
+        return
+    applied = apply_proposal(ws, force=force)
+    click.echo(render_proposal(applied.proposal))
+    if applied.backup is None:
+        click.echo("Danh mục không có gì thay đổi.", err=True)
+    else:
+        click.echo(f"Đã ghi {len(applied.proposal.changes)} thay đổi vào {ws.master_path.name}; bản cũ: "
+                   f"{applied.backup}", err=True)
+
+
+def render_proposal(p: Proposal) -> str:
+    """What the registrations change in the master list, by unit, then the findings."""
+    names = {u.code: u.name for u in p.current.units}
+    lines = [f"Đăng ký nhiệm vụ: {len(p.registered)}/{len(p.current.units)} đơn vị đã gửi phiếu được tiếp nhận; "
+             f"{len(p.added)} nhiệm vụ mới, {len(p.changes) - len(p.added)} thay đổi khác."]
+    by_unit: dict[str, list[str]] = {}
+    for change in p.changes:
+        by_unit.setdefault(change.unit, []).append(change.label)
+    for unit in p.current.units:
+        if unit.code in by_unit:
+            lines.append(f"  {unit.code} ({names[unit.code]}):")
+            lines += [f"    {label}" for label in by_unit[unit.code]]
+    if p.findings:
+        lines.append(render_findings(p.findings))
+    return "\n".join(lines)
 
 
 def render_status(result: Result) -> str:

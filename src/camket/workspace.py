@@ -190,8 +190,17 @@ class Workspace:
         return hashlib.sha256(b"camket-workspace:" + self.secret).hexdigest()[:16]
 
     # --- stages ----------------------------------------------------------------
-    def round(self, round_id: str) -> Round:
+    def round(self, round_id: str, *, registration: bool = False) -> Round:
+        """The round ``round_id``; the registration of tasks (``[registration]`` id) only where
+        ``registration`` allows it (ingest, submissions), never for figures and reports."""
         found = self.settings.round(round_id)
+        enrol = self.settings.registration
+        if found is None and enrol is not None and round_id == enrol.id:
+            if registration:
+                return enrol.round
+            raise InputError(f'"{round_id}" là đợt đăng ký nhiệm vụ, không phải kỳ báo cáo: lập phiếu bằng camket '
+                             f"registration, tiếp nhận bằng camket ingest … --round {round_id}, xem và áp dụng vào "
+                             "danh mục bằng camket register-apply.")
         if found is None:
             known = ", ".join(r.id for r in self.settings.rounds)
             raise InputError(f'Không có kỳ báo cáo "{round_id}" trong {CONFIG_NAME}. Các kỳ: {known}.')
@@ -217,7 +226,7 @@ class Workspace:
 
     def master_for(self, round_id: str) -> Master:
         """The round's list: frozen when the round was issued, else the current master list."""
-        self.round(round_id)
+        self.round(round_id, registration=True)
         with self.ledger() as ledger:
             frozen = ledger.frozen_master(round_id)
         return frozen if frozen is not None else self.master()
@@ -373,7 +382,7 @@ class Workspace:
         """
         from .ingest import Context, Limits, run_ingest
 
-        round_ = self.round(round_id)
+        round_ = self.round(round_id, registration=True)
         missing = [str(p) for p in paths if not Path(p).exists()]
         if missing:
             raise InputError(f"Không tìm thấy: {', '.join(missing)}.")
@@ -413,7 +422,7 @@ class Workspace:
 
     def submissions(self, round_id: str) -> list[Submission]:
         """Every file received for a round, with its state (accepted, pending, rejected …)."""
-        self.round(round_id)
+        self.round(round_id, registration=True)
         with self.ledger() as ledger:
             return ledger.submissions(round_id)
 
@@ -447,7 +456,7 @@ class Workspace:
         chosen = ledger.submission(submission_id)
         if chosen is None:
             raise InputError(f"Không có tệp nhận số {submission_id} trong sổ tiếp nhận.")
-        if chosen.state in ("rejected", "unpacked", "error") or chosen.kind not in ("report", "appraisal"):
+        if chosen.state in ("rejected", "unpacked", "error") or chosen.kind not in ("report", "appraisal", "registration"):
             raise InputError(
                 f"Tệp số {submission_id} ({chosen.name}) không thể chọn (trạng thái: {chosen.state_label}"
                 f"{'; ' + chosen.note if chosen.note else ''}). Đơn vị cần gửi lại tệp đúng.")

@@ -9,6 +9,7 @@ import hashlib
 import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .. import findings as F
 from ..config import Settings
@@ -85,6 +86,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     extra: dict[str, object] = field(default_factory=dict)
     parts: list[FileResult] = field(default_factory=list)  # one per unit of a workbook for several units
+    registrations: list[Any] = field(default_factory=list)  # tasks of a registration workbook
 
     @property
     def errors(self) -> list[Finding]:
@@ -210,7 +212,7 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
         stamp, signature = stamped
         result.claimed_unit, result.round = stamp.unit, stamp.round
         result.generated, result.template_version = stamp.generated, stamp.format
-        result.kind = "appraisal" if stamp.kind == "appraisal" else "report"
+        result.kind = stamp.kind if stamp.kind in ("appraisal", "registration") else "report"
         identity, problems = from_stamp(
             stamp, signature, workspace=ctx.workspace_id, secret=ctx.secret, round_id=ctx.round.id,
             master=ctx.master, file=item.name)
@@ -225,6 +227,12 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
         result.unit, result.signed, result.identified_by = stamp.unit, True, "metadata"
         if stamp.kind == "appraisal":
             result.appraisals, problems = read_appraisal(book, stamp, ctx.master, item.name)
+            result.findings.extend(problems)
+            return
+        if stamp.kind == "registration":
+            from ..registration.read import read_registration
+
+            result.registrations, problems = read_registration(book, stamp, ctx.master, ctx.settings, item.name)
             result.findings.extend(problems)
             return
     signed = identity.stamp if identity else None

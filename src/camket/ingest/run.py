@@ -283,6 +283,8 @@ def _record(run: _Run, item: Item, result: FileResult) -> FileOutcome:
     ledger.add_rows(submission_id, result.rows)
     if result.appraisals:
         ledger.add_appraisals(submission_id, result.appraisals)
+    if result.registrations:
+        ledger.add_registrations(submission_id, result.registrations)
     ledger.add_findings(run.run_id, submission_id, outcome.findings)
     return outcome
 

@@ -356,6 +356,30 @@ class Ledger:
             "WHERE s.round = ? AND s.kind = 'appraisal' AND s.state = 'accepted'", (round_id,))
         return {(unit, task): (score, note) for unit, task, score, note in cursor}
 
+    # --- registrations ----------------------------------------------------------------
+    def add_registrations(self, submission_id: int, records: Iterable[Any]) -> None:
+        """Tasks read from a registration workbook (records with ``values()``, see
+        :class:`camket.registration.read.RegistrationRecord`)."""
+        self._db.executemany(
+            'INSERT INTO registrations (submission_id, unit, row, task, source, content, "group", product, target, '
+            "deadline, deadline_text, points, hard, note, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(submission_id, *r.values()) for r in records])
+
+    def accepted_registrations(self, round_id: str) -> dict[str, list[tuple[Any, ...]]]:
+        """Unit -> the rows of its accepted registration (the ``registrations`` columns after the
+        submission), in the order of the workbook."""
+        if self.db is None:
+            return {}
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        cursor = self.db.execute(
+            'SELECT r.unit, r.row, r.task, r.source, r.content, r."group", r.product, r.target, r.deadline, '
+            "r.deadline_text, r.points, r.hard, r.note, r.raw FROM registrations r JOIN submissions s ON "
+            "s.id = r.submission_id WHERE s.round = ? AND s.kind = 'registration' AND s.state = 'accepted' "
+            "ORDER BY s.unit, r.row", (round_id,))
+        for values in cursor:
+            out.setdefault(values[0], []).append(tuple(values))
+        return out
+
     # --- rounds: frozen lists, adjustments, issued templates ----------------------------
     def frozen_master(self, round_id: str) -> Master | None:
         """The round's frozen list (None when the round was never issued)."""
