@@ -456,7 +456,8 @@ class Workspace:
         chosen = ledger.submission(submission_id)
         if chosen is None:
             raise InputError(f"Không có tệp nhận số {submission_id} trong sổ tiếp nhận.")
-        if chosen.state in ("rejected", "unpacked", "error") or chosen.kind not in ("report", "appraisal", "registration"):
+        countable = ("report", "appraisal", "registration")
+        if chosen.state in ("rejected", "unpacked", "error") or chosen.kind not in countable:
             raise InputError(
                 f"Tệp số {submission_id} ({chosen.name}) không thể chọn (trạng thái: {chosen.state_label}"
                 f"{'; ' + chosen.note if chosen.note else ''}). Đơn vị cần gửi lại tệp đúng.")
