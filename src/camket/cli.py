@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # commands import what they use, so that camket --help answer
     from .ingest import IngestResult
     from .reconcile import Result
     from .registration import Proposal
+    from .report.year import YearResult
     from .workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -780,6 +781,55 @@ def render_proposal(p: Proposal) -> str:
             lines += [f"    {label}" for label in by_unit[unit.code]]
     if p.findings:
         lines.append(render_findings(p.findings))
+    return "\n".join(lines)
+
+
+@cli.command()
+@workspace_option
+@click.option("--as-of", "as_of", callback=_day, default=None, metavar="DD/MM/YYYY",
+              help="Tính đến ngày này: các kỳ có hạn gửi đến ngày này (mặc định: hôm nay).")
+@click.option("--round", "-r", "round_id", default=None,
+              help="Kỳ lấy kết quả nhiệm vụ (mặc định: [emulation] round, hoặc kỳ gần nhất của [[round]] có báo cáo).")
+@click.option("--json", "as_json", is_flag=True, help="In bảng thi đua dạng JSON.")
+@click.option("--pdf/--no-pdf", default=False, show_default=True,
+              help="Chuyển báo cáo Word sang PDF (cần LibreOffice).")
+@click.pass_context
+def year(ctx: click.Context, workspace_dir: Path | None, as_of: dt.date | None, round_id: str | None, as_json: bool,
+         pdf: bool) -> None:
+    """Kết quả thi đua năm: mỗi đơn vị gửi đúng hạn, muộn, không gửi bao nhiêu kỳ, cộng với kết quả nhiệm vụ
+    cả năm theo điểm của [emulation] trong camket.toml; ghi bảng tính và báo cáo Word vào out/nam-<năm>/.
+
+    \b
+    Ví dụ:
+      camket -w so year
+      camket -w so year --as-of 31/12/2023 --round 2023-CN
+      camket -w so year --json
+    """
+    ws = _open(ctx, workspace_dir)
+    found = ws.year(as_of, round_id)
+    if as_json:
+        click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
+        return
+    book, word = ws.write_year(found, pdf=pdf)
+    click.echo(render_year(found))
+    click.echo(str(book))
+    click.echo(str(word))
+
+
+def render_year(found: YearResult) -> str:
+    """The emulation table in the terminal."""
+    from .report.year import points_rule
+
+    basis = f"kết quả nhiệm vụ kỳ {found.basis.name}" if found.basis else "chưa có kỳ nào của [[round]] có báo cáo"
+    lines = [f"Thi đua năm {found.year}, tính đến ngày {format_date(found.as_of)}: {len(found.rounds)} kỳ báo cáo đã "
+             f"đến hạn; {basis}.", points_rule(found.rules, found.basis),
+             f"{'Hạng':>4}  {'Đơn vị':<12} {'Đúng hạn':>8} {'Muộn':>5} {'Không gửi':>9} {'Điểm NV':>8} "
+             f"{'Điểm TĐ':>8}  Xếp loại"]
+    for u in found.units:
+        task = f"{float(u.task_score):.1f}" if u.task_score is not None else "-"
+        score = f"{float(u.score):.1f}" if u.score is not None else "-"
+        lines.append(f"{u.rank or '':>4}  {u.unit.code:<12} {f'{u.on_time}/{u.expected}':>8} {u.late:>5} "
+                     f"{u.missing:>9} {task.replace('.', ','):>8} {score.replace('.', ','):>8}  {u.rating}")
     return "\n".join(lines)
 
 

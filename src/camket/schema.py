@@ -525,3 +525,22 @@ REGISTRATION = Sheet("Đăng ký", (
     Column("note", "Ghi chú", Kind.TEXT, 22, locked=False,
            hint="Giải trình, đề nghị điều chỉnh nhiệm vụ được giao (nếu có)."),
 ), aliases=("dang ky", "dang ky nhiem vu"))
+
+# --- the year's emulation table (camket year) -------------------------------------------------
+EMULATION = Sheet("Thi đua", (
+    _out("stt", "STT", _COUNT, 5),
+    _out("unit_name", _UNIT_NAME.header, Kind.TEXT, 30), MASTER_UNITS["block"],
+    _out("head", MASTER_UNITS["head"].header, Kind.TEXT, 20),
+    _out("expected", "Số kỳ phải báo cáo", _COUNT, 9),
+    _out("on_time", "Gửi đúng hạn", _COUNT, 8),
+    _out("late", "Gửi muộn", _COUNT, 8),
+    _out("missing", "Không gửi", _COUNT, 8),
+    _out("reporting", "Điểm chấp hành chế độ báo cáo", Kind.NUMBER, 11),
+    _out("rate", "Tỉ lệ hoàn thành nhiệm vụ", Kind.PERCENT, 11),
+    _out("task_score", "Điểm nhiệm vụ (thang 100)", Kind.NUMBER, 10),
+    _out("score", "Điểm thi đua", Kind.NUMBER, 9),
+    _out("rank", "Xếp hạng", _COUNT, 7),
+    _out("rating", "Xếp loại thi đua", Kind.TEXT, 26),
+    MASTER_UNITS["unit_code"],
+))
+EMULATION_ROUNDS = "Chấp hành báo cáo"

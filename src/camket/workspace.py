@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the stages below load their libraries (openpyxl, xlsxwriter
     from .ingest import IngestResult, Limits
     from .master import MasterRead
     from .report.rollup import RollupResult
+    from .report.year import YearResult
     from .templates import Progress, TemplateJob, TemplatesResult
 
 __all__ = ["CONFIG_NAME", "MASTER_NAME", "CheckReport", "Workspace", "check_workspace"]
@@ -596,15 +597,11 @@ class Workspace:
         folder = self.out_dir(round_id)
         master = self.master_for(round_id)
         progress = self.trend(round_id, result)
+        year = self._year_of_report(result.round, generated)
         consolidated = write_consolidated(folder / f"{round_id}_tong-hop.xlsx", result, master,
-                                          self.settings, generated, progress)
-        template = self.settings.report.docx_template
-        if template is not None and not template.is_absolute():
-            template = self.root / template
-        if template is not None and not template.is_file():
-            raise ConfigError(f"Không tìm thấy mẫu văn bản {template} ([report] docx_template trong {CONFIG_NAME}).")
-        word = write_word(folder / f"{round_id}_bao-cao.docx", result, master, self.settings, generated, template,
-                          progress)
+                                          self.settings, generated, progress, year)
+        word = write_word(folder / f"{round_id}_bao-cao.docx", result, master, self.settings, generated,
+                          self._letterhead(), progress, year)
         log.info("Báo cáo kỳ %s: %s, %s", round_id, consolidated.name, word.name)
         pdf_path = to_pdf(word) if pdf else None
         sent: tuple[Path, ...] = ()
@@ -612,6 +609,21 @@ class Workspace:
         if feedback:
             sent, mailing = self._feedback(result, generated, on_progress)
         return ReportFiles(result, consolidated, word, pdf_path, sent, mailing)
+
+    def _letterhead(self) -> Path | None:
+        template = self.settings.report.docx_template
+        if template is not None and not template.is_absolute():
+            template = self.root / template
+        if template is not None and not template.is_file():
+            raise ConfigError(f"Không tìm thấy mẫu văn bản {template} ([report] docx_template trong {CONFIG_NAME}).")
+        return template
+
+    def _year_of_report(self, round_: Round, generated: dt.datetime) -> YearResult | None:
+        """The emulation table shown in the report of the year's last round (of ``[[round]]``)."""
+        series = self.settings.series("")
+        if round_.kind or not series or series[-1].id != round_.id:
+            return None
+        return self.year(max(generated.date(), round_.due), round_.id)
 
     def _feedback(self, result: Result, generated: dt.datetime, on_progress: Progress | None,
                   units: list[str] | None = None) -> tuple[tuple[Path, ...], Path | None]:
@@ -649,6 +661,29 @@ class Workspace:
                   and (r.id in with_data or r.id == this.id)]
         return trend([current if current is not None and r.id == round_id else self.reconcile(r.id)
                       for r in rounds])
+
+    def year(self, as_of: dt.date | None = None, basis: str | None = None) -> YearResult:
+        """The year's emulation table (see :mod:`camket.report.year` for the rules)."""
+        from .emulation import year_view
+
+        return year_view(self, as_of, basis)
+
+    def write_year(self, year: YearResult, generated: dt.datetime | None = None, *,
+                   pdf: bool = False) -> tuple[Path, Path]:
+        """The emulation table as a workbook and a Word report in ``out/nam-<year>/``."""
+        from .report import to_pdf
+        from .report.consolidated import write_year_workbook
+        from .report.year import write_year_word
+
+        generated = (generated or dt.datetime.now()).replace(microsecond=0)
+        folder = self.root / "out" / f"nam-{year.year}"
+        with self.lock():
+            book = write_year_workbook(folder / f"{year.year}_thi-dua.xlsx", year, self.settings, generated)
+            word = write_year_word(folder / f"{year.year}_thi-dua.docx", year, self.settings, generated,
+                                   self._letterhead())
+            if pdf:
+                to_pdf(word)
+        return book, word
 
     def rollup(self, round_id: str, into: Path, output: Path | None = None) -> RollupResult:
         """Fill the level above's template ``into`` from this round's results (see
