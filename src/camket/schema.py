@@ -529,8 +529,8 @@ REGISTRATION = Sheet("Đăng ký", (
 # --- the year's emulation table (camket year) -------------------------------------------------
 EMULATION = Sheet("Thi đua", (
     _out("stt", "STT", _COUNT, 5),
-    _out("unit_name", _UNIT_NAME.header, Kind.TEXT, 30), MASTER_UNITS["block"],
-    _out("head", MASTER_UNITS["head"].header, Kind.TEXT, 20),
+    _out("unit_name", _UNIT_NAME.header, Kind.TEXT, 26), _out("block", MASTER_UNITS["block"].header, Kind.TEXT, 16),
+    _out("head", MASTER_UNITS["head"].header, Kind.TEXT, 17),
     _out("expected", "Số kỳ phải báo cáo", _COUNT, 9),
     _out("on_time", "Gửi đúng hạn", _COUNT, 8),
     _out("late", "Gửi muộn", _COUNT, 8),
@@ -540,7 +540,7 @@ EMULATION = Sheet("Thi đua", (
     _out("task_score", "Điểm nhiệm vụ (thang 100)", Kind.NUMBER, 10),
     _out("score", "Điểm thi đua", Kind.NUMBER, 9),
     _out("rank", "Xếp hạng", _COUNT, 7),
-    _out("rating", "Xếp loại thi đua", Kind.TEXT, 26),
+    _out("rating", "Xếp loại thi đua", Kind.TEXT, 22),
     MASTER_UNITS["unit_code"],
 ))
 EMULATION_ROUNDS = "Chấp hành báo cáo"

@@ -101,6 +101,7 @@ def apply_proposal(ws: Workspace, *, force: bool = False, now: dt.datetime | Non
     while the proposal has errors, unless ``force``."""
     now = (now or dt.datetime.now()).replace(microsecond=0)
     with ws.lock():
+        ws.__dict__.pop("master_read", None)  # read the list afresh: it may have been edited since
         found = proposal(ws, now)
         if found.errors and not force:
             raise InputError(f"Đề xuất danh mục còn {len(found.errors)} lỗi (xem camket register-apply --dry-run); "
@@ -108,4 +109,5 @@ def apply_proposal(ws: Workspace, *, force: bool = False, now: dt.datetime | Non
         if not found.changes:
             return Applied(found, None)
         backup = apply(found, ws.master_path, ws.state_dir / "backup", now)
+        ws.__dict__.pop("master_read", None)
     return Applied(found, backup)

@@ -82,7 +82,7 @@ def propose(current: Master, registrations: Mapping[str, list[tuple[Any, ...]]],
     the ledger's ``registrations`` table); ``problems`` are the error findings of those files."""
     taken = {t.code for t in current.tasks}
     tasks: list[Task] = []
-    findings: list[Finding] = list(problems)
+    findings = [f for f in problems if f.code != F.STRUCTURE_VIOLATION.code]  # checked again on the whole list
     missing = []
     for unit in current.units:
         own = list(current.tasks_of(unit.code))

@@ -139,7 +139,8 @@ def read_registration(book: Book, stamp: Stamp, master: Master, settings: Settin
         values = reader.cells(row)
         joined = fold(" ".join(v for v in row if isinstance(v, str)))
         code = normalize_code(text_of(values.get("task_code")))
-        if not code and _MARKER in joined:
+        first = next((fold(v) for v in row if isinstance(v, str) and v.strip()), "")
+        if not code and first.startswith(_MARKER):
             continue
         if not code and _END.search(joined):
             break

@@ -507,9 +507,12 @@ def write_consolidated(path: Path, result: Result, master: Master, settings: Set
 
 def year_sheets(book: Any, year: YearResult, fmt: dict[Any, Any], fast: list[FastRows]) -> None:
     """The sheets *Thi đua* and *Chấp hành báo cáo* of the year's emulation result."""
-    from .year import rounds_rows, rounds_sheet, sheet_rows, title
+    from .year import points_rule, rounds_rows, rounds_sheet, sheet_rows, title
 
-    _table(book, EMULATION, sheet_rows(year), fmt, fast, title=title(year), empty="Chưa có đơn vị nào.")
+    ws = _table(book, EMULATION, sheet_rows(year), fmt, fast, title=title(year), empty="Chưa có đơn vị nào.")
+    rule = points_rule(year.rules, year.basis)
+    ws.merge_range(1, 0, 1, printed(EMULATION) - 1, rule, fmt["sentence"])
+    ws.set_row(1, row_height([(rule, sum(c.width for c in EMULATION.columns[:printed(EMULATION)]))]))
     _table(book, rounds_sheet(year), rounds_rows(year), fmt, fast,
            title=f"CHẤP HÀNH CHẾ ĐỘ BÁO CÁO NĂM {year.year} (các kỳ đã đến hạn đến ngày {format_date(year.as_of)})",
            empty="Chưa có kỳ báo cáo nào đến hạn.")

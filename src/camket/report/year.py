@@ -32,7 +32,7 @@ from ..config import EmulationSettings, Settings
 from ..model import Master, Round, Unit
 from ..reconcile import Result, Totals, count
 from ..schema import EMULATION, EMULATION_ROUNDS, Column, Kind, Sheet
-from ..vi import format_date, format_number, format_percent
+from ..vi import format_date, format_number, format_percent, text_date
 
 __all__ = ["LATE", "MISSING", "ON_TIME", "UnitYear", "YearResult", "emulation", "points_rule"]
 
@@ -106,12 +106,11 @@ def points_rule(rules: EmulationSettings, basis: Round | None) -> str:
     def signed(value: float, what: str) -> str:
         if not value:
             return ""
-        sign = "+" if value > 0 else "−"
-        return f" {sign} {format_number(abs(value))} điểm mỗi kỳ {what}"
-    task = f"điểm nhiệm vụ kỳ {basis.name}" if basis else "điểm nhiệm vụ"
-    parts = (signed(rules.on_time_points, "gửi báo cáo đúng hạn") + signed(rules.late_points, "gửi muộn")
-             + signed(rules.missing_points, "không gửi"))
-    return f"Điểm thi đua = {task} (thang 100){parts}; không dưới 0."
+        return f", {'cộng' if value > 0 else 'trừ'} {format_number(abs(value))} điểm mỗi kỳ {what}"
+    task = f"điểm nhiệm vụ kỳ {basis.name}" if basis else "điểm nhiệm vụ cả năm"
+    parts = (signed(rules.on_time_points, "gửi báo cáo đúng hạn") + signed(rules.late_points, "gửi báo cáo muộn")
+             + signed(rules.missing_points, "không gửi báo cáo"))
+    return f"Điểm thi đua được tính bằng {task} (thang điểm 100){parts}; thấp nhất là 0 điểm."
 
 
 def emulation(settings: Settings, master: Master, rounds: Sequence[tuple[Round, set[str], Mapping[str, dt.datetime]]],
@@ -196,8 +195,7 @@ def rounds_rows(year: YearResult) -> Iterable[list[object]]:
 
 
 def title(year: YearResult) -> str:
-    return (f"KẾT QUẢ THI ĐUA THỰC HIỆN NHIỆM VỤ TRỌNG TÂM NĂM {year.year} (tính đến ngày "
-            f"{format_date(year.as_of)}). {points_rule(year.rules, year.basis)}")
+    return f"KẾT QUẢ THI ĐUA NĂM {year.year} (tính đến ngày {format_date(year.as_of)})"
 
 
 # --- the Word section -----------------------------------------------------------------------------
@@ -212,13 +210,13 @@ def paragraphs(year: YearResult, term: str) -> tuple[list[str], list[list[str]]]
     lines = []
     if year.rounds:
         lines.append(
-            f"Trong năm {year.year}, đến ngày {format_date(year.as_of)}, có {count(len(year.rounds))} kỳ báo cáo đã "
+            f"Trong năm {year.year}, đến ngày {text_date(year.as_of)}, có {count(len(year.rounds))} kỳ báo cáo đã "
             f"đến hạn với {count(expected)} lượt báo cáo phải gửi của các {term}: {count(on_time)} lượt gửi đúng "
             f"hạn, {count(late)} lượt gửi muộn, {count(missing)} lượt không gửi.")
     full = [u for u in year.units if u.expected and u.on_time == u.expected]
     if full:
         lines.append(f"{count(len(full))} {term} gửi đầy đủ, đúng hạn tất cả các kỳ báo cáo.")
-    lines.append(points_rule(year.rules, year.basis).rstrip(".") + " (Bảng {table}).")
+    lines.append(points_rule(year.rules, year.basis).rstrip(".") + "; kết quả từng đơn vị tại Bảng {table}.")
     if rated:
         top = [u for u in rated if u.rank == 1]
         lines.append(f"Dẫn đầu: {'; '.join(u.unit.name for u in top)} ({format_number(float(top[0].score or 0))} "
@@ -234,17 +232,19 @@ def paragraphs(year: YearResult, term: str) -> tuple[list[str], list[list[str]]]
     return lines, rows
 
 
-HEADERS = ("Hạng", "Đơn vị", "Đúng hạn / số kỳ", "Muộn", "Không gửi", "Tỉ lệ hoàn thành", "Điểm nhiệm vụ",
-           "Điểm thi đua", "Xếp loại")
-WIDTHS = (1.0, 4.2, 1.7, 1.1, 1.2, 1.7, 1.6, 1.5, 2.5)
+HEADERS = ("Xếp hạng", "Đơn vị", "Đúng hạn / số kỳ", "Gửi muộn", "Không gửi", "Tỉ lệ hoàn thành",
+           "Điểm nhiệm vụ", "Điểm thi đua", "Xếp loại")
+WIDTHS = (1.3, 3.6, 1.6, 1.5, 1.5, 1.6, 1.5, 1.4, 2.5)
 ALIGN = "clccccccl"
 
 
-def emulation_section(doc: Any, year: YearResult, term: str, number: int, table: int) -> None:
-    """The section "<number>. Kết quả thi đua năm …" with its sentences and Bảng ``table``."""
+def emulation_section(doc: Any, year: YearResult, term: str, number: int | None, table: int) -> None:
+    """The section "<number>. Kết quả thi đua năm …" (no heading without ``number``), its
+    sentences and Bảng ``table``."""
     from .docx_layout import body_paragraph, fast_table, keep_with_next, para
 
-    body_paragraph(doc, f"{number}. Kết quả thi đua năm {year.year}", bold=True, keep_next=True)
+    if number is not None:
+        body_paragraph(doc, f"{number}. Kết quả thi đua năm {year.year}", bold=True, keep_next=True)
     lines, rows = paragraphs(year, term)
     for line in lines:
         body_paragraph(doc, line.replace("{table}", str(table)))
@@ -274,7 +274,17 @@ def write_year_word(path: Path, year: YearResult, settings: Settings, generated:
     para(doc, f"Kết quả thi đua thực hiện nhiệm vụ trọng tâm năm {year.year}", size=report.font_size, bold=True,
          keep_next=True)
     rule_under(doc, 5.0, _TEXT_WIDTH).paragraph_format.space_after = Pt(12)
-    emulation_section(doc, year, report.units_term, 1, 1)
+    agency = settings.agency.name
+    opening = f"{report.basis}, " if report.basis else ""
+    from .docx_layout import body_paragraph
+
+    body_paragraph(doc, f"{opening}{agency} báo cáo kết quả chấp hành chế độ báo cáo và thực hiện nhiệm vụ trọng "
+                        f"tâm năm {year.year} của thủ trưởng các {report.units_term}, làm căn cứ đánh giá, xét thi "
+                        "đua, như sau:")
+    emulation_section(doc, year, report.units_term, None, 1)
+    to = report.addressees
+    ending = f", {agency} kính báo cáo {'; '.join(to)}./." if to else f" của {agency}./."
+    body_paragraph(doc, f"Trên đây là báo cáo kết quả thi đua năm {year.year}{ending}")
     _signature(doc, settings)
     props = doc.core_properties
     props.title = f"Kết quả thi đua năm {year.year}"
