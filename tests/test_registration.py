@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from camket import Workspace
 from camket.cli import cli
+from camket.errors import InputError
 from camket.master import read_master
 from camket.registration import apply_proposal, proposal, write_workbooks
 from camket.registration.book import OWN_MARKER
@@ -128,7 +129,7 @@ def test_returned_registrations_become_the_proposed_list_and_are_applied(so: Wor
     violations = sorted(f.unit for f in found.findings if f.code == "structure-violation")
     unregistered = {u.code for u in so.master().units} - {"VP", "KHTC"}
     assert violations == sorted(unregistered)   # every unit without own tasks yet, and TTR with two
-    with pytest.raises(Exception, match="còn .* lỗi"):
+    with pytest.raises(InputError, match=r"còn \d+ lỗi"):
         apply_proposal(so, now=NOW)
 
     runner = CliRunner()
