@@ -23,20 +23,6 @@ from camket.samples import load_sample
 from .conftest import write_master_xlsx
 
 NOW = dt.datetime(2023, 1, 9, 9)
-RULES = """
-[registration]
-due = 2023-01-10
-
-[[structure]]
-source = "Tự đăng ký"
-min = 3
-max = 5
-
-[[structure]]
-source = "Cấp trên giao"
-min = 1
-max = 2
-"""
 HEADERS = ["Mã nhiệm vụ", "Mã đơn vị", "Nội dung nhiệm vụ", "Nhóm", "Nguồn", "Sản phẩm", "Chỉ tiêu", "Thời hạn",
            "Điểm tối đa", "Nhiệm vụ khó", "Ghi chú", "Người theo dõi"]   # an extra column of the department's
 
@@ -45,9 +31,7 @@ HEADERS = ["Mã nhiệm vụ", "Mã đơn vị", "Nội dung nhiệm vụ", "Nh�
 def so(tmp_path: Path) -> Workspace:
     """so-2023 before the year: the common and assigned tasks only, a column of the department's own."""
     root = tmp_path / "so"
-    Workspace.init(root, sample="so-2023")
-    with (root / "camket.toml").open("a", encoding="utf-8") as handle:
-        handle.write(RULES)
+    Workspace.init(root, sample="so-2023")   # its camket.toml has [registration] and [[structure]]
     sample = load_sample("so-2023")
     units = [[u["unit_code"], u["unit_name"], u["block"], u["head"], u["position"], u["email"]] for u in sample.units]
     tasks = [[t["task_code"], t["unit_code"], t["content"], t["group"], t["source"], t["product"], t["target"],
@@ -93,6 +77,7 @@ def test_workbooks_are_signed_prefilled_and_state_the_rules(so: Workspace) -> No
     assert sheet.cell(8, 4).protection.locked and not sheet.cell(8, 6).protection.locked
     guide = [c.value for row in book["Hướng dẫn"].iter_rows() for c in row if c.value]
     assert '- nguồn "Tự đăng ký": từ 3 đến 5 nhiệm vụ.' in guide
+    assert '- nguồn "Nhiệm vụ chung": từ 1 đến 3 nhiệm vụ.' in guide
     assert '- nguồn "Cấp trên giao": từ 1 đến 2 nhiệm vụ.' in guide
     meta = {row[0].value: row[1].value for row in book["_camket"].iter_rows()}
     assert (meta["kind"], meta["round"], meta["unit"]) == ("registration", "2023-DK", "VP")
