@@ -323,7 +323,7 @@ def render_ingest(result: IngestResult, verbose: bool = False) -> str:
     """The ingest summary: counts by outcome, files not counted or waiting, findings by severity."""
     labels = {"accepted": "chấp nhận", "superseded": "thay thế/giữ bản cũ", "pending": "chờ xử lý",
               "rejected": "không tính", "error": "lỗi chương trình", "duplicate": "đã nhận trước đây (bỏ qua)",
-              "unpacked": "tệp nén đã giải"}
+              "unpacked": "tệp nén, thư đã mở"}
     head = "Chạy thử (không ghi gì): " if result.dry_run else ""
     counts = ", ".join(f"{result.count(k)} {v}" for k, v in labels.items() if result.count(k))
     lines = [f"{head}{len(result.files)} tệp kỳ {result.round.name}: {counts or 'không có tệp'}."]
@@ -571,23 +571,46 @@ def demo(directory: Path, sample: str, units: int | None, tasks: int | None, rou
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--round", "-r", "round_id", required=True, help="Mã kỳ báo cáo.")
 @click.option("--seed", default=2022, show_default=True, help="Hạt giống mô phỏng (cùng hạt giống, cùng kết quả).")
+@click.option("--email", "by_email", is_flag=True, help="Đơn vị gửi bằng thư điện tử: mỗi tệp thành một thư .eml.")
 @click.pass_context
-def simulate(ctx: click.Context, workspace_dir: Path | None, directory: Path, round_id: str, seed: int) -> None:
+def simulate(ctx: click.Context, workspace_dir: Path | None, directory: Path, round_id: str, seed: int,
+             by_email: bool) -> None:
     """Mô phỏng các đơn vị điền mẫu và gửi lại (để tập huấn, chạy thử), ghi vào DIRECTORY.
+
+    Với mã đợt đăng ký ([registration] id), thủ trưởng điền phiếu đăng ký đã lập bằng camket registration.
 
     \b
     Ví dụ:
       camket -w ws simulate nhan --round 2022-6T
+      camket -w ws simulate hop-thu --round 2022-6T --email
+      camket -w so simulate phieu-dang-ky --round 2023-DK
     """
     ws = _open(ctx, workspace_dir)
-    from .simulate import simulate_returns
+    enrol = ws.settings.registration
+    if enrol is not None and round_id == enrol.id:
+        from .registration.simulate import simulate_registrations
 
-    bar = _Bar("Mô phỏng")
-    try:
-        plan = simulate_returns(ws.template_jobs(round_id), directory, seed=seed, on_progress=bar)
-    finally:
-        bar.close()
-    click.echo(f"{len(plan.files)} tệp trong {directory}; đơn vị không gửi: {', '.join(plan.missing) or 'không'}.")
+        forms = sorted((ws.out_dir(round_id) / "dang-ky").glob("dang-ky_*.xlsx"))
+        if not forms:
+            raise click.UsageError("Chưa có phiếu đăng ký: chạy camket registration trước.")
+        files = simulate_registrations(forms, directory, ws.settings, seed=seed)
+        missing: list[str] = []
+        subject = f"Đăng ký nhiệm vụ năm {ws.settings.year}"
+    else:
+        from .simulate import simulate_returns
+
+        bar = _Bar("Mô phỏng")
+        try:
+            plan = simulate_returns(ws.template_jobs(round_id), directory, seed=seed, on_progress=bar)
+        finally:
+            bar.close()
+        files, missing = plan.files, plan.missing
+        subject = f"Báo cáo kết quả thực hiện nhiệm vụ {ws.round(round_id).name}"
+    if by_email:
+        from .simulate_mail import as_emails
+
+        files = as_emails(files, {u.code: u for u in ws.master().units}, subject, ws.settings.contact.email)
+    click.echo(f"{len(files)} tệp trong {directory}; đơn vị không gửi: {', '.join(missing) or 'không'}.")
 
 
 @cli.command()
