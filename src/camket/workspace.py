@@ -359,10 +359,12 @@ class Workspace:
         on_progress: Progress | None = None,
         received_on: dt.date | None = None,
         expected_unit: str | None = None,
+        via: str = "",
     ) -> IngestResult:
         """Read returned workbooks (files, folders, zips) into the ledger.
 
-        ``received_on`` is the date the batch arrived (else each file's own time, or now);
+        ``received_on`` is the date the batch arrived (else each file's own time, or now;
+        ``via="upload"``: the files arrive now, through camket serve);
         ``expected_unit`` is the unit whose personal link the files came through: a file
         that is not that unit's waits as *chờ xử lý*. The workspace's own files and folders
         (``out/``, ``.camket/`` …) are never taken as received files.
@@ -379,20 +381,20 @@ class Workspace:
             raise InputError(f"Không tìm thấy: {', '.join(missing)}.")
         now = (now or dt.datetime.now()).replace(microsecond=0)
         expected = normalize_code(expected_unit) if expected_unit else ""
-        if expected and self.units([expected], self.master_for(round_id)) == []:
-            raise InputError(f"Không có đơn vị mã {expected}.")
 
         def run(dry: bool) -> IngestResult:
-            ctx = Context(self.master_for(round_id), self.settings, round_, self.id, self.secret, now.date(),
-                          limits or Limits(), expected_unit=expected, strict=self.strict)
+            master = self.master_for(round_id) if dry else self._issue_if_needed(round_id, now)
+            if expected:
+                self.units([expected], master)  # raises on a unit the round does not have
+            ctx = Context(master, self.settings, round_, self.id, self.secret, now.date(), limits or Limits(),
+                          expected_unit=expected, strict=self.strict)
             return run_ingest(self.root, ctx, [Path(p) for p in paths], now=now, dry_run=dry,
                               keep_first=keep_first, on_progress=on_progress, processes=processes,
-                              received_on=received_on, exclude=self._own_files())
+                              received_on=received_on, exclude=self._own_files(), via=via)
 
         if dry_run:
             return run(True)
         with self.lock(wait):
-            self._issue_if_needed(round_id, now)
             return run(False)
 
     def _own_files(self) -> dict[Path, str]:
@@ -404,12 +406,15 @@ class Workspace:
             self.root / MASTER_NAME: "danh mục",
         }
 
-    def _issue_if_needed(self, round_id: str, now: dt.datetime) -> None:
-        """A round receiving files before its templates were issued is frozen now."""
+    def _issue_if_needed(self, round_id: str, now: dt.datetime) -> Master:
+        """The round's list; a round receiving files before its templates were issued is frozen now."""
         with Ledger(self.root, now=now) as ledger:
-            if ledger.frozen_master(round_id) is None:
-                issue(ledger, round_id, self.master(), reason="ingest", now=now,
-                      previous=self.settings.previous_round(round_id))
+            frozen = ledger.frozen_master(round_id)
+            if frozen is not None:
+                return frozen
+            master = self.master()
+            issue(ledger, round_id, master, reason="ingest", now=now, previous=self.settings.previous_round(round_id))
+            return master
 
     def submissions(self, round_id: str) -> list[Submission]:
         """Every file received for a round, with its state (accepted, pending, rejected …)."""
