@@ -18,11 +18,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import click
 
 from .errors import CamketError
-from .model import Derived, Finding, Severity
-from .vi import format_date
 
 if TYPE_CHECKING:  # commands import what they use, so that camket --help answers at once
     from .ingest import IngestResult
+    from .model import Finding
     from .reconcile import Result
     from .workspace import Workspace
 
@@ -92,6 +91,8 @@ def _open(ctx: click.Context, workspace_dir: Path | None) -> Workspace:
 
 def render_findings(findings: Iterable[Finding]) -> str:
     """One line per finding, errors first: ``Lỗi  code  file, sheet "X", ô A1: message. advice``."""
+    from .model import Severity
+
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     lines = [
         f"{f.severity.label:<9} {f.code:<28} {f}"
@@ -101,6 +102,8 @@ def render_findings(findings: Iterable[Finding]) -> str:
 
 
 def _summary(findings: Iterable[Finding]) -> str:
+    from .model import Severity
+
     counts = {s: 0 for s in Severity}
     for f in findings:
         counts[f.severity] += 1
@@ -319,6 +322,8 @@ def ingest(ctx: click.Context, workspace_dir: Path | None, paths: tuple[Path, ..
 
 def render_ingest(result: IngestResult, verbose: bool = False) -> str:
     """The ingest summary: counts by outcome, files not counted or waiting, findings by severity."""
+    from .model import Severity
+
     labels = {"accepted": "chấp nhận", "superseded": "thay thế/giữ bản cũ", "pending": "chờ xử lý",
               "rejected": "không tính", "error": "lỗi chương trình", "duplicate": "đã nhận trước đây (bỏ qua)",
               "unpacked": "tệp nén đã giải"}
@@ -703,6 +708,9 @@ def links(ctx: click.Context, workspace_dir: Path | None, round_id: str, base_ur
 
 def render_status(result: Result) -> str:
     """The compact terminal view of ``camket status``."""
+    from .model import Derived
+    from .vi import format_date
+
     r, o = result.round, result.overall
     heads = result.heads
     answered = sum(1 for u in heads if u.answered)
