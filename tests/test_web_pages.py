@@ -282,7 +282,7 @@ def test_a_file_of_another_unit_sent_through_a_link_counts_for_neither(tmp_path:
                     headers={"Accept": "application/json"}).json()
     assert [f["state"] for f in mine["files"]] == ["accepted"]
     (sub,) = Workspace.open(root).submissions(ROUND)
-    assert sub.arrived_source == "ingest" and sub.file_time == ""  # arrived when uploaded; no time of its own
+    assert sub.arrived_source == "upload" and sub.file_time == ""  # arrived when uploaded; no time of its own
     other = web.post(link, files=_files("returned_clean_other_unit.xlsx"), data={"csrf": token},
                      headers={"Accept": "application/json"}).json()
     assert [(f["state"], f["unit"]) for f in other["files"]] == [("pending", "VP")]

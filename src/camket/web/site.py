@@ -97,7 +97,8 @@ class Site:
             left = max(1.0, deadline - time.monotonic())
             on_progress = job.progress if job is not None else None
             return ws.ingest(paths, round_id, wait=left, processes=1, on_progress=on_progress,
-                             expected_unit=expected_unit, received_on=received_on)
+                             expected_unit=expected_unit, received_on=received_on,
+                             via="" if received_on else "upload")
         finally:
             self._writes.release()
 
