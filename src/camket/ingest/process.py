@@ -286,7 +286,7 @@ def _several(item: Item, ctx: Context, result: FileResult, table: Table, covered
             part.findings.extend(uncounted)
         if ctx.expected_unit and unit != ctx.expected_unit:
             part.pending = f"gửi qua đường dẫn của {ctx.expected_unit} nhưng là báo cáo của {unit}"
-            part.findings.append(F.LINK_MISMATCH(where, unit=unit, expected=ctx.expected_unit,
+            part.findings.append(F.LINK_MISMATCH(where, unit=ctx.expected_unit, content=unit,
                                                  submission=SUBMISSION_MARK))
         rows, findings = read_rows(unit_table(table, unit, ctx.master), unit, ctx.master, file=item.name,
                                    year=ctx.settings.year, today=ctx.today, formulas=formulas)
