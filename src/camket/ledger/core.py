@@ -84,6 +84,8 @@ class Submission:
 
     @property
     def state_label(self) -> str:
+        if self.kind == "email" and self.state == "unpacked":
+            return "thư đã mở"
         return STATE_LABELS.get(self.state, self.state)
 
     def as_dict(self) -> dict[str, Any]:

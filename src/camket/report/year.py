@@ -130,7 +130,8 @@ def emulation(settings: Settings, master: Master, rounds: Sequence[tuple[Round, 
         base = UnitYear(unit, marks, result.totals if answered and result else None,
                         result.score if answered and result else None, None, None, "")
         if base.task_score is None:
-            reason = f"chưa báo cáo kỳ {basis.round.name}" if basis is not None else "chưa có kỳ báo cáo cả năm"
+            reason = (f"chưa báo cáo kỳ {basis.round.name}" if basis is not None
+                      else "chưa có kỳ báo cáo để tính điểm nhiệm vụ")
             unrated.append(replace(base, rating=f"Chưa xếp loại ({reason})"))
             continue
         points = (_dec(rules.on_time_points) * base.on_time + _dec(rules.late_points) * base.late
@@ -223,18 +224,20 @@ def paragraphs(year: YearResult, term: str) -> tuple[list[str], list[list[str]]]
                      "điểm).")
     not_rated = [u for u in year.units if u.score is None]
     if not_rated:
-        lines.append(f"Chưa xếp loại {count(len(not_rated))} {term}: {'; '.join(u.unit.name for u in not_rated)}.")
+        why = f" (chưa báo cáo kỳ {year.basis.name})" if year.basis is not None else ""
+        lines.append(f"Chưa xếp loại {count(len(not_rated))} {term}{why}: "
+                     f"{'; '.join(u.unit.name for u in not_rated)}.")
     rows = [[str(u.rank or ""), u.unit.name, f"{u.on_time}/{u.expected}", str(u.late), str(u.missing),
              format_percent(u.tasks.rate) if u.tasks is not None and u.tasks.total else "",
              format_number(float(u.task_score)) if u.task_score is not None else "",
-             format_number(float(u.score)) if u.score is not None else "", u.rating]
+             format_number(float(u.score)) if u.score is not None else "", u.rating.split(" (")[0]]
             for u in year.units]
     return lines, rows
 
 
 HEADERS = ("Xếp hạng", "Đơn vị", "Đúng hạn / số kỳ", "Gửi muộn", "Không gửi", "Tỉ lệ hoàn thành",
            "Điểm nhiệm vụ", "Điểm thi đua", "Xếp loại")
-WIDTHS = (1.3, 3.6, 1.6, 1.5, 1.5, 1.6, 1.5, 1.4, 2.5)
+WIDTHS = (1.3, 3.4, 1.6, 1.4, 1.7, 1.6, 1.5, 1.4, 2.6)
 ALIGN = "clccccccl"
 
 
