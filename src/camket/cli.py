@@ -319,7 +319,8 @@ def submissions(ctx: click.Context, workspace_dir: Path | None, round_id: str, a
         click.echo(json.dumps([s.as_dict() for s in subs], ensure_ascii=False, indent=2))
         return
     for s in subs:
-        arrived = f"{s.arrived.replace('T', ' ')} ({ARRIVAL_LABELS.get(s.arrived_source, s.arrived_source)})"
+        arrived = f"{s.arrived.replace('T', ' ')} ({ARRIVAL_LABELS.get(s.arrived_source, s.arrived_source)}" + (
+            f" từ {s.sender})" if s.sender else ")")
         unit = s.unit or "-"
         if s.claimed_unit and s.claimed_unit != s.unit:
             unit += f" (ghi là {s.claimed_unit})"

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from .. import findings as F
 from ..model import Finding, Location, Master
 from ..values import text_of
 from ..vi import normalize_code
 from .identify import Table, owners
-from .rows import xl_rowcol_to_cell
 
 __all__ = ["covered_units", "unattributed", "unit_table"]
 
