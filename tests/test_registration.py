@@ -139,6 +139,16 @@ def test_returned_registrations_become_the_proposed_list_and_are_applied(so: Wor
     assert again.backup is None and again.proposal.changes == ()
 
 
+def test_a_table_copied_out_of_the_form_is_not_a_registration(so: Workspace, tmp_path: Path) -> None:
+    written = write_workbooks(so, units=["VP"], generated=NOW)
+    book = openpyxl.load_workbook(fill(written.files[0], own_tasks(3, "VP")))
+    del book["_camket"]
+    book.save(tmp_path / "dang-ky_VP.xlsx")
+    result = so.ingest([tmp_path / "dang-ky_VP.xlsx"], "2023-DK", now=NOW)
+    assert [(o.unit, o.state, o.kind) for o in result.files] == [("VP", "rejected", "registration")]
+    assert [f.code for f in result.findings] == ["registration-not-a-form"]
+
+
 def test_the_registration_round_is_not_a_reporting_round(so: Workspace) -> None:
     result = CliRunner().invoke(cli, ["-w", str(so.root), "status", "--round", "2023-DK"])
     assert result.exit_code == 2

@@ -510,6 +510,10 @@ REG_TASK_DROPPED = _kind(
 REG_DUPLICATE = _kind(
     "registration-duplicate", W, 'Nhiệm vụ "{content}" được ghi hai lần (dòng {first} và dòng {row}); chỉ lấy dòng '
     "{first}", "Xóa dòng lặp lại", "registration", OFFICE)
+REG_NOT_A_FORM = _kind(
+    "registration-not-a-form", E, "Tệp không phải phiếu đăng ký do đơn vị tổng hợp gửi (không có dữ liệu kiểm soát "
+    "của phiếu); tệp không được tính", "Điền vào chính phiếu đăng ký được gửi (camket registration) rồi gửi lại",
+    "registration", OFFICE)
 REG_NOT_RETURNED = _kind(
     "registration-not-returned", W, "Đơn vị {unit} ({name}) chưa gửi bản đăng ký nhiệm vụ",
     "Đôn đốc đơn vị gửi bản đăng ký; nhiệm vụ của đơn vị trong danh mục giữ nguyên cho đến khi có bản đăng ký",
@@ -597,7 +601,7 @@ TITLES.update({
     "registration-points-missing": "Nhiệm vụ đăng ký thiếu điểm tối đa",
     "registration-locked-changed": "Sửa nội dung nhiệm vụ được giao",
     "registration-task-dropped": "Bỏ nhiệm vụ được giao", "registration-duplicate": "Nhiệm vụ đăng ký lặp lại",
-    "registration-not-returned": "Chưa gửi bản đăng ký",
+    "registration-not-returned": "Chưa gửi bản đăng ký", "registration-not-a-form": "Không phải phiếu đăng ký",
 })
 
 NEXT_TIME: frozenset[str] = frozenset({

@@ -235,6 +235,10 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
             result.registrations, problems = read_registration(book, stamp, ctx.master, ctx.settings, item.name)
             result.findings.extend(problems)
             return
+    if ctx.round.kind == "registration":  # only the signed forms are registrations
+        result.kind, result.rejected = "registration", True
+        result.findings.append(F.REG_NOT_A_FORM(where))
+        return
     signed = identity.stamp if identity else None
     table = find_table(book, signed.sheet if signed else REPORT.name, signed.header_row - 1 if signed else None)
     if table is None:
