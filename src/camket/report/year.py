@@ -287,7 +287,8 @@ def write_year_word(path: Path, year: YearResult, settings: Settings, generated:
     emulation_section(doc, year, report.units_term, None, 1)
     to = report.addressees
     ending = f", {agency} kính báo cáo {'; '.join(to)}./." if to else f" của {agency}./."
-    body_paragraph(doc, f"Trên đây là báo cáo kết quả thi đua năm {year.year}{ending}")
+    closing = body_paragraph(doc, f"Trên đây là báo cáo kết quả thi đua năm {year.year}{ending}")
+    closing.paragraph_format.space_before = Pt(6)
     _signature(doc, settings)
     props = doc.core_properties
     props.title = f"Kết quả thi đua năm {year.year}"
