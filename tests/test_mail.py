@@ -135,7 +135,7 @@ def test_a_report_without_metadata_or_codes_is_known_by_its_sender(small_ws: Pat
 
 
 def test_an_outlook_msg_is_read_with_its_attachment(small_ws: Path, tmp_path: Path) -> None:
-    msg_module = pytest.importorskip("aspose.email_foss.msg")   # writes the .msg (camket reads with extract-msg)
+    msg_module = pytest.importorskip("aspose.email_foss.msg")   # writes the .msg (camket reads it with olefile)
     ws = Workspace.open(small_ws)
     report = filled(ws, "TTCNTT", tmp_path / "f")
     letter = message("Trung tâm CNTT <cntt@bo.example.vn>", "Mon, 04 Jul 2022 02:30:00 +0000", "Báo cáo 6 tháng",
@@ -147,6 +147,29 @@ def test_an_outlook_msg_is_read_with_its_attachment(small_ws: Path, tmp_path: Pa
     assert (attachment.state, attachment.unit) == ("accepted", "TTCNTT")
     assert (attachment.arrived, attachment.sender) == ("2022-07-04T09:30:00", "cntt@bo.example.vn")
     assert subs["Báo cáo TTCNTT.msg"].format == "msg"
+
+
+def test_an_outlook_msg_forwarded_inside_another_is_read_to_its_workbook(small_ws: Path, tmp_path: Path) -> None:
+    msg_module = pytest.importorskip("aspose.email_foss.msg")
+    ws = Workspace.open(small_ws)
+    report = filled(ws, "VPC", tmp_path / "f")
+    inner = message("vpc@bo.example.vn", "Mon, 04 Jul 2022 02:30:00 +0000", "Báo cáo",
+                    [("Báo cáo VPC.xlsx", report.read_bytes())])
+    outer = message("van-thu@bo.example.vn", "Tue, 05 Jul 2022 01:00:00 +0000", "Chuyển tiếp", nested=inner)
+    path = tmp_path / "chuyen-tiep.msg"
+    path.write_bytes(msg_module.MapiMessage.from_email_message(outer).to_bytes())
+    result, subs = ingested(small_ws, [path])
+    [counted] = [s for s in subs.values() if s.state == "accepted"]
+    assert counted.unit == "VPC" and counted.name.startswith("chuyen-tiep.msg/") and counted.name.endswith(".xlsx")
+    assert not [f for f in result.findings if f.code == "file-corrupt"]
+
+
+def test_a_damaged_outlook_msg_is_a_finding_and_kept(small_ws: Path, tmp_path: Path) -> None:
+    damaged = tmp_path / "hong.msg"
+    damaged.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    result, subs = ingested(small_ws, [damaged])
+    assert subs["hong.msg"].state == "rejected"
+    assert [f.severity.value for f in result.findings if f.severity.value == "error"]
 
 
 def test_names_in_rfc_2047_and_2231_and_hostile_names_are_decoded_and_kept_inside(

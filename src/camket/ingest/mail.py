@@ -9,8 +9,8 @@ Attachments that are not workbooks (a PDF scan, a signature's image) are listed,
 message without any workbook is a finding, so none goes unnoticed. Names encoded as RFC 2047
 or RFC 2231 are decoded; a name that cannot be is replaced by a plain one.
 
-The standard library's :mod:`email` reads ``.eml`` and mbox messages; ``extract-msg`` reads
-``.msg`` (loaded only when one arrives).
+The standard library's :mod:`email` reads ``.eml`` and mbox messages; ``.msg`` files (compound
+files) are read with olefile (loaded only when one arrives), property by property.
 
 >>> raw = (b"From: Van phong <vp@so.example.vn>\\r\\nDate: Tue, 04 Apr 2023 09:20:00 +0000\\r\\n"
 ...        b"Subject: =?utf-8?b?QsOhbyBjw6FvIHF1w70gSQ==?=\\r\\n\\r\\nKinh gui\\r\\n")
@@ -26,6 +26,7 @@ import datetime as dt
 import email
 import email.policy
 import re
+import struct
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -192,36 +193,68 @@ def _from_email(message: EmailMessage) -> Mail:
 
 
 def read_msg(data: bytes) -> Mail:
-    """An Outlook message (``.msg``), read with ``extract-msg``."""
+    """An Outlook message (``.msg``): a compound file (read with olefile) whose streams hold the
+    message's properties, each attachment in a storage of its own (MS-OXMSG)."""
+    import olefile
+
     try:
-        import extract_msg
-    except ImportError:
-        raise MailError("cần cài gói extract-msg để đọc thư Outlook .msg (pip install extract-msg)") from None
-    try:
-        message = extract_msg.openMsg(data, delayAttachments=False)
-    except Exception as exc:  # the reader's own failures on hostile input
+        with olefile.OleFileIO(data) as ole:
+            return _from_msg(ole, "", depth=0)
+    except (OSError, ValueError, IndexError, struct.error) as exc:  # a damaged or hostile compound file
         raise MailError(f"{type(exc).__name__}: {exc}"[:200]) from None
-    try:
-        return _from_msg(message)
-    finally:
-        message.close()
 
 
-def _from_msg(message: Any) -> Mail:
-    sender = _address(str(message.sender or ""))
-    for stream in ("__substg1.0_5D01", "__substg1.0_0C1F", "__substg1.0_0065"):
-        if sender:
-            break
-        sender = _address(str(message.getStringStream(stream) or ""))
-    when = message.date if isinstance(message.date, dt.datetime) else None
-    mail = Mail(str(message.subject or ""), sender, _vietnam_time(when) if when else None, str(when or ""))
-    for number, attachment in enumerate(message.attachments, start=1):
-        content = attachment.data
-        name = clean_name(attachment.longFilename or attachment.shortFilename, number)
-        if isinstance(content, bytes):
-            mail.parts.append(Part(name, content))
-        elif hasattr(content, "attachments"):
-            mail.parts.append(Part(name, nested=_from_msg(content)))
+_MSG_DEPTH = 5            # messages attached to messages: deeper is refused
+_FILETIME_EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.UTC)
+
+
+def _msg_text(ole: Any, folder: str, tag: str) -> str:
+    """A string property: ``…001F`` (UTF-16) or the older ``…001E`` (8-bit)."""
+    for kind, codec in (("001F", "utf-16-le"), ("001E", "cp1252")):
+        path = f"{folder}__substg1.0_{tag}{kind}"
+        if ole.exists(path):
+            return str(ole.openstream(path).read().decode(codec, "replace").rstrip("\x00"))
+    return ""
+
+
+def _msg_time(ole: Any, folder: str, header: int) -> dt.datetime | None:
+    """When the message was sent (PR_CLIENT_SUBMIT_TIME, else delivery time), from the fixed
+    properties: 16-byte entries after a header of ``header`` bytes, a time as a FILETIME."""
+    path = f"{folder}__properties_version1.0"
+    if not ole.exists(path):
+        return None
+    raw = ole.openstream(path).read()
+    found: dict[int, int] = {}
+    for offset in range(header, len(raw) - 15, 16):
+        tag, _, value = struct.unpack_from("<IIQ", raw, offset)
+        if tag & 0xFFFF == 0x0040:  # PT_SYSTIME
+            found[tag >> 16] = value
+    ticks = found.get(0x0039) or found.get(0x0E06)
+    if not ticks:
+        return None
+    return _vietnam_time(_FILETIME_EPOCH + dt.timedelta(microseconds=ticks // 10))
+
+
+def _from_msg(ole: Any, folder: str, depth: int) -> Mail:
+    if depth > _MSG_DEPTH:
+        raise MailError(f"thư đính kèm lồng quá {_MSG_DEPTH} cấp")
+    headers = email.message_from_string(_msg_text(ole, folder, "007D"), policy=email.policy.default)
+    sender = next((a for a in (_address(_msg_text(ole, folder, tag)) for tag in ("5D01", "0C1F", "0065"))
+                   if a), _address(str(headers.get("From", ""))))
+    when = _msg_time(ole, folder, 32 if depth == 0 else 24) or _date(str(headers.get("Date", "")))
+    mail = Mail(_msg_text(ole, folder, "0037"), sender, when, when.isoformat() if when else "")
+    inside = [part for part in folder.split("/") if part]
+    depth_of = len(inside)
+    storages = sorted({entry[depth_of] for entry in ole.listdir(streams=True, storages=True)
+                       if entry[:depth_of] == inside and len(entry) > depth_of
+                       and entry[depth_of].startswith("__attach_version1.0_#")})
+    for number, storage in enumerate(storages, start=1):
+        where = f"{folder}{storage}/"
+        name = clean_name(_msg_text(ole, where, "3707") or _msg_text(ole, where, "3704"), number)
+        if ole.exists(f"{where}__substg1.0_37010102"):
+            mail.parts.append(Part(name, ole.openstream(f"{where}__substg1.0_37010102").read()))
+        elif ole.exists(f"{where}__substg1.0_3701000D"):  # a message attached to the message
+            mail.parts.append(Part(name, nested=_from_msg(ole, f"{where}__substg1.0_3701000D/", depth + 1)))
     return mail
 
 
