@@ -199,8 +199,15 @@ ARCHIVE_TOO_MANY = _kind(
     "archive-too-many", E, "Tệp nén có quá nhiều tệp; chỉ đọc {limit} tệp đầu",
     "Chia thành nhiều tệp nén nhỏ hơn", "file", OFFICE)
 SHEET_TOO_LARGE = _kind(
-    "sheet-too-large", E, 'Sheet "{sheet}" có {rows} dòng, vượt giới hạn {limit} dòng',
-    "Xóa các dòng thừa, chỉ giữ bảng báo cáo", "file", OFFICE)
+    "sheet-too-large", E, 'Sheet "{sheet}" không đọc được vì có dữ liệu quá xa bảng báo cáo: {reason}',
+    "Xóa các ô thừa ở xa bảng báo cáo (ô {cell} và những ô tương tự), lưu lại dạng .xlsx rồi gửi lại",
+    "file", OFFICE)
+CELLS_OUTSIDE_TABLE = _kind(
+    "cells-outside-table", W,
+    'Sheet "{sheet}" có {count} ô có dữ liệu nằm ngoài vùng {area} của bảng báo cáo, đầu tiên là ô {cell}; '
+    "camket đã bỏ qua các ô này",
+    "Xem lại ô {cell}: nếu gõ nhầm thì xóa đi rồi lưu lại; nội dung báo cáo chỉ ghi trong các cột của mẫu",
+    "file", OFFICE)
 
 # --- identification ----------------------------------------------------------------
 METADATA_MISSING = _kind(

@@ -3,12 +3,13 @@ package is safe to hand to a parser (size, ratio, entry count, XML DOCTYPE)."""
 
 from __future__ import annotations
 
-import io
+import re
 import struct
 import zipfile
 import zlib
 
 from .limits import DEFLATE_MAX_RATIO, Limits
+from .package import Package, PartError, package_of
 
 __all__ = ["Kind", "check_package", "is_plain_zip", "sniff"]
 
@@ -18,20 +19,10 @@ ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 Kind = str  # "xlsx", "xlsm", "ods", "xls", "zip", "encrypted", "empty", or a description
 
 
-_LAST: list[tuple[int, int, zipfile.ZipFile | None]] = []
-
-
 def open_zip(data: bytes) -> zipfile.ZipFile | None:
     """The package's zip directory (parsed once per bytes object), None when unreadable."""
-    key = (id(data), len(data))
-    if _LAST and _LAST[0][:2] == key:
-        return _LAST[0][2]
-    try:
-        archive: zipfile.ZipFile | None = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        archive = None
-    _LAST[:] = [(key[0], key[1], archive)]
-    return archive
+    package = package_of(data)
+    return None if package is None else package.archive
 
 
 def _zip_names(data: bytes) -> list[str] | None:
@@ -143,10 +134,10 @@ def check_package(data: bytes, limits: Limits) -> tuple[str, str] | None:
     the limit (deflate expands at most ~1032x) is decompressed with a cap to learn its
     real size. XML parts must not carry a DOCTYPE (entity expansion, external entities).
     """
-    archive = open_zip(data)
-    if archive is None:
+    package = package_of(data)
+    if package is None:
         return "corrupt", "không mở được gói tệp"
-    infos = archive.infolist()
+    infos = package.archive.infolist()
     if len(infos) > limits.max_parts:
         return "too-large", f"{len(infos)} thành phần"
     total = 0
@@ -168,10 +159,15 @@ def check_package(data: bytes, limits: Limits) -> tuple[str, str] | None:
         total += size
         if total > limits.max_package_bytes:
             return "too-large", f"tổng dung lượng giải nén vượt {limits.max_package_bytes:,} byte"
-        if _parsed(info.filename) and _has_doctype(data, info):
-            return "unsafe", f"khai báo DOCTYPE trong {info.filename}"
     if compressed > len(data):
         return "unsafe", "các thành phần chồng lấn nhau (kỹ thuật nén bom)"
+    for info in infos:
+        if _parsed(info.filename):
+            try:
+                if _has_doctype(package, info.filename):
+                    return "unsafe", f"khai báo DOCTYPE trong {info.filename}"
+            except PartError:
+                return "corrupt", f"{info.filename} hỏng"
     return None
 
 
@@ -215,15 +211,15 @@ def _real_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
     return total
 
 
-def _has_doctype(data: bytes, info: zipfile.ZipInfo) -> bool:
-    """A DOCTYPE or ENTITY declaration near the start of an XML part."""
-    raw = _raw(data, info)
-    if raw is None:
-        return False
-    try:
-        head = raw[:4096] if info.compress_type == zipfile.ZIP_STORED else \
-            zlib.decompressobj(-15).decompress(raw[:4096], 2048)
-    except zlib.error:
-        return False
-    upper = head.upper()
-    return b"<!DOCTYPE" in upper or b"<!ENTITY" in upper
+_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _has_doctype(package: Package, name: str) -> bool:
+    """A DOCTYPE or ENTITY declaration anywhere in an XML part (read in bounded chunks, so
+    padding before the declaration does not hide it)."""
+    tail = b""
+    for chunk in package.chunks(name):
+        if (b"<!" in chunk or tail) and _DECLARATION.search(tail + chunk):
+            return True
+        tail = chunk[-9:]
+    return False

@@ -1,0 +1,195 @@
+"""The cells of a legacy ``.xls`` workbook, located before calamine reads it.
+
+An ``.xls`` file is a BIFF record stream inside an OLE compound file. calamine reads every
+sheet of it when the workbook is opened, allocating a rectangle from the first to the last
+cell of each sheet (and, first, as many slots as each sheet's DIMENSIONS record claims).
+:func:`xls_extents` walks the same records in bounded memory so that a file whose cells or
+claims lie far away is refused before calamine sees it.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from .extent import Extent, Window
+
+__all__ = ["XlsLayout", "XlsSheet", "XlsStreamError", "workbook_stream", "xls_extents"]
+
+_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_LAST_SECTOR = 0xFFFFFFFA   # sector numbers above this are markers (end of chain, free, ...)
+_BOF, _EOF, _BOUNDSHEET, _DIMENSIONS, _MULRK = 0x0809, 0x000A, 0x0085, 0x0200, 0x00BD
+# Records holding one value at (row, col) that calamine reads: NUMBER, LABEL, RSTRING,
+# BOOLERR, RK, LABELSST, FORMULA.
+_CELLS = frozenset({0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD, 0x0006})
+_U32 = 0xFFFFFFFF
+
+
+class XlsStreamError(Exception):
+    """The compound file or its workbook stream is malformed."""
+
+
+def _u32s(data: bytes) -> list[int]:
+    return list(struct.unpack(f"<{len(data) // 4}I", data[: len(data) // 4 * 4]))
+
+
+class _Compound:
+    """Just enough of an OLE compound file (MS-CFB) to read one stream."""
+
+    def __init__(self, data: bytes) -> None:
+        if len(data) < 512 or not data.startswith(_MAGIC):
+            raise XlsStreamError("không phải tệp OLE")
+        self.data = data
+        shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
+        if shift not in (9, 12) or mini_shift != 6:
+            raise XlsStreamError("kích thước sector không hợp lệ")
+        self.size = 1 << shift
+        self.sectors = max(0, (len(data) - self.size) // self.size)
+        fat_count, self.first_dir = struct.unpack_from("<II", data, 0x2C)
+        self.cutoff, self.first_mini_fat = struct.unpack_from("<II", data, 0x38)
+        first_difat, difat_count = struct.unpack_from("<II", data, 0x44)
+        fat_sectors = _u32s(data[0x4C:0x200])
+        sector, seen = first_difat, 0
+        while sector <= _LAST_SECTOR and seen < min(difat_count, self.sectors):
+            entries = _u32s(self.sector(sector))
+            fat_sectors += entries[:-1]
+            sector, seen = entries[-1], seen + 1
+        fat_sectors = [s for s in fat_sectors if s <= _LAST_SECTOR][:fat_count]
+        self.fat = _u32s(b"".join(self.sector(s) for s in fat_sectors))
+
+    def sector(self, number: int) -> bytes:
+        if number >= self.sectors:
+            raise XlsStreamError(f"sector {number} nằm ngoài tệp")
+        start = (number + 1) * self.size
+        return self.data[start:start + self.size]
+
+    def chain(self, start: int, table: list[int]) -> list[int]:
+        numbers: list[int] = []
+        while start <= _LAST_SECTOR:
+            if start >= len(table) or len(numbers) > len(table):
+                raise XlsStreamError("chuỗi sector hỏng")
+            numbers.append(start)
+            start = table[start]
+        return numbers
+
+    def stream(self, wanted: tuple[str, ...]) -> bytes:
+        directory = b"".join(self.sector(s) for s in self.chain(self.first_dir, self.fat))
+        entries = [directory[i:i + 128] for i in range(0, len(directory) - 127, 128)]
+        if not entries:
+            raise XlsStreamError("không có thư mục")
+        found: dict[str, tuple[int, int]] = {}
+        for entry in entries:
+            length = min(struct.unpack_from("<H", entry, 64)[0], 64)
+            name = entry[: max(0, length - 2)].decode("utf-16-le", "replace")
+            start, size = struct.unpack_from("<II", entry, 116)
+            if entry[66] == 2:
+                found.setdefault(name, (start, size))
+        stream = next((found[n] for n in wanted if n in found), None)
+        if stream is None:
+            raise XlsStreamError("không có luồng Workbook")
+        start, size = stream
+        if size >= self.cutoff:
+            return b"".join(self.sector(s) for s in self.chain(start, self.fat))[:size]
+        root_start = struct.unpack_from("<I", entries[0], 116)[0]
+        mini_stream = b"".join(self.sector(s) for s in self.chain(root_start, self.fat))
+        mini_fat = _u32s(b"".join(self.sector(s) for s in self.chain(self.first_mini_fat, self.fat)))
+        return b"".join(mini_stream[s * 64:s * 64 + 64] for s in self.chain(start, mini_fat))[:size]
+
+
+def workbook_stream(data: bytes) -> bytes:
+    """The BIFF stream (``Workbook``, or ``Book`` in old files) of an ``.xls`` file."""
+    try:
+        return _Compound(data).stream(("Workbook", "Book"))
+    except struct.error:
+        raise XlsStreamError("tệp OLE bị cắt cụt") from None
+
+
+@dataclass
+class XlsSheet:
+    name: str
+    extent: Extent
+    claim: tuple[int, int] = (0, 0)  # (rows, cols) its DIMENSIONS record claims, as calamine computes them
+
+    @property
+    def slots(self) -> int:
+        """What calamine allocates for the sheet: the claim (reserved first), or the cells' rectangle."""
+        return max(self.claim[0] * self.claim[1], self.extent.dense)
+
+
+@dataclass
+class XlsLayout:
+    """Each sheet, in workbook order."""
+
+    sheets: list[XlsSheet]
+
+    @property
+    def slots(self) -> int:
+        return sum(sheet.slots for sheet in self.sheets)
+
+
+def _records(stream: bytes, pos: int) -> list[tuple[int, int, int]]:
+    """(type, offset of data, length) of the records of one substream from ``pos``, nested
+    substreams (embedded charts) left out, as calamine reads them."""
+    out: list[tuple[int, int, int]] = []
+    depth, seen_bof = 0, False
+    while pos + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, pos)
+        data = pos + 4
+        pos = data + length
+        if depth:
+            depth += 1 if kind == _BOF else -1 if kind == _EOF else 0
+            continue
+        if kind == _BOF:
+            depth, seen_bof = (1, True) if seen_bof else (0, True)
+            continue
+        if kind == _EOF:
+            break
+        out.append((kind, data, length))
+    return out
+
+
+def _sheet_name(record: bytes) -> str:
+    if len(record) < 8:
+        return ""
+    count, flags = record[6], record[7]
+    if flags & 1:
+        return record[8:8 + 2 * count].decode("utf-16-le", "replace")
+    return record[8:8 + count].decode("latin-1")
+
+
+def _claim(record: bytes) -> tuple[int, int]:
+    """(rows, cols) calamine reserves for a DIMENSIONS record (with its 32-bit arithmetic)."""
+    if len(record) == 14:
+        first_row, last_row, first_col, last_col = struct.unpack_from("<IIHH", record)
+    elif len(record) == 10:
+        first_row, last_row, first_col, last_col = struct.unpack_from("<HHHH", record)
+    else:
+        return 0, 0
+    if first_col > 0xFF or last_col < first_col:
+        first_col = 0
+    if last_row < 1 or last_col < 1:
+        return 1, 1
+    return ((last_row - 1 - first_row) & _U32) + 1, ((last_col - 1 - first_col) & _U32) + 1
+
+
+def xls_extents(stream: bytes, window: Window) -> XlsLayout:
+    """Where the values of every sheet of a BIFF stream are."""
+    sheets: list[tuple[str, int]] = []
+    for kind, data, length in _records(stream, 0):
+        if kind == _BOUNDSHEET and length >= 4:
+            sheets.append((_sheet_name(stream[data:data + length]), struct.unpack_from("<I", stream, data)[0]))
+    layout = XlsLayout([])
+    for name, pos in sheets:
+        sheet = XlsSheet(name, Extent())
+        extent = sheet.extent
+        for kind, data, length in _records(stream, pos):
+            if kind in _CELLS and length >= 4:
+                row, col = struct.unpack_from("<HH", stream, data)
+                extent.add(row, col, window)
+            elif kind == _MULRK and length >= 6:
+                row, col = struct.unpack_from("<HH", stream, data)
+                extent.add(row, col, window, cols=max(1, (length - 6) // 6))
+            elif kind == _DIMENSIONS:
+                sheet.claim = max(sheet.claim, _claim(stream[data:data + length]), key=lambda c: c[0] * c[1])
+        layout.sheets.append(sheet)
+    return layout

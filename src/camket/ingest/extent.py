@@ -1,0 +1,315 @@
+"""Where a sheet's cells really are, learnt before a reader builds its table.
+
+calamine, like every reader that returns a rectangle, allocates one slot for every cell
+between A1 and the farthest cell holding a value: one stray value at XFD5000 costs
+82 million slots (2,5 GB). So before calamine reads a sheet, its cells are located in a
+bounded pass over the file:
+
+- :func:`xlsx_extent` scans a worksheet part (a quick test answers for the usual sheet;
+  a careful pass, mirroring how calamine places cells with and without ``r``, for the rest);
+- :func:`xlsx_clip` removes the cells outside the window from a worksheet part, so that
+  calamine reads the rest of the sheet as usual;
+- :func:`ods_extents` does the same count for every table of an OpenDocument file
+  (repeated rows and cells multiply, as they do in calamine).
+
+A *window* is the area camket reads: ``rows`` rows from the top and ``cols`` columns from
+the left. Cells holding a value outside it are *far* cells: counted and named, never read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from xml.sax.handler import ContentHandler
+from xml.sax.xmlreader import AttributesImpl
+
+from defusedxml.sax import make_parser
+
+__all__ = ["Extent", "Window", "cell_name", "holds_value", "ods_extents", "xlsx_cells", "xlsx_clip", "xlsx_extent"]
+
+
+@dataclass(frozen=True)
+class Window:
+    rows: int
+    cols: int
+
+    def holds(self, row: int, col: int) -> bool:
+        return row < self.rows and col < self.cols
+
+
+@dataclass
+class Extent:
+    """The cells holding a value of one sheet, as far as memory and the window matter."""
+
+    rows: int = 0                 # 1 + the last row holding a value (0: none)
+    cols: int = 0                 # 1 + the last column holding a value
+    far: int = 0                  # cells holding a value outside the window
+    first_far: tuple[int, int] | None = None  # the first of them in reading order
+
+    def add(self, row: int, col: int, window: Window, rows: int = 1, cols: int = 1) -> None:
+        """``rows`` x ``cols`` cells holding a value from (row, col), 0-based."""
+        self.rows = max(self.rows, row + rows)
+        self.cols = max(self.cols, col + cols)
+        if row + rows > window.rows or col + cols > window.cols:
+            inside_rows = max(0, min(window.rows - row, rows))
+            inside_cols = max(0, min(window.cols - col, cols))
+            self.far += rows * cols - inside_rows * inside_cols
+            if self.first_far is None:
+                self.first_far = (row, col) if not window.holds(row, col) else \
+                    (row, window.cols) if col + cols > window.cols else (window.rows, col)
+
+    @property
+    def dense(self) -> int:
+        """Slots of the rectangle from A1 to the farthest value: what ``to_python`` returns, and
+        at least what calamine allocates for the sheet (it keeps the rows and columns between
+        values, and an OpenDocument row up to its last value)."""
+        return self.rows * self.cols
+
+
+def cell_name(row: int, col: int) -> str:
+    """A1 name of a 0-based (row, col)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
+
+
+# --- xlsx ---------------------------------------------------------------------------------
+
+# Attributes up to the end of a tag, quoted values whole ("/" and ">" may sit inside quotes).
+_ATTRS = rb"""(?:[^>"'/]|"[^"]*"|'[^']*')*"""
+_PREFIX = rb"(?:[A-Za-z_][\w.\-]*:)?"
+# A row start tag, a whole cell element or a row end tag, with any namespace prefix (calamine
+# matches local names). A cell's body ends at the first closing tag of a cell, as in calamine.
+_TOKEN = re.compile(
+    rb"<" + _PREFIX + rb"(?:(row)(?=[\s/>])(" + _ATTRS + rb")(/?)>"
+    rb"|c(?=[\s/>])(" + _ATTRS + rb")(?:/>|>(.*?)</" + _PREFIX + rb"c\s*>))"
+    rb"|(</" + _PREFIX + rb"row\s*>)", re.S)
+_TOKEN_START = re.compile(rb"<" + _PREFIX + rb"(?:row|c)(?=[\s/>])")
+_R = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# A cell holds a value when it has an inline string, or a <v> that is not empty.
+_VALUE = re.compile(rb"<" + _PREFIX + rb"(?:is(?=[\s/>])|v(?=[\s>])" + _ATTRS + rb">(?!</))")
+_REF = re.compile(rb"([A-Za-z]*)([0-9]+)")
+# Anything the quick test cannot vouch for: a cell tag not followed by r="<letter><1-4 digits>",
+# or a row or cell tag with a namespace prefix.
+_UNUSUAL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z][1-9][0-9]{0,3}")|<[A-Za-z_][\w.\-]*:(?:c|row)[\s/>]')
+_QUICK_WINDOW = Window(9_999, 26)  # what a sheet passing the quick test can reach at most
+_U32 = 0xFFFFFFFF
+
+
+def _attr_r(attrs: bytes) -> bytes | None:
+    m = _R.search(attrs)
+    return None if m is None else (m.group(1) if m.group(1) is not None else m.group(2))
+
+
+def _position(ref: bytes) -> tuple[int, int | None] | None:
+    """(row, col), 0-based, of a reference such as ``B12`` as calamine reads it (32-bit, either
+    case; col None when there are no letters); None where calamine stops with an error."""
+    m = _REF.fullmatch(ref)
+    if m is None:
+        return None
+    col = 0
+    for ch in m.group(1).upper():
+        col = (col * 26 + ch - 64) & _U32
+    row = int(m.group(2)) & _U32
+    if row == 0:
+        return None
+    return row - 1, (col - 1 if col else None)
+
+
+@dataclass
+class _Cursor:
+    """calamine's reading position in a worksheet: where a cell without ``r`` goes."""
+
+    row: int = 0
+    col: int = 0
+
+
+def _tokens(chunks: Iterable[bytes]) -> Iterator[re.Match[bytes]]:
+    """Row tags and whole cells of a worksheet part, over chunks (a token cut by a chunk's
+    end is completed from the next one)."""
+    pending = b""
+    for chunk in chunks:
+        buffer = pending + chunk if pending else chunk
+        end = 0
+        for m in _TOKEN.finditer(buffer):
+            yield m
+            end = m.end()
+        pending = _unfinished(buffer, end)
+
+
+def _unfinished(buffer: bytes, end: int) -> bytes:
+    """What follows the last token of ``buffer``, from where an unfinished token may start."""
+    starts = [m.start() for m in _TOKEN_START.finditer(buffer, end)]
+    if starts:
+        return buffer[starts[-1]:]
+    cut = buffer.rfind(b"<", end)
+    return buffer[cut:] if cut >= 0 else b""
+
+
+def _cell(m: re.Match[bytes], cursor: _Cursor) -> tuple[int, int]:
+    """(row, col) of a cell token, moving the cursor as calamine does."""
+    ref = _attr_r(m.group(4))
+    place = _position(ref) if ref is not None else None
+    row, col = (place[0], place[1]) if place is not None and place[1] is not None else (cursor.row, cursor.col)
+    cursor.col = col + 1
+    return row, col
+
+
+def holds_value(body: bytes | None) -> bool:
+    """A cell body (what lies between ``<c>`` and ``</c>``) that calamine reads as a value."""
+    return body is not None and _VALUE.search(body) is not None
+
+
+def xlsx_cells(chunks: Iterable[bytes]) -> Iterator[tuple[int, int, bytes | None]]:
+    """(row, col, body) of every cell of a worksheet part, placed as calamine places them (a
+    self-closing cell has no body)."""
+    cursor = _Cursor()
+    for m in _tokens(chunks):
+        if m.group(1) is not None or m.group(6) is not None:
+            _row_tag(m, cursor)
+        else:
+            row, col = _cell(m, cursor)
+            yield row, col, m.group(5)
+
+
+def _row_tag(m: re.Match[bytes], cursor: _Cursor) -> None:
+    if m.group(6) is not None:       # </row>
+        cursor.row, cursor.col = cursor.row + 1, 0
+        return
+    ref = _attr_r(m.group(2))
+    place = _position(ref) if ref is not None else None
+    if place is not None:
+        cursor.row = place[0]
+    if m.group(3):  # <row .../>: read as a start and an end
+        cursor.row, cursor.col = cursor.row + 1, 0
+
+
+def xlsx_extent(chunks: Iterable[bytes], window: Window) -> Extent:
+    """Where the values of a worksheet part are. A part that arrives whole (one chunk) and passes
+    the quick test lies within A1:Z9999, which is all the extent then says."""
+    parts = list(chunks) if isinstance(chunks, list | tuple) else None
+    if parts is not None and len(parts) == 1 and _UNUSUAL.search(parts[0]) is None \
+            and window.rows >= _QUICK_WINDOW.rows and window.cols >= _QUICK_WINDOW.cols:
+        return Extent(_QUICK_WINDOW.rows, _QUICK_WINDOW.cols)  # every cell within A1:Z9999 (at most)
+    extent = Extent()
+    for row, col, body in xlsx_cells(parts if parts is not None else chunks):
+        if body is not None and _VALUE.search(body) is not None:
+            extent.add(row, col, window)
+    return extent
+
+
+def xlsx_clip(chunks: Iterable[bytes], window: Window) -> bytes:
+    """The worksheet part without its cells outside ``window`` (the rest byte for byte)."""
+    out: list[bytes] = []
+    cursor = _Cursor()
+    pending = b""
+    for chunk in chunks:
+        buffer = pending + chunk if pending else chunk
+        end = 0
+        for m in _TOKEN.finditer(buffer):
+            out.append(buffer[end:m.start()])
+            end = m.end()
+            if m.group(1) is not None or m.group(6) is not None:
+                _row_tag(m, cursor)
+                out.append(m.group(0))
+                continue
+            if window.holds(*_cell(m, cursor)):
+                out.append(m.group(0))
+        pending = _unfinished(buffer, end)
+        out.append(buffer[end:len(buffer) - len(pending)])
+    out.append(pending)
+    return b"".join(out)
+
+
+# --- ods ----------------------------------------------------------------------------------
+
+_ODS_VALUE_ATTRS = ("office:value", "office:date-value", "office:time-value", "office:boolean-value",
+                    "office:string-value", "table:formula")
+_MAX_ODS_ROWS, _MAX_ODS_COLS = 1_048_576, 16_384  # calamine's caps on repeats
+
+
+@dataclass
+class _OdsTable:
+    extent: Extent = field(default_factory=Extent)
+    row: int = 0              # next row index (after repeats)
+    rows_repeat: int = 1
+    col: int = 0
+    cell: tuple[int, int] | None = None   # (col, repeats) of the open cell
+    cell_value: bool = False
+    depth: int = 0            # elements open inside the open cell
+
+
+class _OdsScan(ContentHandler):
+    """SAX handler counting the cells holding a value of each table, as calamine places them."""
+
+    def __init__(self, window: Window) -> None:
+        super().__init__()
+        self.window = window
+        self.tables: dict[str, Extent] = {}
+        self.table: _OdsTable | None = None
+        self.name = ""
+
+    def startElement(self, name: str, attrs: AttributesImpl) -> None:
+        table = self.table
+        if name == "table:table":
+            self.table, self.name = _OdsTable(), attrs.get("table:name", "")
+        elif table is None:
+            return
+        elif table.cell is not None:
+            table.depth += 1
+            table.cell_value = True  # text:p and the like inside the cell
+        elif name == "table:table-row":
+            repeat = _count(attrs.get("table:number-rows-repeated"))
+            table.rows_repeat = max(0, min(repeat, _MAX_ODS_ROWS - table.row))
+            table.col = 0
+        elif name in ("table:table-cell", "table:covered-table-cell"):
+            repeat = max(0, min(_count(attrs.get("table:number-columns-repeated")), _MAX_ODS_COLS - table.col))
+            table.cell = (table.col, repeat)
+            table.cell_value = any(attrs.get(a) for a in _ODS_VALUE_ATTRS)
+            table.depth = 0
+
+    def endElement(self, name: str) -> None:
+        table = self.table
+        if table is None:
+            return
+        if table.cell is not None and table.depth:
+            table.depth -= 1
+        elif table.cell is not None and name in ("table:table-cell", "table:covered-table-cell"):
+            col, repeat = table.cell
+            if table.cell_value and repeat and table.rows_repeat:
+                table.extent.add(table.row, col, self.window, rows=table.rows_repeat, cols=repeat)
+            table.col += repeat
+            table.cell = None
+        elif name == "table:table-row":
+            table.row += table.rows_repeat
+        elif name == "table:table":
+            self.tables[self.name] = table.extent
+            self.table = None
+
+
+def _count(text: str | None) -> int:
+    try:
+        return max(1, int(text)) if text else 1
+    except ValueError:
+        return 1
+
+
+def ods_extents(chunks: Iterable[bytes], window: Window) -> dict[str, Extent]:
+    """``{table name: extent}`` of an OpenDocument ``content.xml`` (parsed with defusedxml).
+
+    Raises ``ValueError`` when the XML is malformed or declares a DTD or entities.
+    """
+    handler = _OdsScan(window)
+    parser = make_parser()
+    parser.setContentHandler(handler)
+    try:
+        for chunk in chunks:
+            parser.feed(chunk)
+        parser.close()
+    except Exception as exc:  # SAXParseException, DTDForbidden, EntitiesForbidden: no common base
+        raise ValueError(str(exc)[:200]) from None
+    return handler.tables
