@@ -275,6 +275,12 @@ PROGRESS_FRACTION = _kind(
 VALUE_AS_TEXT = _kind(
     "value-as-text", INFO, "{count} ô ghi số hoặc ngày dạng chữ đã được đọc ({cells})",
     "Không cần sửa; lần sau nhập đúng kiểu ô", "row", OFFICE)
+TEXT_CLEANED = _kind(
+    "text-cleaned", INFO,
+    "Ô có ký tự điều khiển hoặc ký tự không hiển thị được ({chars}); camket đã làm sạch nội dung "
+    "(ngắt dòng đổi thành xuống dòng) và vẫn lưu giá trị gốc",
+    "Không cần sửa; khi dán nội dung từ Word, nên dùng Dán đặc biệt (Paste Special) → Văn bản không định dạng",
+    "row", OFFICE)
 TEXT_DECOMPOSED = _kind(
     "text-decomposed", INFO, "{count} ô gõ bằng Unicode tổ hợp đã được chuyển sang Unicode dựng sẵn ({cells})",
     "Không cần sửa; nên đặt bộ gõ ở bảng mã Unicode dựng sẵn", "row", OFFICE)

@@ -30,7 +30,7 @@ from .. import findings as F
 from ..model import Finding, Location
 from ..vi import format_number
 from .biff import XlsStreamError, workbook_stream, xls_extents
-from .extent import Extent, Window, cell_name, ods_extents, xlsx_clip, xlsx_extent
+from .extent import Extent, Window, cell_name, ods_extents, quick, xlsx_clip, xlsx_extent
 from .limits import Limits
 from .package import Package, PartError, package_of
 from .sniff import OLE_MAGIC
@@ -94,6 +94,7 @@ class Book:
     extents: dict[str, Extent] = field(default_factory=dict)  # ods/xls: measured before opening
     _cache: dict[str, list[list[Any]]] = field(default_factory=dict)
     _far: dict[str, Extent] = field(default_factory=dict)
+    _unusual: set[str] | None = None        # xlsx worksheet parts the quick test cannot vouch for
 
     def rows(self, name: str) -> list[list[Any]]:
         """The sheet's cells from A1 within the window (read once)."""
@@ -128,17 +129,22 @@ class Book:
         lost its far cells; and the extent when there were some."""
         assert self.package is not None
         package = self.package
-        part = self.part(name)
-        if part is None:
-            raise BookError(f'không tìm thấy phần dữ liệu của sheet "{name}"')
         try:
-            info = package.archive.getinfo(part)
-            whole = info.file_size <= 4 << 20
-            extent = xlsx_extent([package.read(part)] if whole else package.chunks(part), self.window)
+            if self._unusual is None:
+                self._unusual = {p for p in package.worksheets()
+                                 if not package.small(p) or not quick(package.read(p), self.window)}
+            if not self._unusual:
+                return self.raw, None  # the usual workbook: every sheet within the window
+            part = package.sheet_parts().get(name)
+            if part is None:
+                raise BookError(f'không tìm thấy phần dữ liệu của sheet "{name}"')
+            if part not in self._unusual:
+                return self.raw, None
+            extent = xlsx_extent(package.chunks(part), self.window)
             if not extent.far:
                 return self.raw, None
             clipped = _replace_part(package, part, xlsx_clip(package.chunks(part), self.window))
-        except (KeyError, PartError) as exc:
+        except PartError as exc:
             raise BookError(str(exc)) from None
         return guarded(lambda: calamine.CalamineWorkbook.from_filelike(io.BytesIO(clipped))), extent
 

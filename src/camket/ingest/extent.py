@@ -5,8 +5,9 @@ between A1 and the farthest cell holding a value: one stray value at XFD5000 cos
 82 million slots (2,5 GB). So before calamine reads a sheet, its cells are located in a
 bounded pass over the file:
 
-- :func:`xlsx_extent` scans a worksheet part (a quick test answers for the usual sheet;
-  a careful pass, mirroring how calamine places cells with and without ``r``, for the rest);
+- :func:`quick` answers for the usual worksheet part with two fast searches;
+- :func:`xlsx_extent` places every cell of any other part as calamine places it (with and
+  without ``r``, any namespace prefix), in chunks;
 - :func:`xlsx_clip` removes the cells outside the window from a worksheet part, so that
   calamine reads the rest of the sheet as usual;
 - :func:`ods_extents` does the same count for every table of an OpenDocument file
@@ -26,7 +27,8 @@ from xml.sax.xmlreader import AttributesImpl
 
 from defusedxml.sax import make_parser
 
-__all__ = ["Extent", "Window", "cell_name", "holds_value", "ods_extents", "xlsx_cells", "xlsx_clip", "xlsx_extent"]
+__all__ = ["Extent", "Window", "cell_name", "holds_value", "ods_extents", "quick", "xlsx_cells", "xlsx_clip",
+           "xlsx_extent"]
 
 
 @dataclass(frozen=True)
@@ -93,10 +95,12 @@ _R = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # A cell holds a value when it has an inline string, or a <v> that is not empty.
 _VALUE = re.compile(rb"<" + _PREFIX + rb"(?:is(?=[\s/>])|v(?=[\s>])" + _ATTRS + rb">(?!</))")
 _REF = re.compile(rb"([A-Za-z]*)([0-9]+)")
-# Anything the quick test cannot vouch for: a cell tag not followed by r="<letter><1-4 digits>",
-# or a row or cell tag with a namespace prefix.
-_UNUSUAL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z][1-9][0-9]{0,3}")|<[A-Za-z_][\w.\-]*:(?:c|row)[\s/>]')
-_QUICK_WINDOW = Window(9_999, 26)  # what a sheet passing the quick test can reach at most
+# The quick test: every cell tag reads <c r="<one letter><digits>", and no cell reaches column AA
+# or row 10000 ...
+_QUICK_CELLS = re.compile(rb'<c(?: r="[A-Z](?:[A-Z]|[0-9]{5})|[>/\t\n\r]| (?!r="))')
+# ... and no row or cell tag has a namespace prefix (calamine reads local names).
+_QUICK_PREFIX = re.compile(rb":(?:c|row)[\s/>]")
+_QUICK_WINDOW = Window(9_999, 26)  # where the cells of a part passing the quick test lie at most
 _U32 = 0xFFFFFFFF
 
 
@@ -188,15 +192,17 @@ def _row_tag(m: re.Match[bytes], cursor: _Cursor) -> None:
         cursor.row, cursor.col = cursor.row + 1, 0
 
 
+def quick(xml: bytes, window: Window) -> bool:
+    """A whole worksheet part whose cells all lie within ``window``, known from two fast searches
+    (true of the usual sheet: explicit references within A1:Z9999). False means: look closer."""
+    return (window.rows >= _QUICK_WINDOW.rows and window.cols >= _QUICK_WINDOW.cols
+            and _QUICK_CELLS.search(xml) is None and _QUICK_PREFIX.search(xml) is None)
+
+
 def xlsx_extent(chunks: Iterable[bytes], window: Window) -> Extent:
-    """Where the values of a worksheet part are. A part that arrives whole (one chunk) and passes
-    the quick test lies within A1:Z9999, which is all the extent then says."""
-    parts = list(chunks) if isinstance(chunks, list | tuple) else None
-    if parts is not None and len(parts) == 1 and _UNUSUAL.search(parts[0]) is None \
-            and window.rows >= _QUICK_WINDOW.rows and window.cols >= _QUICK_WINDOW.cols:
-        return Extent(_QUICK_WINDOW.rows, _QUICK_WINDOW.cols)  # every cell within A1:Z9999 (at most)
+    """Where the values of a worksheet part are: every cell placed as calamine places it."""
     extent = Extent()
-    for row, col, body in xlsx_cells(parts if parts is not None else chunks):
+    for row, col, body in xlsx_cells(chunks):
         if body is not None and _VALUE.search(body) is not None:
             extent.add(row, col, window)
     return extent

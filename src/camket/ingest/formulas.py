@@ -18,9 +18,14 @@ from .package import PartError, package_of
 
 __all__ = ["uncached_formulas"]
 
+_HAS_FORMULA = (re.compile(rb"<f[\s/>]"), re.compile(rb":f[\s/>]"))  # not "<formula>" of validations
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f(?=[\s/>])[^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.\-]*:)?f\s*>)", re.S)
 _MAX_XML = 64 * 2**20
 _ENTITIES = {"&quot;": '"', "&apos;": "'"}
+
+
+def _formulas_in(xml: bytes) -> bool:
+    return any(pattern.search(xml) is not None for pattern in _HAS_FORMULA)
 
 
 def uncached_formulas(data: bytes, sheet: str) -> dict[str, str]:
@@ -29,13 +34,15 @@ def uncached_formulas(data: bytes, sheet: str) -> dict[str, str]:
     if package is None:
         return {}
     try:
+        if not any(not package.small(p) or _formulas_in(package.read(p)) for p in package.worksheets()):
+            return {}  # the usual workbook: no formula anywhere (known without reading workbook.xml)
         part = package.sheet_parts().get(sheet)
         if part is None or package.archive.getinfo(part).file_size > _MAX_XML:
             return {}
         xml = package.read(part)
     except (KeyError, PartError):
         return {}
-    if b"<f>" not in xml and b"<f " not in xml and b":f" not in xml:  # not "<formula>" of validations
+    if not _formulas_in(xml):
         return {}
     found: dict[str, str] = {}
     for row, col, body in xlsx_cells([xml]):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -42,31 +43,67 @@ class Package:
     def names(self) -> list[str]:
         return self.archive.namelist()
 
+    def worksheets(self) -> list[str]:
+        """The worksheet parts of an xlsx/xlsm package."""
+        return [n for n in self.archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+
+    def small(self, name: str) -> bool:
+        """A part small enough to be kept whole once inflated."""
+        try:
+            return self.archive.getinfo(name).file_size <= _KEEP
+        except KeyError:
+            return False
+
     def chunks(self, name: str) -> Iterator[bytes]:
-        """The part ``name`` inflated, in chunks of at most about :data:`CHUNK` bytes."""
-        kept = self._kept.get(name)
-        if kept is not None:
-            yield kept
+        """The part ``name`` inflated: whole when small, else in chunks of about :data:`CHUNK` bytes."""
+        if self.small(name):
+            yield self.read(name)
             return
         try:
-            info = self.archive.getinfo(name)
-            keep = info.file_size <= _KEEP
-            pieces: list[bytes] = []
-            with self.archive.open(info) as handle:
+            with self.archive.open(name) as handle:
                 while chunk := handle.read(CHUNK):
-                    if keep:
-                        pieces.append(chunk)
                     yield chunk
         except (KeyError, zipfile.BadZipFile, OSError, zlib.error, EOFError, ValueError,
                 NotImplementedError) as exc:
             raise PartError(f"{name}: {exc}") from None
-        if keep:
-            self._kept[name] = b"".join(pieces)
 
     def read(self, name: str) -> bytes:
-        """The whole part (callers check its size first: see ``check_package``)."""
+        """The whole part (callers check its size first: see ``check_package``); a small part
+        is inflated once, straight from its local header, and kept."""
         kept = self._kept.get(name)
-        return kept if kept is not None else b"".join(self.chunks(name))
+        if kept is not None:
+            return kept
+        try:
+            info = self.archive.getinfo(name)
+        except KeyError:
+            raise PartError(f"{name}: không có trong gói") from None
+        if info.file_size > _KEEP:
+            return b"".join(self.chunks(name))
+        content = self._inflate(info)
+        self._kept[name] = content
+        return content
+
+    def _inflate(self, info: zipfile.ZipInfo) -> bytes:
+        """A small member's bytes (a few times faster than ``ZipFile.read`` for small parts)."""
+        offset = info.header_offset
+        header = self.data[offset:offset + 30]
+        if len(header) < 30 or header[:4] != b"PK\x03\x04" or info.flag_bits & 0x1:
+            raise PartError(f"{info.filename}: đầu mục hỏng hoặc được mã hóa")
+        name_len, extra_len = struct.unpack("<HH", header[26:30])
+        start = offset + 30 + name_len + extra_len
+        raw = self.data[start:start + info.compress_size]
+        try:
+            if info.compress_type == zipfile.ZIP_STORED:
+                content = raw
+            elif info.compress_type == zipfile.ZIP_DEFLATED:
+                content = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
+            else:
+                raise PartError(f"{info.filename}: kiểu nén {info.compress_type}")
+        except zlib.error as exc:
+            raise PartError(f"{info.filename}: {exc}") from None
+        if len(content) != info.file_size:
+            raise PartError(f"{info.filename}: kích thước không khớp")
+        return content
 
     def sheet_parts(self) -> dict[str, str]:
         """``{sheet name: part name}`` of an xlsx/xlsm workbook, from ``xl/workbook.xml`` and its

@@ -215,11 +215,14 @@ _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def _has_doctype(package: Package, name: str) -> bool:
-    """A DOCTYPE or ENTITY declaration anywhere in an XML part (read in bounded chunks, so
-    padding before the declaration does not hide it)."""
+    """A DOCTYPE or ENTITY declaration anywhere in an XML part (a large part is read in bounded
+    chunks), so that padding before the declaration does not hide it."""
+    if package.small(name):
+        content = package.read(name)
+        return b"<!" in content and _DECLARATION.search(content) is not None
     tail = b""
     for chunk in package.chunks(name):
-        if (b"<!" in chunk or tail) and _DECLARATION.search(tail + chunk):
+        if _DECLARATION.search(tail + chunk):
             return True
         tail = chunk[-9:]
     return False
