@@ -194,6 +194,8 @@ _RANGES = {
     "margin_right_mm": (15, 20), "font_size": (13, 14), "line_spacing": (1.0, 1.5),
 }
 
+_FIRST_YEAR, _LAST_YEAR = 2000, 2100  # a programme year outside these is a typing error
+
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
 
@@ -297,7 +299,12 @@ def _settings(r: _Reader, data: dict[str, Any]) -> ConfigRead:
         name: r.table(data[name], name, (name,))
         for name in _TABLES if name != "round" and isinstance(data.get(name), dict)
     }
-    rounds = _rounds(r, data.get("round"), tables.get("programme", {}).get("year"))
+    year = tables.get("programme", {}).get("year")
+    if isinstance(year, int) and not _FIRST_YEAR <= year <= _LAST_YEAR:
+        r.findings.append(F.CONFIG_BAD_VALUE(r.at("programme", "year"), key="year",
+                                             reason=f"năm {year} nằm ngoài khoảng {_FIRST_YEAR}–{_LAST_YEAR}"))
+        year = None
+    rounds = _rounds(r, data.get("round"), year)
     rating, below = _rating(r, tables.get("rating", {}))
     report = _report(r, tables.get("report", {}))
     if any(f.severity is Severity.ERROR for f in r.findings):
@@ -342,16 +349,25 @@ def _rounds(r: _Reader, raw: Any, year: Any) -> tuple[Round, ...]:
             r.findings.append(F.CONFIG_DUE_BEFORE_AS_OF(
                 r.at("round", i, "due"), round=t["id"], due=t["due"].strftime("%d/%m/%Y"),
                 as_of=t["as_of"].strftime("%d/%m/%Y")))
-        if isinstance(year, int) and t["as_of"].year not in (year, year + 1):
-            r.findings.append(F.CONFIG_ROUND_OUTSIDE_YEAR(
-                r.at("round", i, "as_of"), round=t["id"], as_of=t["as_of"].strftime("%d/%m/%Y"),
-                year=year))
+        _round_dates(r, i, t, year)
         if "/" in t["id"] or "\\" in t["id"] or not t["id"].isprintable():
             r.findings.append(F.CONFIG_BAD_VALUE(
                 where, key="id", reason="mã kỳ không được chứa dấu / hoặc \\"))
             continue
         rounds.append(Round(t["id"], t["name"], t["as_of"], t["due"]))
     return tuple(rounds)
+
+
+def _round_dates(r: _Reader, i: int, t: dict[str, Any], year: Any) -> None:
+    """A round's dates must be plausible for the programme: as_of in its year (or the next,
+    for a year-end round), due within a year after as_of."""
+    if isinstance(year, int) and t["as_of"].year not in (year, year + 1):
+        r.findings.append(F.CONFIG_ROUND_OUTSIDE_YEAR(
+            r.at("round", i, "as_of"), round=t["id"], as_of=t["as_of"].strftime("%d/%m/%Y"), year=year))
+    if (t["due"] - t["as_of"]).days > 366:
+        r.findings.append(F.CONFIG_ROUND_DUE_FAR(
+            r.at("round", i, "due"), round=t["id"], due=t["due"].strftime("%d/%m/%Y"),
+            as_of=t["as_of"].strftime("%d/%m/%Y")))
 
 
 def _rating(r: _Reader, table: dict[str, Any]) -> tuple[tuple[RatingBand, ...], str]:

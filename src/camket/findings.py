@@ -83,9 +83,13 @@ CONFIG_DUE_BEFORE_AS_OF = _kind(
     'Kỳ "{round}": hạn gửi {due} sớm hơn ngày chốt số liệu {as_of}',
     "Hạn gửi (due) phải bằng hoặc sau ngày chốt số liệu (as_of)", "config")
 CONFIG_ROUND_OUTSIDE_YEAR = _kind(
-    "config-round-outside-year", W,
-    'Kỳ "{round}": ngày chốt số liệu {as_of} không thuộc năm {year} của chương trình',
-    "Kiểm tra lại năm của kỳ báo cáo", "config")
+    "config-round-outside-year", E,
+    'Kỳ "{round}": ngày chốt số liệu {as_of} không thuộc năm {year} của chương trình (hoặc năm sau)',
+    "Sửa as_of cho đúng năm của kỳ báo cáo; mọi trạng thái đúng hạn, quá hạn được tính theo ngày này", "config")
+CONFIG_ROUND_DUE_FAR = _kind(
+    "config-round-due-far", E,
+    'Kỳ "{round}": hạn gửi {due} cách ngày chốt số liệu {as_of} hơn một năm',
+    "Sửa due: hạn gửi báo cáo thường chỉ sau ngày chốt số liệu vài ngày", "config")
 CONFIG_NO_ROUND = _kind(
     "config-no-round", E, "Chưa khai báo kỳ báo cáo nào ([[round]])",
     "Thêm ít nhất một bảng [[round]] với id, name, as_of, due", "config")
@@ -191,7 +195,12 @@ ARCHIVE_CORRUPT = _kind(
     "Nén lại các tệp báo cáo và gửi lại", "file", OFFICE)
 ARCHIVE_MEMBER_SKIPPED = _kind(
     "archive-member-skipped", W, 'Bỏ qua "{member}" trong tệp nén: {reason}',
-    "Gửi riêng tệp báo cáo này (không nén) nếu cần", "file", OFFICE)
+    "Không cần xử lý nếu đó không phải tệp báo cáo; nếu là tệp báo cáo, gửi riêng tệp đó (không nén)",
+    "file", OFFICE)
+ARCHIVE_MEMBER_UNREADABLE = _kind(
+    "archive-member-unreadable", E, 'Không đọc được "{member}" trong tệp nén: {reason}',
+    "Nén lại không đặt mật khẩu, theo kiểu nén thông thường (Deflate, mặc định của Windows và 7-Zip "
+    "khi chọn định dạng .zip), hoặc gửi riêng tệp này", "file", OFFICE)
 ARCHIVE_UNSAFE_NAME = _kind(
     "archive-unsafe-name", W, 'Tên "{member}" trong tệp nén có đường dẫn không an toàn',
     "Không cần làm gì: tệp được đọc trong bộ nhớ, không ghi ra ngoài thư mục làm việc", "file")

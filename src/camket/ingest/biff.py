@@ -12,9 +12,10 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from ..values import MAX_NUMBER
 from .extent import Extent, Window
 
-__all__ = ["XlsLayout", "XlsSheet", "XlsStreamError", "workbook_stream", "xls_extents"]
+__all__ = ["XlsLayout", "XlsSheet", "XlsStreamError", "absurd_numbers", "workbook_stream", "xls_extents"]
 
 _MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _LAST_SECTOR = 0xFFFFFFFA   # sector numbers above this are markers (end of chain, free, ...)
@@ -172,14 +173,16 @@ def _claim(record: bytes) -> tuple[int, int]:
     return ((last_row - 1 - first_row) & _U32) + 1, ((last_col - 1 - first_col) & _U32) + 1
 
 
+def _sheets(stream: bytes) -> list[tuple[str, int]]:
+    """(name, position of its substream) of each sheet, in workbook order."""
+    return [(_sheet_name(stream[data:data + length]), struct.unpack_from("<I", stream, data)[0])
+            for kind, data, length in _records(stream, 0) if kind == _BOUNDSHEET and length >= 4]
+
+
 def xls_extents(stream: bytes, window: Window) -> XlsLayout:
     """Where the values of every sheet of a BIFF stream are."""
-    sheets: list[tuple[str, int]] = []
-    for kind, data, length in _records(stream, 0):
-        if kind == _BOUNDSHEET and length >= 4:
-            sheets.append((_sheet_name(stream[data:data + length]), struct.unpack_from("<I", stream, data)[0]))
     layout = XlsLayout([])
-    for name, pos in sheets:
+    for name, pos in _sheets(stream):
         sheet = XlsSheet(name, Extent())
         extent = sheet.extent
         for kind, data, length in _records(stream, pos):
@@ -193,3 +196,40 @@ def xls_extents(stream: bytes, window: Window) -> XlsLayout:
                 sheet.claim = max(sheet.claim, _claim(stream[data:data + length]), key=lambda c: c[0] * c[1])
         layout.sheets.append(sheet)
     return layout
+
+
+def _rk(value: int) -> float:
+    """The number an RK value stands for: a signed 30-bit integer, or the high 30 bits of a
+    double; divided by 100 when its lowest bit says so."""
+    if value & 2:
+        number = float((value >> 2) - (1 << 30) if value & 0x80000000 else value >> 2)
+    else:
+        number = struct.unpack("<d", struct.pack("<Q", (value & 0xFFFFFFFC) << 32))[0]
+    return number / 100 if value & 1 else number
+
+
+def _numbers(kind: int, record: bytes) -> list[tuple[int, float]]:
+    """(column, number) of the numeric values a cell record holds."""
+    if kind == 0x0203 and len(record) >= 14:      # NUMBER
+        return [(struct.unpack_from("<H", record, 2)[0], struct.unpack_from("<d", record, 6)[0])]
+    if kind == 0x0006 and len(record) >= 14 and record[12:14] != b"\xff\xff":  # FORMULA with a number
+        return [(struct.unpack_from("<H", record, 2)[0], struct.unpack_from("<d", record, 6)[0])]
+    if kind == 0x027E and len(record) >= 10:      # RK
+        return [(struct.unpack_from("<H", record, 2)[0], _rk(struct.unpack_from("<I", record, 6)[0]))]
+    if kind == _MULRK and len(record) >= 12:
+        first = struct.unpack_from("<H", record, 2)[0]
+        return [(first + i, _rk(struct.unpack_from("<I", record, 6 + 6 * i)[0]))
+                for i in range((len(record) - 6) // 6)]
+    return []
+
+
+def absurd_numbers(stream: bytes) -> list[tuple[int, int, int, float]]:
+    """(sheet index, row, col, value) of the numbers that are no figure (undefined, infinite,
+    or beyond :data:`~camket.values.MAX_NUMBER`), which calamine may fail to convert."""
+    found: list[tuple[int, int, int, float]] = []
+    for index, (_, pos) in enumerate(_sheets(stream)):
+        for kind, data, length in _records(stream, pos):
+            record = stream[data:data + length]
+            found += [(index, struct.unpack_from("<H", record)[0], col, number)
+                      for col, number in _numbers(kind, record) if not -MAX_NUMBER < number < MAX_NUMBER]
+    return found

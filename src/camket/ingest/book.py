@@ -28,8 +28,9 @@ import python_calamine as calamine
 
 from .. import findings as F
 from ..model import Finding, Location
+from ..values import shown
 from ..vi import format_number
-from .biff import XlsStreamError, workbook_stream, xls_extents
+from .biff import XlsStreamError, absurd_numbers, workbook_stream, xls_extents
 from .extent import Extent, Window, cell_name, ods_extents, quick, xlsx_clip, xlsx_extent
 from .limits import Limits
 from .package import Package, PartError, package_of
@@ -50,17 +51,23 @@ class EncryptedError(BookError):
     """The workbook needs a password to open."""
 
 
-class RefusedError(BookError):
-    """The workbook is refused before it is read; :meth:`finding` says why."""
+class ReaderPanic(BookError):
+    """calamine panicked (a value it cannot convert, such as ``-INF`` in a date cell)."""
 
-    def __init__(self, sheet: str, cell: str, reason: str, unsafe: bool = False) -> None:
+
+class RefusedError(BookError):
+    """The workbook is refused before it is read; :meth:`finding` says why, at the cell."""
+
+    def __init__(self, sheet: str, cell: str, reason: str, kind: str = "too-large") -> None:
         super().__init__(reason)
-        self.sheet, self.cell, self.reason, self.unsafe = sheet, cell, reason, unsafe
+        self.sheet, self.cell, self.reason, self.kind = sheet, cell, reason, kind
 
     def finding(self, file: str) -> Finding:
         where = Location(file, self.sheet, self.cell)
-        if self.unsafe:
+        if self.kind == "unsafe":
             return F.FILE_UNSAFE(where, reason=self.reason)
+        if self.kind == "corrupt":
+            return F.FILE_CORRUPT(where, reason=self.reason)
         return F.SHEET_TOO_LARGE(where, sheet=self.sheet, cell=self.cell, reason=self.reason)
 
 
@@ -75,6 +82,8 @@ def guarded(call: Callable[[], T]) -> T:
         message = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         if "password" in message.lower() or "encrypt" in message.lower():
             raise EncryptedError(message) from None
+        if type(exc).__name__ == "PanicException":
+            raise ReaderPanic(message) from None
         raise BookError(message) from None
 
 
@@ -91,6 +100,7 @@ class Book:
     visibility: dict[str, str]
     window: Window
     package: Package | None = None          # xlsx/xlsm: sheets are located and clipped here
+    data: bytes | None = None               # the file (xls: read again to name a cell calamine failed on)
     extents: dict[str, Extent] = field(default_factory=dict)  # ods/xls: measured before opening
     _cache: dict[str, list[list[Any]]] = field(default_factory=dict)
     _far: dict[str, Extent] = field(default_factory=dict)
@@ -117,36 +127,61 @@ class Book:
         extent = self.extents.get(name)
         if self.package is not None:
             raw, extent = self._xlsx_sheet(name)
-        sheet = guarded(lambda: raw.get_sheet_by_name(name))
-        rows: list[list[Any]] = guarded(lambda: sheet.to_python(skip_empty_area=False))
+        try:
+            rows = _cells(raw, name)
+        except ReaderPanic:
+            if self.package is None:
+                raise self._xls_absurd() or ReaderPanic(f'sheet "{name}" có giá trị không đọc được') from None
+            raw, extent = self._xlsx_sheet(name, numbers_as_text=True)
+            rows = _cells(raw, name)
         if extent is not None and extent.far:
             self._far[name] = extent
             rows = [row[: self.window.cols] for row in rows[: self.window.rows]]
         return rows
 
-    def _xlsx_sheet(self, name: str) -> tuple[Any, Extent | None]:
+    def _xlsx_sheet(self, name: str, numbers_as_text: bool = False) -> tuple[Any, Extent | None]:
         """The workbook to read sheet ``name`` from: the file itself, or a copy whose sheet part
-        lost its far cells; and the extent when there were some."""
+        lost its far cells (and, with ``numbers_as_text``, holds its absurd numbers as text);
+        and the extent when there were far cells."""
         assert self.package is not None
         package = self.package
         try:
             if self._unusual is None:
                 self._unusual = {p for p in package.worksheets()
                                  if not package.small(p) or not quick(package.read(p), self.window)}
-            if not self._unusual:
+            if not self._unusual and not numbers_as_text:
                 return self.raw, None  # the usual workbook: every sheet within the window
             part = package.sheet_parts().get(name)
             if part is None:
                 raise BookError(f'không tìm thấy phần dữ liệu của sheet "{name}"')
-            if part not in self._unusual:
+            extent = xlsx_extent(package.chunks(part), self.window) if part in self._unusual else Extent()
+            if not extent.far and not numbers_as_text:
                 return self.raw, None
-            extent = xlsx_extent(package.chunks(part), self.window)
-            if not extent.far:
-                return self.raw, None
-            clipped = _replace_part(package, part, xlsx_clip(package.chunks(part), self.window))
+            rewritten = xlsx_clip(package.chunks(part), self.window, numbers_as_text)
+            copy = _replace_part(package, part, rewritten)
         except PartError as exc:
             raise BookError(str(exc)) from None
-        return guarded(lambda: calamine.CalamineWorkbook.from_filelike(io.BytesIO(clipped))), extent
+        return guarded(lambda: calamine.CalamineWorkbook.from_filelike(io.BytesIO(copy))), extent
+
+    def _xls_absurd(self) -> RefusedError | None:
+        """An .xls whose reading failed on a number that is no figure: refused, naming the cell."""
+        if self.data is None or not self.data.startswith(OLE_MAGIC):
+            return None
+        try:
+            found = absurd_numbers(workbook_stream(self.data))
+        except XlsStreamError:
+            return None
+        if not found:
+            return None
+        index, row, col, value = found[0]
+        sheet, cell = self.names[index] if index < len(self.names) else "", cell_name(row, col)
+        return RefusedError(sheet, cell, f"ô {cell} chứa số không đọc được ({shown(value)})", kind="corrupt")
+
+
+def _cells(raw: Any, name: str) -> list[list[Any]]:
+    sheet = guarded(lambda: raw.get_sheet_by_name(name))
+    rows: list[list[Any]] = guarded(lambda: sheet.to_python(skip_empty_area=False))
+    return rows
 
 
 # The parts calamine reads to open a workbook; with them and one sheet, it reads that sheet.
@@ -185,7 +220,7 @@ def open_book(data: bytes, limits: Limits) -> Book:
     xlsx = package is not None and "xl/workbook.xml" in package.names()
     if data.startswith(OLE_MAGIC) and len(extents) == len(names):
         extents = dict(zip(names, extents.values(), strict=True))  # BIFF names may be in a code page
-    return Book(raw, names, visibility, window, package if xlsx else None, extents)
+    return Book(raw, names, visibility, window, package if xlsx else None, data, extents)
 
 
 def _refuse_if_too_large(extents: dict[str, Extent], slots: int, window: Window, kind: str) -> None:
@@ -224,7 +259,7 @@ def _xls_extents(data: bytes, window: Window) -> dict[str, Extent]:
         rows, cols = sheet.claim
         if rows > _BIFF8_ROWS or cols > _BIFF8_COLS:  # no spreadsheet program writes that
             raise RefusedError(sheet.name, "", f"sheet khai báo kích thước {format_number(rows)} dòng × "
-                                               f"{format_number(cols)} cột", unsafe=True)
+                                               f"{format_number(cols)} cột", kind="unsafe")
         if rows * cols > window.rows * window.cols:
             cell = cell_name(rows - 1, cols - 1)
             raise RefusedError(sheet.name, cell, f"tệp .xls có vùng dữ liệu hoặc định dạng tới ô {cell}, "

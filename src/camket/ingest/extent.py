@@ -27,6 +27,8 @@ from xml.sax.xmlreader import AttributesImpl
 
 from defusedxml.sax import make_parser
 
+from ..values import MAX_NUMBER
+
 __all__ = ["Extent", "Window", "cell_name", "holds_value", "ods_extents", "quick", "xlsx_cells", "xlsx_clip",
            "xlsx_extent"]
 
@@ -208,8 +210,37 @@ def xlsx_extent(chunks: Iterable[bytes], window: Window) -> Extent:
     return extent
 
 
-def xlsx_clip(chunks: Iterable[bytes], window: Window) -> bytes:
-    """The worksheet part without its cells outside ``window`` (the rest byte for byte)."""
+_T = re.compile(rb"""(\s)t\s*=\s*(?:"[^"]*"|'[^']*')""")
+_NUMBER_TYPE = re.compile(rb"""(?:^|\s)t\s*=\s*(?:"n?"|'n?')""")
+_V_TEXT = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?v(?:\s[^>]*)?>([^<]*)<")
+
+
+def _absurd(attrs: bytes, body: bytes | None) -> bytes | None:
+    """The text of a numeric cell's value when it is no figure at all (undefined, infinite, or
+    beyond :data:`~camket.values.MAX_NUMBER`); None for any other cell."""
+    if body is None or (b"t" in attrs and _T.search(attrs) and not _NUMBER_TYPE.search(attrs)):
+        return None
+    m = _V_TEXT.search(body)
+    if m is None:
+        return None
+    text = m.group(1).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return text if not -MAX_NUMBER < number < MAX_NUMBER else None
+
+
+def _as_text(m: re.Match[bytes], text: bytes) -> bytes:
+    """A cell element rewritten to hold ``text`` as an inline string (its place and style kept)."""
+    attrs = _T.sub(rb"", m.group(4))
+    return b"<c" + attrs + b' t="inlineStr"><is><t>' + text + b"</t></is></c>"
+
+
+def xlsx_clip(chunks: Iterable[bytes], window: Window, numbers_as_text: bool = False) -> bytes:
+    """The worksheet part without its cells outside ``window`` (the rest byte for byte); with
+    ``numbers_as_text``, numeric values that are no figure (``-INF``, ``NaN``, ``1E+300``) are
+    turned into text, which the reader reads without failing and ingest reports at the cell."""
     out: list[bytes] = []
     cursor = _Cursor()
     pending = b""
@@ -223,8 +254,10 @@ def xlsx_clip(chunks: Iterable[bytes], window: Window) -> bytes:
                 _row_tag(m, cursor)
                 out.append(m.group(0))
                 continue
-            if window.holds(*_cell(m, cursor)):
-                out.append(m.group(0))
+            if not window.holds(*_cell(m, cursor)):
+                continue
+            absurd = _absurd(m.group(4), m.group(5)) if numbers_as_text else None
+            out.append(m.group(0) if absurd is None else _as_text(m, absurd))
         pending = _unfinished(buffer, end)
         out.append(buffer[end:len(buffer) - len(pending)])
     out.append(pending)
