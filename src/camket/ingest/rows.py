@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 from xlsxwriter.utility import xl_col_to_name
@@ -40,6 +40,9 @@ from ..vntext import repair_legacy
 from .identify import Table
 
 __all__ = ["RowRecord", "read_rows"]
+
+T = TypeVar("T")
+_READ_FROM_TEXT = frozenset({"date-text", "date-serial", "number-text", "percent-text"})
 
 _INPUTS = tuple(c.key for c in REPORT.columns if not c.locked)
 _LOCKED_CHECKED = ("content", "group", "product", "target", "deadline", "points")
@@ -113,27 +116,36 @@ def _clean(text: str) -> str:
 
 # --- one acceptance rule per input column --------------------------------------------------
 
-def _status(ctx: _Ctx, value: Any, cell: str, rec: RowRecord, task: Task | None) -> None:
+def _parsed(ctx: _Ctx, parse: Callable[[Any], tuple[T, str | None]], value: Any, cell: str, rec: RowRecord,
+            invalid: F.FindingKind) -> tuple[T, str | None] | None:
+    """``parse(value)``, or None with the column's ``invalid`` finding at the cell. A value read
+    from text (a date or a number typed as text) is noted for the file's summary."""
     try:
-        status, note = parse_status(value)
+        parsed = parse(value)
     except ValueError:
-        ctx.findings.append(F.STATUS_INVALID(ctx.at(cell), unit=ctx.unit, task=rec.task, value=f'"{shown(value)}"'))
+        ctx.findings.append(invalid(ctx.at(cell), unit=ctx.unit, task=rec.task, value=f'"{shown(value)}"'))
+        return None
+    if parsed[1] in _READ_FROM_TEXT:
+        ctx.as_text.append(cell)
+    return parsed
+
+
+def _status(ctx: _Ctx, value: Any, cell: str, rec: RowRecord, task: Task | None) -> None:
+    parsed = _parsed(ctx, parse_status, value, cell, rec, F.STATUS_INVALID)
+    if parsed is None:
         return
+    status, note = parsed
     rec.status = status._value_
-    if note == "status-synonym":
-        ctx.findings.append(F.STATUS_SYNONYM(ctx.at(cell), unit=ctx.unit, task=rec.task, raw=shown(value),
-                                             status=status.value))
-    elif note == "status-fuzzy":
-        ctx.findings.append(F.STATUS_FUZZY(ctx.at(cell), unit=ctx.unit, task=rec.task, raw=shown(value),
-                                           status=status.value))
+    if note in ("status-synonym", "status-fuzzy"):
+        kind = F.STATUS_SYNONYM if note == "status-synonym" else F.STATUS_FUZZY
+        ctx.findings.append(kind(ctx.at(cell), unit=ctx.unit, task=rec.task, raw=shown(value), status=status.value))
 
 
 def _progress(ctx: _Ctx, value: Any, cell: str, rec: RowRecord, task: Task | None) -> None:
-    try:
-        number, note = parse_percent(value)
-    except ValueError:
-        ctx.findings.append(F.PROGRESS_INVALID(ctx.at(cell), unit=ctx.unit, task=rec.task, value=f'"{shown(value)}"'))
+    parsed = _parsed(ctx, parse_percent, value, cell, rec, F.PROGRESS_INVALID)
+    if parsed is None:
         return
+    number, note = parsed
     if not 0 <= number <= 100:
         ctx.findings.append(F.PROGRESS_RANGE(ctx.at(cell), unit=ctx.unit, task=rec.task, value=format_number(number)))
         return
@@ -141,18 +153,13 @@ def _progress(ctx: _Ctx, value: Any, cell: str, rec: RowRecord, task: Task | Non
     if note == "percent-fraction":
         ctx.findings.append(F.PROGRESS_FRACTION(ctx.at(cell), unit=ctx.unit, task=rec.task, raw=shown(value),
                                                 value=format_number(number)))
-    elif note:
-        ctx.as_text.append(cell)
 
 
 def _completed_on(ctx: _Ctx, value: Any, cell: str, rec: RowRecord, task: Task | None) -> None:
-    try:
-        day, note = parse_date(value)
-    except ValueError:
-        ctx.findings.append(F.DATE_INVALID(ctx.at(cell), unit=ctx.unit, task=rec.task, value=f'"{shown(value)}"'))
+    parsed = _parsed(ctx, parse_date, value, cell, rec, F.DATE_INVALID)
+    if parsed is None:
         return
-    if note:
-        ctx.as_text.append(cell)
+    day = parsed[0]
     if day > ctx.today:
         ctx.findings.append(F.DATE_FUTURE(ctx.at(cell), unit=ctx.unit, task=rec.task, value=format_date(day),
                                           today=format_date(ctx.today)))
@@ -163,16 +170,19 @@ def _completed_on(ctx: _Ctx, value: Any, cell: str, rec: RowRecord, task: Task |
     rec.completed_on = day
 
 
+def _score(value: Any) -> tuple[float, str | None]:
+    """A self-score: a number, not negative."""
+    score, note = parse_number(value)
+    if score < 0:
+        raise ValueError(f"{score} < 0")
+    return score, note
+
+
 def _self_score(ctx: _Ctx, value: Any, cell: str, rec: RowRecord, task: Task | None) -> None:
-    try:
-        score, note = parse_number(value)
-        if score < 0:
-            raise ValueError
-    except ValueError:
-        ctx.findings.append(F.SCORE_INVALID(ctx.at(cell), unit=ctx.unit, task=rec.task, value=f'"{shown(value)}"'))
+    parsed = _parsed(ctx, _score, value, cell, rec, F.SCORE_INVALID)
+    if parsed is None:
         return
-    if note:
-        ctx.as_text.append(cell)
+    score = parsed[0]
     if task is not None and score > task.points:
         ctx.findings.append(F.SCORE_ABOVE_POINTS(ctx.at(cell), unit=ctx.unit, task=rec.task,
                                                  value=format_number(score), points=format_number(task.points)))
