@@ -15,14 +15,17 @@ from dataclasses import dataclass
 from ..values import MAX_NUMBER
 from .extent import Extent, Window
 
-__all__ = ["XlsLayout", "XlsSheet", "XlsStreamError", "absurd_numbers", "workbook_stream", "xls_extents"]
+__all__ = ["XlsLayout", "XlsSheet", "XlsStreamError", "absurd_numbers", "shared_lengths", "workbook_stream",
+           "xls_extents"]
 
 _MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _LAST_SECTOR = 0xFFFFFFFA   # sector numbers above this are markers (end of chain, free, ...)
 _BOF, _EOF, _BOUNDSHEET, _DIMENSIONS, _MULRK = 0x0809, 0x000A, 0x0085, 0x0200, 0x00BD
+_SST, _CONTINUE, _LABELSST = 0x00FC, 0x003C, 0x00FD
 # Records holding one value at (row, col) that calamine reads: NUMBER, LABEL, RSTRING,
 # BOOLERR, RK, LABELSST, FORMULA.
 _CELLS = frozenset({0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD, 0x0006})
+_TEXT = frozenset({0x0204, 0x00D6})  # LABEL and RSTRING hold their text
 _U32 = 0xFFFFFFFF
 
 
@@ -119,9 +122,10 @@ class XlsSheet:
 
 @dataclass
 class XlsLayout:
-    """Each sheet, in workbook order."""
+    """Each sheet, in workbook order, and the bytes of the shared strings (read whole)."""
 
     sheets: list[XlsSheet]
+    shared_text: int = 0
 
     @property
     def slots(self) -> int:
@@ -179,16 +183,76 @@ def _sheets(stream: bytes) -> list[tuple[str, int]]:
             for kind, data, length in _records(stream, 0) if kind == _BOUNDSHEET and length >= 4]
 
 
+def _shared_strings(stream: bytes) -> list[bytes]:
+    """The SST record of the globals and its CONTINUE records (one shared-strings table)."""
+    pieces: list[bytes] = []
+    for kind, data, length in _records(stream, 0):
+        if kind == _SST or (kind == _CONTINUE and pieces):
+            pieces.append(stream[data:data + length])
+        elif pieces:
+            break
+    return pieces
+
+
+def shared_lengths(pieces: list[bytes]) -> list[int]:
+    """The size of each shared string once read (3 bytes a character at most), walking the
+    strings across CONTINUE records as Excel splits them (the option byte repeated there)."""
+    lengths: list[int] = []
+    if not pieces or len(pieces[0]) < 8:
+        return lengths
+    count = struct.unpack_from("<I", pieces[0], 4)[0]
+    piece, pos = 0, 8
+
+    def skip(size: int) -> None:
+        nonlocal piece, pos
+        while size and piece < len(pieces):
+            step = min(size, len(pieces[piece]) - pos)
+            pos, size = pos + step, size - step
+            if pos >= len(pieces[piece]):
+                piece, pos = piece + 1, 0
+
+    while len(lengths) < count and piece < len(pieces):
+        if pos >= len(pieces[piece]):
+            piece, pos = piece + 1, 0
+            continue
+        current = pieces[piece]
+        if pos + 3 > len(current):
+            break
+        chars, options = struct.unpack_from("<HB", current, pos)
+        pos += 3
+        runs = struct.unpack_from("<H", current, pos)[0] if options & 8 and pos + 2 <= len(current) else 0
+        extra = struct.unpack_from("<I", current, pos + 2 * bool(options & 8))[0] if options & 4 and \
+            pos + 2 * bool(options & 8) + 4 <= len(current) else 0
+        pos += 2 * bool(options & 8) + 4 * bool(options & 4)
+        left, wide = chars, options & 1
+        while left and piece < len(pieces):
+            fit = min(left, (len(pieces[piece]) - pos) // (2 if wide else 1))
+            pos, left = pos + fit * (2 if wide else 1), left - fit
+            if left:  # continued in the next record, which starts with the option byte again
+                piece, pos = piece + 1, 0
+                if piece < len(pieces) and pieces[piece]:
+                    wide, pos = pieces[piece][0] & 1, 1
+        skip(4 * runs + extra)
+        lengths.append(3 * chars)
+    return lengths
+
+
 def xls_extents(stream: bytes, window: Window) -> XlsLayout:
-    """Where the values of every sheet of a BIFF stream are."""
-    layout = XlsLayout([])
+    """Where the values of every sheet of a BIFF stream are, and how much text they hold."""
+    pieces = _shared_strings(stream)
+    shared = shared_lengths(pieces)
+    layout = XlsLayout([], sum(len(p) for p in pieces) * 3 // 2)
     for name, pos in _sheets(stream):
         sheet = XlsSheet(name, Extent())
         extent = sheet.extent
         for kind, data, length in _records(stream, pos):
             if kind in _CELLS and length >= 4:
                 row, col = struct.unpack_from("<HH", stream, data)
-                extent.add(row, col, window)
+                text = length if kind in _TEXT else 0
+                if kind == _LABELSST and length >= 10:
+                    index = struct.unpack_from("<I", stream, data + 6)[0]
+                    text = shared[index] if index < len(shared) else 0
+                extent.add(row, col, window, text=text)
             elif kind == _MULRK and length >= 6:
                 row, col = struct.unpack_from("<HH", stream, data)
                 extent.add(row, col, window, cols=max(1, (length - 6) // 6))

@@ -20,7 +20,7 @@ the left. Cells holding a value outside it are *far* cells: counted and named, n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import AttributesImpl
@@ -29,8 +29,8 @@ from defusedxml.sax import make_parser
 
 from ..values import MAX_NUMBER
 
-__all__ = ["Extent", "Window", "cell_name", "holds_value", "ods_extents", "quick", "xlsx_cells", "xlsx_clip",
-           "xlsx_extent"]
+__all__ = ["Extent", "Window", "cell_name", "holds_value", "ods_extents", "quick", "shared_lengths", "xlsx_cells",
+           "xlsx_clip", "xlsx_extent"]
 
 
 @dataclass(frozen=True)
@@ -50,15 +50,19 @@ class Extent:
     cols: int = 0                 # 1 + the last column holding a value
     far: int = 0                  # cells holding a value outside the window
     first_far: tuple[int, int] | None = None  # the first of them in reading order
+    cells: int = 0                # cells holding a value inside the window
+    text: int = 0                 # bytes of text the reader holds for them (at most)
 
-    def add(self, row: int, col: int, window: Window, rows: int = 1, cols: int = 1) -> None:
-        """``rows`` x ``cols`` cells holding a value from (row, col), 0-based."""
+    def add(self, row: int, col: int, window: Window, rows: int = 1, cols: int = 1, text: int = 0) -> None:
+        """``rows`` x ``cols`` cells holding a value from (row, col), 0-based, each with ``text``
+        bytes of text."""
         self.rows = max(self.rows, row + rows)
         self.cols = max(self.cols, col + cols)
-        if row + rows > window.rows or col + cols > window.cols:
-            inside_rows = max(0, min(window.rows - row, rows))
-            inside_cols = max(0, min(window.cols - col, cols))
-            self.far += rows * cols - inside_rows * inside_cols
+        inside = max(0, min(window.rows - row, rows)) * max(0, min(window.cols - col, cols))
+        self.cells += inside
+        self.text += inside * text
+        if inside < rows * cols:
+            self.far += rows * cols - inside
             if self.first_far is None:
                 self.first_far = (row, col) if not window.holds(row, col) else \
                     (row, window.cols) if col + cols > window.cols else (window.rows, col)
@@ -170,16 +174,16 @@ def holds_value(body: bytes | None) -> bool:
     return body is not None and _VALUE.search(body) is not None
 
 
-def xlsx_cells(chunks: Iterable[bytes]) -> Iterator[tuple[int, int, bytes | None]]:
-    """(row, col, body) of every cell of a worksheet part, placed as calamine places them (a
-    self-closing cell has no body)."""
+def xlsx_cells(chunks: Iterable[bytes]) -> Iterator[tuple[int, int, bytes, bytes | None]]:
+    """(row, col, attributes, body) of every cell of a worksheet part, placed as calamine places
+    them (a self-closing cell has no body)."""
     cursor = _Cursor()
     for m in _tokens(chunks):
         if m.group(1) is not None or m.group(6) is not None:
             _row_tag(m, cursor)
         else:
             row, col = _cell(m, cursor)
-            yield row, col, m.group(5)
+            yield row, col, m.group(4), m.group(5)
 
 
 def _row_tag(m: re.Match[bytes], cursor: _Cursor) -> None:
@@ -201,13 +205,44 @@ def quick(xml: bytes, window: Window) -> bool:
             and _QUICK_CELLS.search(xml) is None and _QUICK_PREFIX.search(xml) is None)
 
 
-def xlsx_extent(chunks: Iterable[bytes], window: Window) -> Extent:
-    """Where the values of a worksheet part are: every cell placed as calamine places it."""
+_SHARED = re.compile(rb"""(?:^|\s)t\s*=\s*(?:"s"|'s')""")
+_INDEX = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?v(?:\s[^>]*)?>\s*([0-9]{1,10})\s*<")
+
+
+def xlsx_extent(chunks: Iterable[bytes], window: Window, shared: Sequence[int] = ()) -> Extent:
+    """Where the values of a worksheet part are (every cell placed as calamine places it), and
+    how much text the reader will hold for those within the window: a cell's own text, or the
+    length of the shared string it points to (``shared``: the length of each, at most)."""
     extent = Extent()
-    for row, col, body in xlsx_cells(chunks):
-        if body is not None and _VALUE.search(body) is not None:
-            extent.add(row, col, window)
+    for row, col, attrs, body in xlsx_cells(chunks):
+        if body is None or _VALUE.search(body) is None:
+            continue
+        text = len(body)
+        if b"s" in attrs and _SHARED.search(attrs):
+            index = _INDEX.search(body)
+            text = shared[int(index.group(1))] if index and int(index.group(1)) < len(shared) else 0
+        extent.add(row, col, window, text=text)
     return extent
+
+
+_SI = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?si(?=[\s/>])")
+
+
+def shared_lengths(chunks: Iterable[bytes]) -> list[int]:
+    """The length of each shared string of ``sharedStrings.xml``, at most (the bytes from one
+    ``<si>`` to the next), in order."""
+    starts: list[int] = []
+    offset, tail = 0, b""
+    for chunk in chunks:
+        buffer = tail + chunk
+        base = offset - len(tail)
+        for m in _SI.finditer(buffer):
+            at = base + m.start()
+            if not starts or at > starts[-1]:  # not one already seen in the previous chunk's tail
+                starts.append(at)
+        offset += len(chunk)
+        tail = buffer[-16:]
+    return [end - start for start, end in zip(starts, [*starts[1:], offset], strict=True)]
 
 
 _T = re.compile(rb"""(\s)t\s*=\s*(?:"[^"]*"|'[^']*')""")
@@ -279,6 +314,7 @@ class _OdsTable:
     col: int = 0
     cell: tuple[int, int] | None = None   # (col, repeats) of the open cell
     cell_value: bool = False
+    cell_text: int = 0        # bytes of the open cell's text and value attributes
     depth: int = 0            # elements open inside the open cell
 
 
@@ -308,7 +344,9 @@ class _OdsScan(ContentHandler):
         elif name in ("table:table-cell", "table:covered-table-cell"):
             repeat = max(0, min(_count(attrs.get("table:number-columns-repeated")), _MAX_ODS_COLS - table.col))
             table.cell = (table.col, repeat)
-            table.cell_value = any(attrs.get(a) for a in _ODS_VALUE_ATTRS)
+            values = [attrs.get(a) for a in _ODS_VALUE_ATTRS]
+            table.cell_value = any(values)
+            table.cell_text = sum(len(v) for v in values if v)
             table.depth = 0
 
     def endElement(self, name: str) -> None:
@@ -320,7 +358,8 @@ class _OdsScan(ContentHandler):
         elif table.cell is not None and name in ("table:table-cell", "table:covered-table-cell"):
             col, repeat = table.cell
             if table.cell_value and repeat and table.rows_repeat:
-                table.extent.add(table.row, col, self.window, rows=table.rows_repeat, cols=repeat)
+                table.extent.add(table.row, col, self.window, rows=table.rows_repeat, cols=repeat,
+                                 text=table.cell_text * 3)  # characters: up to 3 bytes each once read
             table.col += repeat
             table.cell = None
         elif name == "table:table-row":
@@ -328,6 +367,11 @@ class _OdsScan(ContentHandler):
         elif name == "table:table":
             self.tables[self.name] = table.extent
             self.table = None
+
+    def characters(self, content: str) -> None:
+        table = self.table
+        if table is not None and table.cell is not None and table.depth:
+            table.cell_text += len(content)
 
 
 def _count(text: str | None) -> int:

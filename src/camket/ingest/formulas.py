@@ -11,6 +11,7 @@ exactly as the reader places them (:func:`.extent.xlsx_cells`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from xml.sax.saxutils import unescape
 
 from .extent import cell_name, holds_value, xlsx_cells
@@ -20,7 +21,6 @@ __all__ = ["uncached_formulas"]
 
 _HAS_FORMULA = (re.compile(rb"<f[\s/>]"), re.compile(rb":f[\s/>]"))  # not "<formula>" of validations
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f(?=[\s/>])[^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.\-]*:)?f\s*>)", re.S)
-_MAX_XML = 64 * 2**20
 _ENTITIES = {"&quot;": '"', "&apos;": "'"}
 
 
@@ -37,15 +37,25 @@ def uncached_formulas(data: bytes, sheet: str) -> dict[str, str]:
         if not any(not package.small(p) or _formulas_in(package.read(p)) for p in package.worksheets()):
             return {}  # the usual workbook: no formula anywhere (known without reading workbook.xml)
         part = package.sheet_parts().get(sheet)
-        if part is None or package.archive.getinfo(part).file_size > _MAX_XML:
+        if part is None or not _any_formula(package.chunks(part)):
             return {}
-        xml = package.read(part)
-    except (KeyError, PartError):
+        return _uncached(package.chunks(part))
+    except PartError:
         return {}
-    if not _formulas_in(xml):
-        return {}
+
+
+def _any_formula(chunks: Iterator[bytes]) -> bool:
+    tail = b""
+    for chunk in chunks:
+        if _formulas_in(tail + chunk):
+            return True
+        tail = chunk[-16:]
+    return False
+
+
+def _uncached(chunks: Iterator[bytes]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for row, col, body in xlsx_cells([xml]):
+    for row, col, _, body in xlsx_cells(chunks):
         if body is None or holds_value(body):
             continue
         formula = _FORMULA.search(body)

@@ -47,6 +47,13 @@ class Package:
         """The worksheet parts of an xlsx/xlsm package."""
         return [n for n in self.archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
 
+    def size(self, name: str) -> int:
+        """The part's size once inflated, as the zip directory says (0 when there is no such part)."""
+        try:
+            return self.archive.getinfo(name).file_size
+        except KeyError:
+            return 0
+
     def small(self, name: str) -> bool:
         """A part small enough to be kept whole once inflated."""
         try:

@@ -171,22 +171,23 @@ def check_package(data: bytes, limits: Limits) -> tuple[str, str] | None:
     return None
 
 
-def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
-    """A member's compressed bytes, read from its local header."""
+def _raw(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
+    """A member's compressed bytes, read from its local header (a view: nothing is copied)."""
     offset = info.header_offset
     header = data[offset:offset + 30]
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
         return None
     name_len, extra_len = struct.unpack("<HH", header[26:30])
     start = offset + 30 + name_len + extra_len
-    return data[start:start + info.compress_size]
+    return memoryview(data)[start:start + info.compress_size]
 
 
 def _real_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
     """Bytes a part really expands to, stopping once past ``cap``; -1 if unreadable.
 
     Decompresses the raw member stream itself: ``zipfile`` would stop at the size the
-    header declares, and a zip bomb lies there.
+    header declares, and a zip bomb lies there. The input is fed in small pieces, so that
+    neither it nor its unconsumed rest is ever copied whole.
     """
     raw = _raw(data, info)
     if raw is None:
@@ -195,15 +196,15 @@ def _real_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
         return len(raw)
     inflater = zlib.decompressobj(-15)
     total = 0
-    pending = raw
     try:
-        while pending:
-            out = inflater.decompress(pending, 1 << 20)
-            total += len(out)
-            if total > cap:
-                return total
-            pending = inflater.unconsumed_tail
-            if not out and not pending:
+        for start in range(0, len(raw), 1 << 16):
+            pending: bytes | memoryview = raw[start:start + (1 << 16)]
+            while pending:
+                total += len(inflater.decompress(pending, 1 << 20))
+                if total > cap:
+                    return total
+                pending = inflater.unconsumed_tail
+            if inflater.eof:
                 break
         total += len(inflater.flush())
     except zlib.error:
