@@ -17,6 +17,7 @@ import sys
 import textwrap
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,53 @@ def test_a_far_stray_cell_is_left_out_and_the_table_read_as_usual(tmp_path: Path
         rows = [(r.task, r.status, r.progress, r.completed_on, r.self_score) for r in ledger.accepted_rows("2022-6T")]
     assert rows == [(f"VPC-0{i}", "Hoàn thành", 100.0, dt.date(2022, 6, 15), s) for i, s in ((1, 50.0), (2, 30.0),
                                                                                              (3, 20.0))]
+
+
+def _with_part(source: Path, part: str, change: Callable[[str], str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            out.writestr(info.filename, change(data.decode()).encode() if info.filename == part else data)
+    return buffer.getvalue()
+
+
+def test_one_long_text_shown_by_thousands_of_cells_is_refused_before_it_is_copied(tmp_path: Path) -> None:
+    """A shared string of 100 KB shown by 20,000 cells: a 300 KB file the reader would turn into
+    2 GB of copies. Refused as too large, in little memory."""
+    ws = fixture_ws(tmp_path)
+    long = "Nội dung lặp " * 8_000
+    cells = "".join(f'<row r="{r}"><c r="P{r}" t="s"><v>0</v></c></row>' for r in range(40, 20_040))
+    bomb = _with_part(RETURNED / "returned_clean.xlsx", "xl/worksheets/sheet2.xml",
+                      lambda xml: xml.replace("</sheetData>", cells + "</sheetData>"))
+    shared = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+              f'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>{long}</t></si></sst>')
+    path = tmp_path / "bom-chuoi-dung-chung.xlsx"
+    with zipfile.ZipFile(io.BytesIO(bomb)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, src.read(info.filename))
+        out.writestr("xl/sharedStrings.xml", shared)
+    assert path.stat().st_size < 400_000
+    result = ws.ingest([path], "2022-6T", now=RECEIVED)
+    assert [(o.state, [(f.code, f.location.sheet) for f in o.findings]) for o in result.files] == [
+        ("rejected", [("file-too-large", "Báo cáo")])]
+    assert result.findings[0].message.startswith("Tệp vượt giới hạn cho phép: các sheet có 20.191 ô dữ liệu, "
+                                                 "khoảng 2.730 triệu ký tự")
+
+
+def test_a_long_text_repeated_over_an_ods_sheet_is_refused(tmp_path: Path) -> None:
+    """OpenDocument repeats a cell with one attribute; the reader copies it for every cell."""
+    ws = fixture_ws(tmp_path)
+    long = "x" * 100_000
+    row = (f'<table:table-row table:number-rows-repeated="1000"><table:table-cell '
+           f'table:number-columns-repeated="30" office:value-type="string"><text:p>{long}</text:p>'
+           "</table:table-cell></table:table-row>")
+    bomb = _with_part(RETURNED / "returned_saved_by_libreoffice.ods", "content.xml",
+                      lambda xml: xml.replace("<table:table-row", row + "<table:table-row", 1))
+    path = tmp_path / "bom-lap-o.ods"
+    path.write_bytes(bomb)
+    result = ws.ingest([path], "2022-6T", now=RECEIVED)
+    assert [(o.state, [f.code for f in o.findings]) for o in result.files] == [("rejected", ["file-too-large"])]
 
 
 def test_an_ods_sheet_with_a_value_far_below_is_read_within_the_window(tmp_path: Path) -> None:

@@ -72,10 +72,11 @@ class _Budget:
     def check(self, sheet: str = "") -> None:
         if self.fits(0, 0):
             return
+        millions = format_number(-(-self.text // 10**6))
         raise RefusedError(sheet, "", (
-            f"các sheet có {format_number(self.cells)} ô dữ liệu với {format_number(self.text)} byte chữ, "
-            f"vượt giới hạn {format_number(self.limits.max_cells)} ô và {format_number(self.limits.max_text)} "
-            "byte chữ của một tệp báo cáo"), kind="too-much")
+            f"các sheet có {format_number(self.cells)} ô dữ liệu, khoảng {millions} triệu ký tự, vượt giới hạn "
+            f"của một tệp báo cáo ({format_number(self.limits.max_cells)} ô, "
+            f"{format_number(self.limits.max_text // 10**6)} triệu ký tự)"), kind="too-much")
 
 
 def measure(data: bytes, limits: Limits) -> Measured:
