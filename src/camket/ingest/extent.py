@@ -56,8 +56,14 @@ class Extent:
     def add(self, row: int, col: int, window: Window, rows: int = 1, cols: int = 1, text: int = 0) -> None:
         """``rows`` x ``cols`` cells holding a value from (row, col), 0-based, each with ``text``
         bytes of text."""
-        self.rows = max(self.rows, row + rows)
-        self.cols = max(self.cols, col + cols)
+        if row + rows > self.rows:
+            self.rows = row + rows
+        if col + cols > self.cols:
+            self.cols = col + cols
+        if row + rows <= window.rows and col + cols <= window.cols:  # the usual cell: inside
+            self.cells += rows * cols
+            self.text += rows * cols * text
+            return
         inside = max(0, min(window.rows - row, rows)) * max(0, min(window.cols - col, cols))
         self.cells += inside
         self.text += inside * text
@@ -115,15 +121,28 @@ def _attr_r(attrs: bytes) -> bytes | None:
     return None if m is None else (m.group(1) if m.group(1) is not None else m.group(2))
 
 
+_COLUMNS: dict[bytes, int] = {}  # column letters -> 1-based number (those of up to 3 letters, as met)
+
+
+def _column(letters: bytes) -> int:
+    known = _COLUMNS.get(letters)
+    if known is not None:
+        return known
+    col = 0
+    for ch in letters.upper():
+        col = (col * 26 + ch - 64) & _U32
+    if len(letters) <= 3:
+        _COLUMNS[letters] = col
+    return col
+
+
 def _position(ref: bytes) -> tuple[int, int | None] | None:
     """(row, col), 0-based, of a reference such as ``B12`` as calamine reads it (32-bit, either
     case; col None when there are no letters); None where calamine stops with an error."""
     m = _REF.fullmatch(ref)
     if m is None:
         return None
-    col = 0
-    for ch in m.group(1).upper():
-        col = (col * 26 + ch - 64) & _U32
+    col = _column(m.group(1))
     row = int(m.group(2)) & _U32
     if row == 0:
         return None
@@ -162,7 +181,8 @@ def _unfinished(buffer: bytes, end: int) -> bytes:
 
 def _cell(m: re.Match[bytes], cursor: _Cursor) -> tuple[int, int]:
     """(row, col) of a cell token, moving the cursor as calamine does."""
-    ref = _attr_r(m.group(4))
+    attrs = m.group(4)
+    ref = attrs[4:attrs.find(b'"', 4)] if attrs.startswith(b' r="') else _attr_r(attrs)
     place = _position(ref) if ref is not None else None
     row, col = (place[0], place[1]) if place is not None and place[1] is not None else (cursor.row, cursor.col)
     cursor.col = col + 1
