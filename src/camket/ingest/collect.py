@@ -51,8 +51,14 @@ def _walk(path: Path) -> list[tuple[Path, str]]:
             p for p in path.rglob("*")
             if p.is_file() and not p.is_symlink() and not p.name.startswith((".~lock", "~$"))
         ]
-        return [(p, p.relative_to(base).as_posix()) for p in found]
-    return [(path, path.name)]
+        return [(p, _shown_name(p.relative_to(base).as_posix())) for p in found]
+    return [(path, _shown_name(path.name))]
+
+
+def _shown_name(name: str) -> str:
+    """A file name as it is shown and recorded: control characters (which some systems allow in
+    names) removed, line breaks made spaces."""
+    return clean_text(name).replace("\n", " ")
 
 
 def plan(paths: list[Path]) -> list[tuple[float, str, Path]]:
@@ -215,7 +221,7 @@ def member_name(info: zipfile.ZipInfo) -> str:
         except UnicodeEncodeError:
             raw = b""
         name = _unicode_path(info.extra, raw) or (None if name.isascii() else _decoded(raw)) or name
-    return clean_text(name).replace("\n", " ")
+    return _shown_name(name)
 
 
 def _unicode_path(extra: bytes, raw: bytes) -> str | None:
