@@ -108,8 +108,8 @@ _R = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _VALUE = re.compile(rb"<" + _PREFIX + rb"(?:is(?=[\s/>])|v(?=[\s>])" + _ATTRS + rb">(?!</))")
 _REF = re.compile(rb"([A-Za-z]*)([0-9]+)")
 # The quick test: every cell tag reads <c r="<one letter><digits>", and no cell reaches column AA
-# or row 10000 ...
-_QUICK_CELLS = re.compile(rb'<c(?: r="[A-Z](?:[A-Z]|[0-9]{5})|[>/\t\n\r]| (?!r="))')
+# or row 10000 (calamine reads letters in either case) ...
+_QUICK_CELLS = re.compile(rb'<c(?: r="[A-Za-z](?:[A-Za-z]|[0-9]{5})|[>/\t\n\r]| (?!r="))')
 # ... and no row or cell tag has a namespace prefix (calamine reads local names).
 _QUICK_PREFIX = re.compile(rb":(?:c|row)[\s/>]")
 _QUICK_WINDOW = Window(9_999, 26)  # where the cells of a part passing the quick test lie at most
