@@ -40,6 +40,7 @@ CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     # far stray cells: read within A1:BL20000 and named, or refused before the reader builds them
     "returned_stray_cell_far_right.xlsx": ("accepted", [("cells-outside-table", "XFD5000")]),
     "returned_stray_cell_without_reference.xlsx": ("accepted", [("cells-outside-table", "XFD5000")]),
+    "returned_stray_cell_sheet_elsewhere.xlsx": ("accepted", [("cells-outside-table", "XFD5000")]),
     "returned_stray_values_below_table.xlsx": ("accepted", [("cells-outside-table", "P20001")]),
     "returned_stray_cell_far_below.ods": ("accepted", [("cells-outside-table", "A30000")]),
     "returned_stray_cell_far_away.ods": ("rejected", [("sheet-too-large", "IV65536")]),

@@ -306,6 +306,7 @@ def _robustness() -> None:
         source = Path(tempfile.mkdtemp()) / f"returned_stray_cell_{name}.xlsx"
         source.write_bytes(_edit_sheet(clean, _append_rows(row)))
         _converted(source, ("xls", "ods") if name == "far_away" else ("ods",))
+    _sheet_elsewhere(_edit_sheet(clean, _append_rows(far)))
     _lying_dimensions()
     text = {"L8": "Đã ban hành văn bản_x000B_Kế hoạch số 12/KH-VPC", "M8": "Thiếu kinh phí_x0000_",
             "N8": "Đề nghị bổ sung&#x2028;(xem phụ lục)&#x202E;"}
@@ -321,6 +322,26 @@ def _robustness() -> None:
     doctype = '<!DOCTYPE workbook [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
     (OUT / "returned_doctype_after_padding.xlsx").write_bytes(_edit_sheet(
         clean, lambda xml: xml.replace("<workbook", padding + doctype + "<workbook", 1), part="xl/workbook.xml"))
+
+
+def _sheet_elsewhere(source: bytes) -> None:
+    """The report sheet's part moved out of xl/worksheets/, where its relationship still finds it."""
+    from camket.ingest.package import package_of
+
+    found = package_of(source)
+    assert found is not None
+    old = found.sheet_parts()["Báo cáo"]
+    new = "xl/du-lieu/bao-cao.xml"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename in ("[Content_Types].xml", "xl/_rels/workbook.xml.rels"):
+                target = "/" + new if info.filename.startswith("[") else new.removeprefix("xl/")
+                data = data.replace(("/" + old if info.filename.startswith("[") else old.removeprefix("xl/")).encode(),
+                                    target.encode())
+            z.writestr(new if info.filename == old else info.filename, data)
+    (OUT / "returned_stray_cell_sheet_elsewhere.xlsx").write_bytes(buffer.getvalue())
 
 
 def _lying_dimensions() -> None:

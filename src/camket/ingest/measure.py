@@ -35,9 +35,6 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _FILEPASS = 0x002F
 _BIFF8_ROWS, _BIFF8_COLS = 65_536, 256
 _SMALLEST_CELL = 21  # bytes of the shortest cell element holding a value: <c t="s"><v>0</v></c>
-# The parts calamine reads to open an xlsx workbook; with them and its sheets, it reads them.
-_XLSX_CORE = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-              "xl/styles.xml", "xl/sharedStrings.xml")
 _SHARED = "xl/sharedStrings.xml"
 
 
@@ -161,15 +158,14 @@ def rewritten(measured: Measured, sheet: str, window: Window) -> bytes:
 
 
 def _copy(package: Package, replaced: dict[str, bytes]) -> bytes:
-    """A copy of the package with the parts calamine reads, ``replaced`` ones replaced (streamed,
+    """A copy of the package (its images left out), ``replaced`` parts replaced (streamed,
     recompressed at the fastest level)."""
     buffer = io.BytesIO()
-    names = set(package.names())
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
-        for name in [*_XLSX_CORE, *package.worksheets()]:
+        for name in package.names():
             if name in replaced:
                 out.writestr(name, replaced[name])
-            elif name in names:
+            elif not name.startswith("xl/media/") and not name.endswith("/"):
                 with out.open(name, "w", force_zip64=True) as target:
                     for chunk in package.chunks(name):
                         target.write(chunk)

@@ -22,6 +22,9 @@ __all__ = ["Package", "PartError", "package_of"]
 
 CHUNK = 1 << 20          # bytes inflated at a time
 _KEEP = 4 << 20          # parts up to this size are kept once inflated
+_NOT_SHEETS = ("docProps/", "xl/theme/", "xl/media/", "customXml/", "xl/printerSettings/")
+_NOT_SHEET_PARTS = frozenset({"[Content_Types].xml", "xl/workbook.xml", "xl/styles.xml", "xl/sharedStrings.xml",
+                              "xl/calcChain.xml"})
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _OFFICE_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -44,8 +47,10 @@ class Package:
         return self.archive.namelist()
 
     def worksheets(self) -> list[str]:
-        """The worksheet parts of an xlsx/xlsm package."""
-        return [n for n in self.archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        """The parts of an xlsx/xlsm package a reader may read as a worksheet: every XML part but
+        those known to be something else (a sheet's relationship may point anywhere)."""
+        return [n for n in self.archive.namelist() if n.endswith(".xml") and not n.startswith(_NOT_SHEETS)
+                and n not in _NOT_SHEET_PARTS and "/_rels/" not in n]
 
     def size(self, name: str) -> int:
         """The part's size once inflated, as the zip directory says (0 when there is no such part)."""

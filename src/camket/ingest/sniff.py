@@ -118,13 +118,13 @@ def sniff(data: bytes) -> Kind:
         return "tệp không rõ định dạng"
 
 
-_PARSED = ("xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml", "xl/_rels/workbook.xml.rels",
-           "[Content_Types].xml", "content.xml", "styles.xml")
+_UNPARSED = ("docProps/", "xl/theme/", "xl/media/", "Thumbnails/", "Pictures/", "Configurations2/")
 
 
 def _parsed(name: str) -> bool:
-    """Parts a spreadsheet reader parses (where a DOCTYPE would matter)."""
-    return name in _PARSED or (name.startswith("xl/worksheets/") and name.endswith(".xml"))
+    """Parts a spreadsheet reader may parse (where a DOCTYPE would matter): every XML part but the
+    document properties, themes and images (a sheet's relationship may point anywhere)."""
+    return name.endswith((".xml", ".rels")) and not name.startswith(_UNPARSED)
 
 
 def check_package(data: bytes, limits: Limits) -> tuple[str, str] | None:
