@@ -25,9 +25,6 @@ _KEEP = 4 << 20          # parts up to this size are kept once inflated
 _NOT_SHEETS = ("docProps/", "xl/theme/", "xl/media/", "customXml/", "xl/printerSettings/")
 _NOT_SHEET_PARTS = frozenset({"[Content_Types].xml", "xl/workbook.xml", "xl/styles.xml", "xl/sharedStrings.xml",
                               "xl/calcChain.xml"})
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_OFFICE_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 class PartError(Exception):
@@ -132,13 +129,21 @@ class Package:
             raise
         except Exception as exc:  # defusedxml's and expat's errors have no common base
             raise PartError(f"xl/workbook.xml: {exc}") from None
-        targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL}Relationship")}
+        targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter() if _local(rel.tag) == "Relationship"}
         parts: dict[str, str] = {}
-        for sheet in workbook.iter(f"{_MAIN}sheet"):
-            name, target = sheet.get("name"), targets.get(sheet.get(f"{_OFFICE_REL}id"))
+        for sheet in workbook.iter():
+            if _local(sheet.tag) != "sheet":
+                continue
+            rid = next((v for k, v in sheet.attrib.items() if k.startswith("{") and _local(k) == "id"), None)
+            name, target = sheet.get("name"), targets.get(rid)
             if name is not None and target:
                 parts[name] = _resolve(target)
         return parts
+
+
+def _local(tag: str) -> str:
+    """An element or attribute name without its namespace (Strict OOXML uses other ones)."""
+    return tag.rsplit("}", 1)[-1]
 
 
 def _resolve(target: str) -> str:
