@@ -29,7 +29,7 @@ from pathlib import Path
 from .. import findings as F
 from ..ledger import Ledger, Submission, row_values
 from ..model import Finding, Location, Round, Severity
-from .collect import Item, collect, plan
+from .collect import Item, collect, excluded_below, plan
 from .process import SUBMISSION_MARK, Context, FileResult, process
 
 __all__ = ["FileOutcome", "IngestResult", "run_ingest"]
@@ -218,8 +218,8 @@ def _planned(paths: list[Path], exclude: dict[Path, str]) -> tuple[list[tuple[fl
     resolved = {p.resolve(): what for p, what in exclude.items()}
     skipped: dict[Path, str] = {}
     for given in paths:
-        top = Path(given).resolve()
-        skipped.update({p: w for p, w in resolved.items() if p.exists() and (p == top or p.is_relative_to(top))})
+        if Path(given).is_dir():
+            skipped.update({p: resolved[p] for p in excluded_below(Path(given), tuple(resolved)) if p.exists()})
     notices = []
     if skipped:
         shown = "; ".join(f"{p.name}{'/' if p.is_dir() else ''} ({what})" for p, what in skipped.items())
