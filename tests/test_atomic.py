@@ -10,7 +10,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -65,9 +64,25 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def report(root: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "camket", "-w", str(root), "report", "--round", "2022-6T"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+def report(root: Path, killed_at: int = 0) -> subprocess.Popen[bytes]:
+    """``camket report`` in a process of its own; with ``killed_at``, SIGKILLed (with its workers)
+    at that write, its temporary file whole but not yet renamed into place."""
+    script = f"""
+import os, signal, sys
+if {killed_at}:
+    real, count = os.replace, [0]
+    def replace(src, dst, **kwargs):
+        count[0] += 1
+        if count[0] == {killed_at}:
+            os.killpg(os.getpgid(0), signal.SIGKILL)
+        return real(src, dst, **kwargs)
+    os.replace = replace
+from camket.cli import main
+sys.argv = ["camket", "-w", {str(root)!r}, "report", "--round", "2022-6T"]
+main()
+"""
+    return subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
 
 
 def outputs(root: Path) -> list[Path]:
@@ -101,17 +116,10 @@ def test_report_killed_while_writing_leaves_whole_outputs_and_a_rerun_completes(
     """SIGKILL the report (and its workers) while it writes its ``writes``-th file."""
     root = tmp_path / "ws"
     shutil.copytree(ingested, root)
-    process = report(root)
-    seen: set[str] = set()
-    deadline = time.monotonic() + 120
-    while process.poll() is None and len(seen) < writes and time.monotonic() < deadline:
-        seen |= being_written(root)
-        time.sleep(0.002)
-    killed = process.poll() is None
-    if killed:
-        os.killpg(process.pid, signal.SIGKILL)
-    process.communicate()
-    assert killed, f"the report ended before its {writes}th write"
+    process = report(root, killed_at=writes)
+    process.communicate(timeout=300)
+    assert process.returncode == -signal.SIGKILL, f"the report ended before its {writes}th write"
+    assert being_written(root), "killed while writing: its temporary file is left in .camket/tmp"
     assert_whole(root)
     rerun = report(root)
     _, err = rerun.communicate(timeout=300)
