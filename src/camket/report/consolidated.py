@@ -26,7 +26,7 @@ from ..fastsheet import FastRows, splice
 from ..findings import title as finding_title
 from ..ledger import ARRIVAL_LABELS
 from ..model import Derived, Master
-from ..reconcile import Result, Totals, Trend
+from ..reconcile import Result, Totals, Trend, UnitResult
 from ..safetext import XLSX_CELL_LIMIT, safe_text
 from ..schema import (
     ADJUSTMENTS,
@@ -166,14 +166,12 @@ def _score(value: float) -> float:
 
 def _unit_rows(result: Result, basis: Basis) -> Iterable[list[Any]]:
     due = result.due_by_unit
-    unscored = {u.unit.code for u in result.unscored}
     for i, u in enumerate(result.units, start=1):
         t = u.totals
         d = due.get(u.unit.code, Totals())
         submitted = u.submission.submitted if u.submission else None
         answered = u.answered
-        rating = u.rating if answered and u.unit.code not in unscored else (
-            "Chưa tự chấm điểm" if answered else "Chưa báo cáo")
+        rating = _rating(result, u)
         yield [i, _text(u.unit.name), u.unit.block, u.unit.head, t.total, d.total,
                d.completed if answered else None, _fraction(d.rate) if answered and d.total else None,
                t.completed, t.done_on_time, t.done_late, t.in_progress, u.overdue, t.not_started, t.not_done,
@@ -541,14 +539,16 @@ def _trend(book: Any, progress: Trend, names: dict[str, str], fmt: dict[Any, Any
     ws.set_footer(f"&C{TREND_SHEET} - Trang &P/&N")
 
 
+def _rating(result: Result, u: UnitResult) -> str:
+    return result.rating_shown(u) if u.answered else "Chưa báo cáo"
+
+
 def _score_rows(result: Result) -> Iterable[list[Any]]:
-    unscored = {u.unit.code for u in result.unscored}
     for i, u in enumerate(result.units, start=1):
         b = u.breakdown
         if b is None:
             continue
-        rating = u.rating if u.answered and u.unit.code not in unscored else (
-            "Chưa tự chấm điểm" if u.answered else "Chưa báo cáo")
+        rating = _rating(result, u)
         yield [i, u.unit.name, b.source, _score(b.points), _score(b.earned), float(b.base), float(b.hard_bonus),
                float(b.late_completion), float(b.overdue), float(b.late_report), float(b.missing_report),
                float(b.total), rating, u.unit.code]
