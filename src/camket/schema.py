@@ -20,6 +20,7 @@ from .vi import fold_key
 __all__ = [
     "ANSWER_KEYS",
     "APPRAISAL",
+    "MASTER_TARGETS",
     "MASTER_TASKS",
     "MASTER_UNITS",
     "REPORT",
@@ -153,6 +154,17 @@ MASTER_TASKS = Sheet(
     ),
     aliases=("nhiem vu", "danh sach nhiem vu", "danh muc nhiem vu", "tasks"),
 )
+
+MASTER_TARGETS = Sheet(
+    "Nhiệm vụ",
+    (
+        Column("target_value", "Chỉ tiêu (số)", Kind.NUMBER, 10,
+               aliases=("chi tieu so", "so chi tieu", "chi tieu dinh luong", "gia tri chi tieu", "muc chi tieu")),
+        Column("target_unit", "Đơn vị tính", Kind.TEXT, 12, aliases=("dvt", "don vi do", "don vi tinh chi tieu")),
+    ),
+)
+"""Columns of the task sheet read when present, never written: a numeric target as a number
+and its unit (the *Chỉ tiêu* text may state it instead, "12 lớp")."""
 
 REPORT = Sheet(
     "Báo cáo",
