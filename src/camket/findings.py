@@ -380,10 +380,6 @@ TARGET_NOT_MET = _kind(
     "target-not-met", W,
     'Nhiệm vụ "{task}" chọn Hoàn thành nhưng giá trị đạt được {achieved} chưa đạt chỉ tiêu {target} ({counted})',
     "Kiểm tra lại Giá trị đạt được; nếu chưa đạt chỉ tiêu, nêu rõ lý do ở cột Khó khăn, vướng mắc", "row", OFFICE)
-ACHIEVED_COLUMN_MISSING = _kind(
-    "achieved-column-missing", INFO,
-    'Bảng báo cáo không có cột "Giá trị đạt được" (mẫu cũ): chưa so được kết quả với chỉ tiêu của {count} nhiệm vụ '
-    "có chỉ tiêu định lượng", "Lần sau dùng mẫu báo cáo mới của kỳ báo cáo", "row", OFFICE)
 DONE_BELOW_100 = _kind(
     "done-progress-below-100", W, 'Nhiệm vụ "{task}" chọn Hoàn thành nhưng tiến độ chỉ {value}%',
     "Nếu đã hoàn thành, ghi tiến độ 100; nếu chưa, chọn Đang thực hiện", "row", OFFICE)
@@ -564,14 +560,12 @@ TITLES: dict[str, str] = {
     "self-score-above-progress": "Điểm tự chấm cao hơn tiến độ", "achieved-invalid": "Giá trị đạt được không hợp lệ",
     "achieved-fraction": "Giá trị đạt được ghi dạng phân số", "achieved-missing": "Chưa ghi giá trị đạt được",
     "target-not-met": "Hoàn thành nhưng chưa đạt chỉ tiêu",
-    "achieved-column-missing": "Mẫu cũ không có cột Giá trị đạt được",
 }
 
 NEXT_TIME: frozenset[str] = frozenset({
     "status-synonym", "progress-fraction", "value-as-text", "text-decomposed", "metadata-missing",
     "task-matched-by-text", "task-unknown", "task-added", "legacy-text-converted", "resubmission",
     "resubmission-kept-first", "master-changed", "archive-unsafe-name", "achieved-fraction",
-    "achieved-column-missing",
 })
 
 

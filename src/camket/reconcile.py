@@ -33,6 +33,7 @@ from .ledger import StoredRow
 from .model import Adjustment, Derived, Finding, Master, Round, Severity, Status, Task, Unit
 from .schema import Answer
 from .scoring import ScoreBreakdown, score_unit
+from .targets import Target, TargetCounts, parse_target
 from .vi import format_number, format_percent, percent
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "PendingFile",
     "Proposed",
     "Result",
+    "TargetCounts",
     "TaskResult",
     "Totals",
     "Trend",
@@ -101,6 +103,28 @@ class TaskResult(Answer):
     def reason(self) -> str:
         """Why a task was not done, as the office wrote it."""
         return self.difficulties or self.result if self.derived is Derived.NOT_DONE else ""
+
+    @property
+    def numeric_target(self) -> Target | None:
+        """The task's target as a number and a unit, when its *Chỉ tiêu* states one."""
+        return parse_target(self.task.target)
+
+    @property
+    def target_met(self) -> bool | None:
+        """Whether the achieved value reaches the numeric target (None: no numeric target or no value)."""
+        target = self.numeric_target
+        return None if target is None or self.achieved is None else target.met(self.achieved)
+
+    @property
+    def target_rate(self) -> Decimal | None:
+        """Achieved over target in percent, for a target to reach (None otherwise)."""
+        target = self.numeric_target
+        return None if target is None or self.achieved is None else target.rate(self.achieved)
+
+    @property
+    def below_target(self) -> bool:
+        """Reported done with an achieved value below its numeric target."""
+        return self.status == Status.DONE.value and self.target_met is False
 
 
 @dataclass(frozen=True)
@@ -222,6 +246,7 @@ class Result:
     pending: tuple[PendingFile, ...] = ()                      # files waiting for a decision
     adjustments: tuple[Adjustment, ...] = ()                   # changes of the round's frozen list
     interim: bool = False                  # figures on the tasks due (see :func:`is_interim`)
+    below_target_done: bool = True         # a task done below its target counts as done ([targets])
     rating_labels: tuple[str, ...] = ()    # the configured ratings, best first, then the one below
 
     def _in_order(self, units: Iterable[UnitResult]) -> list[UnitResult]:
@@ -303,6 +328,24 @@ class Result:
             if is_due(t.task, self.round.as_of):
                 bucket.append(t.derived)
         return {name: Totals.of(classes) for name, classes in buckets.items()}
+
+    @cached_property
+    def targets(self) -> TargetCounts:
+        """Numeric targets over the round's tasks (see :class:`TargetCounts`)."""
+        return TargetCounts.of(self.tasks)
+
+    @cached_property
+    def targets_by_unit(self) -> dict[str, TargetCounts]:
+        """Unit code -> numeric targets over its tasks (every unit of the result)."""
+        buckets: dict[str, list[TaskResult]] = {u.unit.code: [] for u in self.units}
+        for t in self.tasks:
+            buckets.setdefault(t.task.unit, []).append(t)
+        return {code: TargetCounts.of(results) for code, results in buckets.items()}
+
+    @property
+    def below_target(self) -> list[TaskResult]:
+        """Tasks reported done whose achieved value is below their numeric target, in list order."""
+        return [t for t in self.tasks if t.below_target]
 
     @property
     def unscored(self) -> list[UnitResult]:
@@ -416,12 +459,17 @@ def count(n: int) -> str:
     return format_number(n)
 
 
-def derive(task: Task, row: StoredRow | None, as_of: dt.date) -> Derived:
-    """The class of one task as of ``as_of`` (see the module's rules)."""
+def derive(task: Task, row: StoredRow | None, as_of: dt.date, *, below_target_done: bool = True) -> Derived:
+    """The class of one task as of ``as_of`` (see the module's rules); with ``below_target_done``
+    false, a task reported done below its numeric target is still in progress."""
     if row is None or row.status is None:
         return Derived.NOT_REPORTED
     status = row.status
     deadline = task.deadline
+    if status == Status.DONE.value and not below_target_done and row.achieved is not None:
+        target = parse_target(task.target)
+        if target is not None and not target.met(row.achieved):
+            status = Status.IN_PROGRESS.value
     if status == Status.DONE.value:
         if row.completed_on is None or deadline is None or row.completed_on <= deadline:
             return Derived.DONE_ON_TIME
@@ -466,12 +514,13 @@ def reconcile(
     ``adjustments`` the changes of the round's list (both shown, never counted).
     """
     appraisals = appraisals or {}
+    counted = settings.targets.count_below_target_as_done
     reported = {(r.unit, r.task): r for r in rows if r.kind == "task"}
     file_of = {a.id: a.name for a in accepted.values()}
     task_results: list[TaskResult] = []
     for task in master.tasks:
         row = reported.get((task.unit, task.code)) if task.unit in accepted else None
-        derived = derive(task, row, round_.as_of)
+        derived = derive(task, row, round_.as_of, below_target_done=counted)
         overdue = derived is Derived.IN_PROGRESS_OVERDUE or (
             derived in (Derived.NOT_STARTED, Derived.NOT_REPORTED)
             and task.deadline is not None and task.deadline < round_.as_of)
@@ -502,7 +551,7 @@ def reconcile(
         changes = tuple(
             Change(r.task, b, r.derived) for r in task_results
             if (b := derive(before_master.task(r.task.code) or r.task, before.get((r.task.unit, r.task.code)),
-                            before_round.as_of)) != r.derived
+                            before_round.as_of, below_target_done=counted)) != r.derived
         )
     proposed = tuple(
         Proposed(r.unit, r.content, r.product, r.deadline, r.status, r.progress, r.result)
@@ -526,6 +575,7 @@ def reconcile(
         pending=tuple(pending),
         adjustments=tuple(adjustments),
         interim=is_interim(round_, settings.rounds, due, overall),
+        below_target_done=counted,
         rating_labels=(*(band.label for band in settings.rating), settings.rating_below),
     )
 

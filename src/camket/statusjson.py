@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from .reconcile import BANDS, NOT_RATED, UNSCORED, Result, Totals, UnitResult
+from .targets import TargetCounts
 
-__all__ = ["status_json", "totals_json"]
+__all__ = ["status_json", "targets_json", "totals_json"]
 
 
 def totals_json(t: Totals) -> dict[str, Any]:
@@ -24,6 +25,12 @@ def totals_json(t: Totals) -> dict[str, Any]:
         "in_progress_overdue": t.in_progress_overdue, "not_started": t.not_started, "not_done": t.not_done,
         "not_reported": t.not_reported, "completion_rate": float(t.rate) if t.total else None,
     }
+
+
+def targets_json(t: TargetCounts) -> dict[str, int]:
+    """Tasks with a numeric target; of those reported done, how many reached it, fell short, gave no value."""
+    return {"numeric": t.numeric, "reported_done": t.done, "met": t.met, "not_met": t.not_met,
+            "no_value": t.no_value}
 
 
 def _first_keys(r: Result) -> dict[str, Any]:
@@ -73,7 +80,7 @@ def _unit(r: Result, u: UnitResult, band: str, due: Totals) -> dict[str, Any]:
         "tasks": totals_json(u.totals), "due_tasks": totals_json(due), "overdue": u.overdue,
         "band": band, "points": u.points, "self_score": u.self_score, "appraised_score": u.appraised,
         "score": float(u.score) if u.answered else None, "rating": r.rating_shown(u),
-        "errors": u.errors, "warnings": u.warnings,
+        "errors": u.errors, "warnings": u.warnings, "targets": targets_json(r.targets_by_unit[u.unit.code]),
     }
 
 
@@ -94,6 +101,8 @@ def status_json(r: Result) -> dict[str, Any]:
         "head_bands": {key: {"count": len(bands[key]), "units": [u.unit.code for u in bands[key]]}
                        for key in BANDS},
         "ratings": _ratings(r),
+        "targets": {**targets_json(r.targets), "count_below_target_as_done": r.below_target_done,
+                    "not_met_tasks": [t.task.code for t in r.below_target]},
         "unit_results": [_unit(r, u, band_of.get(u.unit.code, ""), due_by_unit.get(u.unit.code, Totals()))
                          for u in units],
     }

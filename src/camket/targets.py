@@ -25,13 +25,16 @@ Target(value=1.6, unit='triệu lượt khách', op='>=', of=None)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import Protocol
 
+from .model import Status
 from .vi import format_number, percent
 
-__all__ = ["OPERATORS", "Target", "looks_numeric", "parse_target", "read_amount"]
+__all__ = ["OPERATORS", "Achieved", "Target", "TargetCounts", "looks_numeric", "parse_target", "read_amount"]
 
 OPERATORS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
@@ -147,3 +150,43 @@ def read_amount(value: object, target: Target) -> tuple[float, str | None]:
     if not re.fullmatch(_NUMBER, body):
         raise ValueError(f'"{raw}" không phải là số')
     return _number(body), "number-text"
+
+
+class Achieved(Protocol):
+    """A task's answer as :class:`TargetCounts` reads it (a reconciled task result)."""
+
+    @property
+    def status(self) -> str | None: ...
+
+    @property
+    def numeric_target(self) -> Target | None: ...
+
+    @property
+    def target_met(self) -> bool | None: ...
+
+
+@dataclass(frozen=True)
+class TargetCounts:
+    """Tasks with a numeric target and, of those reported done, how many reached it."""
+
+    numeric: int = 0      # tasks whose Chỉ tiêu is a number and a unit
+    done: int = 0         # of them, reported done
+    met: int = 0          # reported done, reaching the target
+    not_met: int = 0      # reported done below the target
+    no_value: int = 0     # reported done without an achieved value
+
+    @classmethod
+    def of(cls, results: Iterable[Achieved]) -> TargetCounts:
+        numeric = done = met = not_met = no_value = 0
+        for r in results:
+            if r.numeric_target is None:
+                continue
+            numeric += 1
+            if r.status != Status.DONE.value:
+                continue
+            done += 1
+            outcome = r.target_met
+            met += outcome is True
+            not_met += outcome is False
+            no_value += outcome is None
+        return cls(numeric, done, met, not_met, no_value)

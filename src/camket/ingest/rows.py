@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,9 +19,12 @@ from rapidfuzz import fuzz, process
 from xlsxwriter.utility import xl_col_to_name
 
 from .. import findings as F
+from ..config import SelfScoreRules, Settings, TargetRules
 from ..model import Finding, Location, Master, Status, Task
 from ..schema import REPORT
+from ..scoring import self_score_check
 from ..stamp import Stamp, locked_values, row_hash
+from ..targets import Target, parse_target, read_amount
 from ..values import is_blank, parse_date, parse_number, parse_percent, parse_status, text_of
 from ..vi import fold, fold_key, format_date, format_number, normalize_code
 from ..vntext import repair_legacy
@@ -29,6 +33,7 @@ from .identify import Table
 __all__ = ["RowRecord", "read_rows"]
 
 _INPUTS = tuple(c.key for c in REPORT.columns if not c.locked)
+_OPTIONAL_INPUTS = frozenset({"achieved"})  # templates issued before had no such column: never required
 _LOCKED_CHECKED = ("content", "group", "product", "target", "deadline", "points")
 _MARKER = fold("nhiệm vụ phát sinh")
 _END_MARKERS = (fold("người lập biểu"), fold("thủ trưởng đơn vị"), fold("(ký, ghi rõ họ tên)"))
@@ -52,6 +57,7 @@ class RowRecord:
     row: int                      # 1-based Excel row
     status: str | None = None
     progress: float | None = None
+    achieved: float | None = None
     completed_on: dt.date | None = None
     result: str = ""
     difficulties: str = ""
@@ -84,6 +90,8 @@ class _Ctx:
     as_text: list[str] = field(default_factory=list)
     decomposed: list[str] = field(default_factory=list)
     unscored: list[Finding] = field(default_factory=list)
+    targets: TargetRules = field(default_factory=TargetRules)
+    self_score: SelfScoreRules = field(default_factory=SelfScoreRules)
 
     def at(self, cell: str) -> Location:
         return Location(self.file, self.sheet, cell)
@@ -224,6 +232,8 @@ def _inputs(ctx: _Ctx, row: list[Any], columns: dict[str, int], number: int, rec
                                                          points=format_number(task.points)))
                 continue
             rec.self_score = score
+        elif key == "achieved":
+            _achieved(ctx, value, cell, rec, task)
         else:
             setattr(rec, key, _text(ctx, value, cell, code))
     # A percent-formatted cell holding 100% reads as 1.0.
@@ -259,6 +269,8 @@ def _checks(ctx: _Ctx, rec: RowRecord, task: Task, columns: dict[str, int]) -> N
         ctx.findings.append(F.NOT_DONE_WITHOUT_REASON(ctx.at(cell("difficulties")), unit=unit, task=code))
     if task.points > 0 and rec.self_score is None and "self_score" not in rec.raw and "self_score" in columns:
         ctx.unscored.append(F.SCORE_MISSING(ctx.at(cell("self_score")), unit=unit, task=code))
+    _target_checks(ctx, rec, task, columns)
+    _self_score_checks(ctx, rec, task, columns)
 
 
 def _locked(ctx: _Ctx, row: list[Any], columns: dict[str, int], number: int, task: Task,
@@ -293,15 +305,80 @@ def _locked(ctx: _Ctx, row: list[Any], columns: dict[str, int], number: int, tas
             column=REPORT[key].header, old=master_values[key][:80], new=new[:80]))
 
 
+# --- achieved values and self-scores (issue 15) ----------------------------------------------
+
+def _achieved(ctx: _Ctx, value: Any, cell: str, rec: RowRecord, task: Task | None) -> None:
+    """An achieved value: a number, not negative, in the unit of the task's target (``10``,
+    ``"10 lớp"``); a fraction under a percentage target (0,95 for 95%) is read as a percentage."""
+    target = parse_target(task.target) if task is not None else None
+    try:
+        if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
+            raise ValueError
+        number, note = (float(value), None) if isinstance(value, int | float) else \
+            read_amount(value, target or Target(0))
+        if number < 0:
+            raise ValueError
+    except ValueError:
+        ctx.findings.append(F.ACHIEVED_INVALID(ctx.at(cell), unit=ctx.unit, task=rec.task,
+                                               value=f'"{_shown(value)}"', target=target.text if target else "—"))
+        return
+    if note:
+        ctx.as_text.append(cell)
+    if target is not None and target.unit.startswith("%") and 0 < number < 1 < target.value:
+        ctx.findings.append(F.ACHIEVED_FRACTION(ctx.at(cell), unit=ctx.unit, task=rec.task, raw=_shown(value),
+                                                value=target.amount(number * 100), target=target.text))
+        number *= 100
+    rec.achieved = number
+
+
+def _target_checks(ctx: _Ctx, rec: RowRecord, task: Task, columns: dict[str, int]) -> None:
+    """A task reported done with a numeric target: its achieved value, and whether it reaches the target."""
+    target = parse_target(task.target)
+    if rec.status != Status.DONE.value or target is None or "achieved" not in columns:
+        return
+    where = ctx.at(xl_rowcol_to_cell(rec.row - 1, columns["achieved"]))
+    if rec.achieved is None:
+        if "achieved" not in rec.raw:
+            ctx.findings.append(F.ACHIEVED_MISSING(where, unit=ctx.unit, task=rec.task, target=target.text))
+    elif not target.met(rec.achieved):
+        counted = "vẫn được tính là hoàn thành" if ctx.targets.count_below_target_as_done else \
+            "không được tính là hoàn thành"
+        ctx.findings.append(F.TARGET_NOT_MET(where, unit=ctx.unit, task=rec.task, achieved=target.amount(rec.achieved),
+                                             target=target.text, counted=counted))
+
+
+def _self_score_checks(ctx: _Ctx, rec: RowRecord, task: Task, columns: dict[str, int]) -> None:
+    """A self-score that does not follow the guidance for the status reported (``[self_score]``)."""
+    check = self_score_check(rec.status, rec.progress, rec.self_score, task.points, ctx.self_score)
+    if check is None or rec.self_score is None:
+        return
+    where = ctx.at(xl_rowcol_to_cell(rec.row - 1, columns.get("self_score", 0)))
+    score, points, allowed = (format_number(x) for x in (rec.self_score, task.points, check.allowed))
+    common = {"unit": ctx.unit, "task": rec.task, "score": score, "points": points, "allowed": allowed}
+    if check.rule == "not-started":
+        ctx.findings.append(F.SELF_SCORE_NOT_STARTED(where, **common))
+    elif check.rule == "not-done":
+        ctx.findings.append(F.SELF_SCORE_NOT_DONE(where, **common))
+    elif check.rule == "full-unfinished":
+        progress = "chưa ghi tiến độ" if rec.progress is None else f"tiến độ {format_number(rec.progress)}%"
+        ctx.findings.append(F.SELF_SCORE_FULL_UNFINISHED(where, **common, progress=progress))
+    else:
+        ctx.findings.append(F.SELF_SCORE_ABOVE_PROGRESS(where, **common, progress=format_number(rec.progress or 0),
+                                                        margin=format_number(ctx.self_score.progress_margin)))
+
+
 def read_rows(
     table: Table, unit: str, master: Master, *, file: str, year: int, today: dt.date,
-    stamp: Stamp | None = None, formulas: dict[str, str] | None = None,
+    stamp: Stamp | None = None, formulas: dict[str, str] | None = None, settings: Settings | None = None,
 ) -> tuple[list[RowRecord], list[Finding]]:
     """Every reported and added row of ``unit``'s table, with findings.
 
-    ``formulas`` are the cells holding a formula without a stored value (they read as blank).
+    ``formulas`` are the cells holding a formula without a stored value (they read as blank);
+    ``settings`` give the rules of ``[targets]`` and ``[self_score]`` (their defaults without).
     """
     ctx = _Ctx(file, table.sheet, unit, master, year, today)
+    if settings is not None:
+        ctx.targets, ctx.self_score = settings.targets, settings.self_score
     if formulas:
         inputs = {xl_col_to_name(c) for k, c in table.columns.items() if k in _INPUTS}
         for cell, formula in sorted(formulas.items()):
@@ -310,7 +387,7 @@ def read_rows(
                 ctx.findings.append(F.FORMULA_WITHOUT_VALUE(ctx.at(cell), unit=unit, formula=formula[:60]))
     columns = table.columns
     for column in REPORT.columns:
-        if not column.locked and column.key not in columns:
+        if not column.locked and column.key not in columns and column.key not in _OPTIONAL_INPUTS:
             ctx.findings.append(F.COLUMN_MISSING(ctx.at(f"A{table.header + 1}"), unit=unit, column=column.header))
     stamped = {code: digest for code, _, digest in stamp.tasks} if stamp else {}
     own = {t.code: t for t in master.tasks_of(unit)}

@@ -16,9 +16,9 @@ from docx.shared import Cm, Pt
 from ..atomic import atomic_path
 from ..config import Settings
 from ..model import Derived, Master
-from ..reconcile import Result, Trend, count
+from ..reconcile import Result, TaskResult, Trend, count
 from ..schema import DETAIL
-from ..vi import formal_date, format_date
+from ..vi import formal_date, format_date, format_percent
 from .basis import basis_of
 from .body import MAX_UNIT_ROWS, SECTIONS, Context
 from .dates import report_date, resend_deadline
@@ -206,11 +206,22 @@ def _appendix(doc: Any, result: Result, master: Master, settings: Settings, date
     names = {u.code: u.name for u in master.units}
     d = DETAIL
     term = settings.report.units_term
-    headers = [d["stt"].header, term[0].upper() + term[1:], d["content"].header, d["deadline"].header,
-               d["status"].header, d["completed_on"].header, d["derived"].header, d["result"].header]
-    rows = ([str(i), names.get(t.task.unit, t.task.unit), t.task.content,
+    headers = [d["stt"].header, term[0].upper() + term[1:], d["content"].header, d["target"].header,
+               d["deadline"].header, d["status"].header, d["completed_on"].header, d["derived"].header,
+               d["result"].header]
+    rows = ([str(i), names.get(t.task.unit, t.task.unit), t.task.content, _target_cell(t),
              format_date(t.task.deadline) if t.task.deadline else t.task.deadline_text,
              t.status or "", format_date(t.completed_on) if t.completed_on else "", t.derived.value,
              t.result or (t.reason if t.derived is Derived.NOT_DONE else "")]
             for i, t in enumerate(tasks[:MAX_APPENDIX_ROWS], start=1))
-    fast_table(doc, headers, rows, (1.2, 3.6, 7.0, 2.3, 2.3, 2.3, 2.7, 3.8), size=11, align="cllcccll")
+    fast_table(doc, headers, rows, (1.1, 3.2, 5.6, 2.7, 2.3, 2.1, 2.1, 2.6, 3.5), size=11, align="cllccccll")
+
+
+def _target_cell(t: TaskResult) -> str:
+    """The target, and what was achieved against a numeric one: ``12 lớp; đạt 10 lớp (83,3%)``."""
+    target = t.numeric_target
+    if target is None or t.achieved is None:
+        return t.task.target
+    rate = t.target_rate
+    shown = f"{t.task.target}; đạt {target.amount(t.achieved)}"
+    return f"{shown} ({format_percent(rate)})" if rate is not None else shown

@@ -25,9 +25,9 @@ ZOOM = 90           # the Báo cáo sheet opens at 90%: on a 1366-pixel screen t
 # Column widths of the Báo cáo sheet. The read-only columns after the frozen block are kept
 # narrow (their text wraps), so on a 1366-pixel screen the yellow inputs start mid-screen.
 WIDTHS = {c.key: c.width for c in REPORT.columns} | {
-    "content": 34, "group": 11, "product": 12, "target": 9, "deadline": 10.5, "points": 6.5,
-    "status": 15, "progress": 8, "completed_on": 11, "result": 28, "difficulties": 22, "proposals": 18,
-    "self_score": 8,
+    "content": 34, "group": 11, "product": 12, "target": 11, "deadline": 10.5, "points": 6.5,
+    "status": 15, "progress": 8, "achieved": 9, "completed_on": 11, "result": 26, "difficulties": 22,
+    "proposals": 18, "self_score": 8,
 }
 
 
