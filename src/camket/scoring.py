@@ -125,7 +125,7 @@ def self_score_check(status: str | None, progress: float | None, score: float | 
     >>> self_score_check("Đang thực hiện", 40, 9, 10, SelfScoreRules())
     SelfScoreCheck(rule='above-progress', allowed=Decimal('5.00'))
     """
-    if not rules.check or score is None or points <= 0 or status is None:
+    if not rules.check or score is None or points <= 0 or status is None or status == Status.DONE.value:
         return None
     given = _points(score)
     if status in (Status.NOT_STARTED.value, Status.NOT_DONE.value):

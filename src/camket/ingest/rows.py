@@ -319,14 +319,15 @@ def _achieved(ctx: _Ctx, value: Any, cell: str, rec: RowRecord, task: Task | Non
         if number < 0:
             raise ValueError
     except ValueError:
+        of = f" ({task.target})" if task is not None and target is not None else ""
         ctx.findings.append(F.ACHIEVED_INVALID(ctx.at(cell), unit=ctx.unit, task=rec.task,
-                                               value=f'"{_shown(value)}"', target=target.text if target else "—"))
+                                               value=f'"{_shown(value)}"', target=of))
         return
     if note:
         ctx.as_text.append(cell)
     if target is not None and target.unit.startswith("%") and 0 < number < 1 < target.value:
         ctx.findings.append(F.ACHIEVED_FRACTION(ctx.at(cell), unit=ctx.unit, task=rec.task, raw=_shown(value),
-                                                value=target.amount(number * 100), target=target.text))
+                                                value=target.amount(number * 100), target=task.target if task else ""))
         number *= 100
     rec.achieved = number
 
@@ -339,12 +340,12 @@ def _target_checks(ctx: _Ctx, rec: RowRecord, task: Task, columns: dict[str, int
     where = ctx.at(xl_rowcol_to_cell(rec.row - 1, columns["achieved"]))
     if rec.achieved is None:
         if "achieved" not in rec.raw:
-            ctx.findings.append(F.ACHIEVED_MISSING(where, unit=ctx.unit, task=rec.task, target=target.text))
+            ctx.findings.append(F.ACHIEVED_MISSING(where, unit=ctx.unit, task=rec.task, target=task.target))
     elif not target.met(rec.achieved):
         counted = "vẫn được tính là hoàn thành" if ctx.targets.count_below_target_as_done else \
             "không được tính là hoàn thành"
         ctx.findings.append(F.TARGET_NOT_MET(where, unit=ctx.unit, task=rec.task, achieved=target.amount(rec.achieved),
-                                             target=target.text, counted=counted))
+                                             target=task.target, counted=counted))
 
 
 def _self_score_checks(ctx: _Ctx, rec: RowRecord, task: Task, columns: dict[str, int]) -> None:
