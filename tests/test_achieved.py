@@ -173,7 +173,7 @@ def test_outputs_show_target_achieved_value_and_rate(returned: tuple[Workspace, 
     assert done_elsewhere == 0
     assert (f"Trong {done} nhiệm vụ có chỉ tiêu định lượng được báo cáo hoàn thành, {met} nhiệm vụ đạt chỉ tiêu; "
             f"{not_met} nhiệm vụ chưa đạt chỉ tiêu; {no_value} nhiệm vụ chưa báo cáo giá trị đạt được:") in text
-    assert re.search(r"- .*: .* \(chỉ tiêu ≥ 30 đơn vị tham gia; đạt 25 đơn vị tham gia, bằng 83,3%\);", text)
+    assert re.search(r"- .*: .* \(chỉ tiêu ≥ 30 đơn vị tham gia; đạt 25 đơn vị tham gia, bằng 83,3% chỉ tiêu\);", text)
     assert f"{not_met} nhiệm vụ báo cáo hoàn thành nhưng chưa đạt chỉ tiêu" in text
     assert "3 nhiệm vụ tự chấm điểm chưa đúng hướng dẫn" in text
 
@@ -186,7 +186,7 @@ def test_the_templates_guide_states_the_self_score_rule_of_the_configuration(bo_
     path = ws.templates("2022-6T", units=["CNTBD"], generated=SAMPLE_TIME).files[0]
     guide = {r[0]: r[1] for r in openpyxl.load_workbook(path)["Hướng dẫn"].iter_rows(values_only=True) if r[0]}
     assert guide["TỰ CHẤM ĐIỂM"].startswith('Ghi ở cột "Tự chấm điểm" số điểm từ 0 đến Điểm tối đa')
-    assert guide[DOING] == ("Không quá tiến độ cộng 20% của Điểm tối đa và không được chấm đủ Điểm tối đa; ví dụ "
+    assert guide[DOING] == ("Không quá (tiến độ + 20)% của Điểm tối đa và không được chấm đủ Điểm tối đa; ví dụ "
                             "tiến độ 60%, Điểm tối đa 10: tự chấm không quá 8 điểm.")
     assert guide[NOT_STARTED] == "0 điểm."
     assert guide["Không thực hiện"] == "Tối đa 100% của Điểm tối đa."

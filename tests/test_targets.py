@@ -76,6 +76,17 @@ def test_amounts_are_written_in_the_targets_unit() -> None:
     assert Target(5, "ngày", "<=").text == "≤ 5 ngày" and Target(1.6, "triệu lượt khách").text == "1,6 triệu lượt khách"
 
 
+@pytest.mark.parametrize(("target", "achieved", "long", "short"), [
+    (Target(6, "vở diễn"), 4, "đạt 4 vở diễn, bằng 66,7% chỉ tiêu", "đạt 4 vở diễn (66,7%)"),
+    (Target(100, "% hồ sơ"), 80, "đạt 80%", "đạt 80%"),             # the rate would repeat the value
+    (Target(95, "% hồ sơ"), 97, "đạt 97%, bằng 102,1% chỉ tiêu", "đạt 97% (102,1%)"),
+    (Target(5, "ngày", "<="), 6, "đạt 6 ngày", "đạt 6 ngày"),           # a ceiling has no rate
+])
+def test_what_was_reached_is_said_as_a_report_says_it(target: Target, achieved: float, long: str,
+                                                      short: str) -> None:
+    assert (target.reached(achieved), target.reached(achieved, long=False)) == (long, short)
+
+
 @pytest.mark.parametrize(("typed", "value"), [("10", 10), ("10 lớp", 10), ("1.200", 1200), ("95,5", 95.5),
                                               ("95%", 95)])
 def test_an_achieved_value_typed_as_text_is_read(typed: str, value: float) -> None:

@@ -32,7 +32,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from .model import Status
-from .vi import format_number, percent
+from .vi import format_number, format_percent, percent
 
 __all__ = ["OPERATORS", "Achieved", "Target", "TargetCounts", "looks_numeric", "parse_target", "read_amount"]
 
@@ -84,6 +84,17 @@ class Target:
         if not self.unit:
             return text
         return f"{text}{self.unit}" if self.unit.startswith("%") else f"{text} {self.unit}"
+
+    def reached(self, achieved: float, *, long: bool = True) -> str:
+        """What was achieved, as a report says it: ``đạt 4 vở diễn, bằng 66,7% chỉ tiêu``
+        (``long=False``: ``đạt 4 vở diễn (66,7%)``); against a percentage, ``đạt 80%`` (its
+        rate is said only when the target is not 100%)."""
+        percentage = self.unit.startswith("%")
+        shown = f"{format_number(achieved)}%" if percentage else self.amount(achieved)
+        rate = self.rate(achieved)
+        if rate is None or (percentage and self.value == 100):
+            return f"đạt {shown}"
+        return f"đạt {shown}, bằng {format_percent(rate)} chỉ tiêu" if long else f"đạt {shown} ({format_percent(rate)})"
 
     @property
     def text(self) -> str:

@@ -277,10 +277,8 @@ def _targets(c: Context) -> None:
         target = t.numeric_target
         if target is None or t.achieved is None:
             continue
-        rate = t.target_rate
-        reached = f"đạt {target.amount(t.achieved)}" + (f", bằng {format_percent(rate)}" if rate is not None else "")
         lines.append(f"{c.names.get(t.task.unit, t.task.unit)}: {t.task.content.rstrip('.;')} "
-                     f"(chỉ tiêu {t.task.target}; {reached})")
+                     f"(chỉ tiêu {t.task.target}; {target.reached(t.achieved)})")
     _bullets(c, lines, "nhiệm vụ khác (tại Phụ lục)")
 
 

@@ -18,7 +18,7 @@ from ..config import Settings
 from ..model import Derived, Master
 from ..reconcile import Result, TaskResult, Trend, count
 from ..schema import DETAIL
-from ..vi import formal_date, format_date, format_percent
+from ..vi import formal_date, format_date
 from .basis import basis_of
 from .body import MAX_UNIT_ROWS, SECTIONS, Context
 from .dates import report_date, resend_deadline
@@ -214,7 +214,7 @@ def _appendix(doc: Any, result: Result, master: Master, settings: Settings, date
              t.status or "", format_date(t.completed_on) if t.completed_on else "", t.derived.value,
              t.result or (t.reason if t.derived is Derived.NOT_DONE else "")]
             for i, t in enumerate(tasks[:MAX_APPENDIX_ROWS], start=1))
-    fast_table(doc, headers, rows, (1.1, 3.2, 5.6, 2.7, 2.3, 2.1, 2.1, 2.6, 3.5), size=11, align="cllccccll")
+    fast_table(doc, headers, rows, (1.2, 3.0, 5.4, 2.7, 2.3, 2.0, 2.3, 2.6, 3.7), size=11, align="clllcccll")
 
 
 def _target_cell(t: TaskResult) -> str:
@@ -222,6 +222,4 @@ def _target_cell(t: TaskResult) -> str:
     target = t.numeric_target
     if target is None or t.achieved is None:
         return t.task.target
-    rate = t.target_rate
-    shown = f"{t.task.target}; đạt {target.amount(t.achieved)}"
-    return f"{shown} ({format_percent(rate)})" if rate is not None else shown
+    return f"{t.task.target}; {target.reached(t.achieved, long=False)}"
