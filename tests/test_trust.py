@@ -110,10 +110,14 @@ def test_a_signed_answer_replaces_an_unsigned_one(ws: Workspace) -> None:
 def test_a_file_sent_through_another_units_link_counts_for_neither(ws: Workspace) -> None:
     sent = one(ws, RETURNED / "returned_clean.xlsx", expected_unit="VP")
     assert (sent.state, sent.unit) == ("pending", "VPC")
-    assert [f.code for f in sent.findings] == ["link-mismatch"]
+    [mismatch] = sent.findings
+    assert mismatch.code == "link-mismatch" and mismatch.unit == "VP"  # told to the unit whose link it used
+    assert "đường dẫn riêng của đơn vị VP nhưng là báo cáo của đơn vị VPC" in mismatch.message
     assert answers(ws, "VP") == [] and answers(ws, "VPC") == []
-    own = one(ws, RETURNED / "returned_clean_other_unit.xlsx", expected_unit="VP")
+    own = one(ws, RETURNED / "returned_clean_other_unit.xlsx", expected_unit="VP", via="upload")
     assert own.state == "accepted"
+    [counted] = [s for s in ws.submissions("2022-6T") if s.id == own.submission_id]
+    assert (counted.arrived, counted.arrived_source) == (RECEIVED.isoformat(), "upload")
 
 
 def test_a_forged_files_finding_goes_to_the_unit_that_sent_it(ws: Workspace) -> None:

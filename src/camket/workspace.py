@@ -15,21 +15,21 @@ import logging
 import os
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
-from . import findings as F
 from .atomic import write_text_atomic
+from .check import CheckReport, check_workspace
 from .config import Settings, read_config
 from .errors import ConfigError, InputError, LedgerBusyError, WorkspaceError
+from .issuing import issue_templates, template_jobs
 from .ledger import LEDGER_NAME, Ledger, Submission
 from .ledger.db import ARCHIVE_NAME, needs_migration
-from .ledger.frozen import diff
-from .model import Adjustment, Finding, Location, Master, Round, Severity, Unit
-from .reconcile import Accepted, PendingFile, Result, Trend, reconcile, trend
-from .rounds import differences, issue
+from .model import Finding, Master, Round, Severity, Unit
+from .reconcile import Accepted, PendingFile, Result, Trend, reconcile
+from .reporting import ReportFiles, progress_of, write_feedback, write_report
+from .rounds import issue
 from .verify import VerifyReport, export_archive, verify
 from .vi import normalize_code
 
@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # the stages below load their libraries (openpyxl, xlsxwriter
     from .report.rollup import RollupResult
     from .templates import Progress, TemplateJob, TemplatesResult
 
-__all__ = ["CONFIG_NAME", "MASTER_NAME", "CheckReport", "Workspace", "check_workspace"]
+__all__ = ["CONFIG_NAME", "MASTER_NAME", "CheckReport", "ReportFiles", "Workspace", "check_workspace"]
 
 log = logging.getLogger("camket.workspace")
 
@@ -50,60 +50,6 @@ MASTER_NAME = "danh-muc.xlsx"
 STATE_DIR = ".camket"
 SECRET_NAME = "secret.key"
 
-_BLANK_CONFIG = """\
-# Cấu hình camket: điền thông tin của cơ quan rồi chạy "camket check".
-[agency]                      # cơ quan ban hành báo cáo
-name = "Tên cơ quan"
-parent = ""                   # cơ quan chủ quản (nếu có)
-short = "VIETTAT"             # chữ viết tắt trong số ký hiệu: Số: .../BC-VIETTAT
-place = "Hà Nội"
-
-[programme]
-title = "Cam kết thực hiện nhiệm vụ trọng tâm năm {year}"
-year = {year}
-
-[[round]]                     # mỗi kỳ báo cáo một bảng [[round]]
-id = "{year}-6T"
-name = "6 tháng đầu năm {year}"
-as_of = {year}-06-30          # ngày chốt số liệu
-due = {year}-07-05            # hạn các đơn vị gửi báo cáo
-
-[signer]
-title = "THỦ TRƯỞNG CƠ QUAN"
-deputy_title = ""             # ví dụ "THỨ TRƯỞNG" khi cấp phó ký thay (KT.)
-name = "Họ và tên"
-
-[contact]                     # nơi nhận lại mẫu báo cáo
-unit = ""
-email = ""
-phone = ""
-"""
-
-
-@dataclass(frozen=True)
-class ReportFiles:
-    """What ``camket report`` wrote."""
-
-    result: Result
-    consolidated: Path
-    word: Path
-    pdf: Path | None = None
-    feedback: tuple[Path, ...] = ()
-    feedback_list: Path | None = None
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    """What ``camket check`` found in the configuration and the master list."""
-
-    findings: tuple[Finding, ...]
-    units: int = 0
-    tasks: int = 0
-    rounds: int = 0
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.ERROR]
 
 
 class Workspace:
@@ -135,14 +81,14 @@ class Workspace:
             raise WorkspaceError(f"{root} đã tồn tại và không phải thư mục.")
         root.mkdir(parents=True, exist_ok=True)
         from .masterbook import write_master
-        from .samples import load_sample
+        from .samples import blank_config, load_sample
 
         if sample:
             data = load_sample(sample)
             write_text_atomic(root / CONFIG_NAME, data.config_text)
             write_master(root / MASTER_NAME, data.units, data.tasks)
         else:
-            write_text_atomic(root / CONFIG_NAME, _BLANK_CONFIG.format(year=dt.date.today().year))
+            write_text_atomic(root / CONFIG_NAME, blank_config(dt.date.today().year))
             write_master(root / MASTER_NAME, [], [])
         _ensure_secret(root)
         return cls.open(root)
@@ -243,24 +189,7 @@ class Workspace:
     ) -> list[TemplateJob]:
         """What :meth:`templates` writes, one job per unit (also used by ``camket.simulate``),
         from the round's list (or ``master``)."""
-        from .templates import TemplateJob, template_filename
-
-        round_ = self.round(round_id)
-        master = master or self.master_for(round_id)
-        chosen = self.units(units, master)
-        generated = (generated or dt.datetime.now()).replace(microsecond=0)
-        prefill = self._prefill(prefill_from, [u.code for u in chosen]) if prefill_from else {}
-        folder = self.out_dir(round_.id) / "templates"
-        return [
-            TemplateJob(
-                path=folder / template_filename(round_.id, unit), unit=unit,
-                tasks=master.tasks_of(unit.code), round=round_, settings=self.settings,
-                workspace_id=self.id, secret=self.secret, generated=generated,
-                prefill={k: v for k, v in prefill.get(unit.code, {}).items() if k != "+"},
-                added=tuple(cast(dict[str, Any], v) for v in prefill.get(unit.code, {}).get("+", {}).values()),
-            )
-            for unit in chosen
-        ]
+        return template_jobs(self, round_id, units, prefill_from, generated, master=master)
 
     def templates(
         self,
@@ -283,38 +212,8 @@ class Workspace:
         >>> len(result.files), result.zip_path.name
         (26, '2022-6T_mau-bao-cao.zip')
         """
-        from .templates import TemplatesResult, run_jobs, write_bundle
-
-        round_ = self.round(round_id)
-        now = dt.datetime.now().replace(microsecond=0)
-        with self.lock(wait):
-            with Ledger(self.root, now=now) as ledger:
-                frozen = ledger.frozen_master(round_id)
-            current = self.master() if frozen is None or reissue else None
-            master = current if current is not None else frozen
-            assert master is not None
-            jobs = self.template_jobs(round_id, units, prefill_from, generated, master=master)
-            stamps = run_jobs(jobs, on_progress)
-            files = [job.path for job in jobs]
-            folder = self.out_dir(round_.id) / "templates"
-            subject = f"Báo cáo kết quả thực hiện nhiệm vụ cam kết {round_.name}"
-            zip_path, mailing = write_bundle(
-                folder, round_, [job.unit for job in jobs], files, subject, f"{round_.id}_mau-bao-cao.zip",
-                f"{round_.id}_danh-sach-gui.xlsx")
-            with Ledger(self.root, now=now) as ledger, ledger.transaction():
-                changes: list[Adjustment] = []
-                if current is not None:
-                    changes = issue(ledger, round_id, current, reason="reissue" if frozen else "templates", now=now,
-                                    previous=self.settings.previous_round(round_id))
-                ledger.add_issued(round_id, [(_sha256(p), job.unit.code, p.name) for job, p in zip(jobs, files,
-                                                                                                  strict=True)])
-        log.info("Lập %d mẫu kỳ %s%s", len(files), round_id,
-                 f" (phát hành lại, {len(changes)} điều chỉnh)" if reissue and frozen is not None else "")
-        not_applied: list[Adjustment] = []
-        if current is None and frozen is not None and self.master_read.master.tasks:
-            not_applied = diff(frozen, self.master_read.master, round_id, now, "danh mục hiện hành")
-        return TemplatesResult(round_, tuple(files), tuple(stamps), zip_path, mailing, tuple(changes),
-                               tuple(not_applied))
+        return issue_templates(self, round_id, units, prefill_from, generated, on_progress, reissue=reissue,
+                               wait=wait)
 
     @contextlib.contextmanager
     def lock(self, wait: float = 30.0) -> Iterator[None]:
@@ -356,10 +255,12 @@ class Workspace:
         on_progress: Progress | None = None,
         received_on: dt.date | None = None,
         expected_unit: str | None = None,
+        via: str = "",
     ) -> IngestResult:
         """Read returned workbooks (files, folders, zips) into the ledger.
 
-        ``received_on`` is the date the batch arrived (else each file's own time, or now);
+        ``received_on`` is the date the batch arrived (else each file's own time, or now;
+        ``via="upload"``: the files arrive now, through camket serve);
         ``expected_unit`` is the unit whose personal link the files came through: a file
         that is not that unit's waits as *chờ xử lý*. The workspace's own files and folders
         (``out/``, ``.camket/`` …) are never taken as received files.
@@ -376,20 +277,20 @@ class Workspace:
             raise InputError(f"Không tìm thấy: {', '.join(missing)}.")
         now = (now or dt.datetime.now()).replace(microsecond=0)
         expected = normalize_code(expected_unit) if expected_unit else ""
-        if expected and self.units([expected], self.master_for(round_id)) == []:
-            raise InputError(f"Không có đơn vị mã {expected}.")
 
         def run(dry: bool) -> IngestResult:
-            ctx = Context(self.master_for(round_id), self.settings, round_, self.id, self.secret, now.date(),
-                          limits or Limits(), expected_unit=expected, strict=self.strict)
+            master = self.master_for(round_id) if dry else self._issue_if_needed(round_id, now)
+            if expected:
+                self.units([expected], master)  # raises on a unit the round does not have
+            ctx = Context(master, self.settings, round_, self.id, self.secret, now.date(), limits or Limits(),
+                          expected_unit=expected, strict=self.strict)
             return run_ingest(self.root, ctx, [Path(p) for p in paths], now=now, dry_run=dry,
                               keep_first=keep_first, on_progress=on_progress, processes=processes,
-                              received_on=received_on, exclude=self._own_files())
+                              received_on=received_on, exclude=self._own_files(), via=via)
 
         if dry_run:
             return run(True)
         with self.lock(wait):
-            self._issue_if_needed(round_id, now)
             return run(False)
 
     def _own_files(self) -> dict[Path, str]:
@@ -401,12 +302,15 @@ class Workspace:
             self.root / MASTER_NAME: "danh mục",
         }
 
-    def _issue_if_needed(self, round_id: str, now: dt.datetime) -> None:
-        """A round receiving files before its templates were issued is frozen now."""
+    def _issue_if_needed(self, round_id: str, now: dt.datetime) -> Master:
+        """The round's list; a round receiving files before its templates were issued is frozen now."""
         with Ledger(self.root, now=now) as ledger:
-            if ledger.frozen_master(round_id) is None:
-                issue(ledger, round_id, self.master(), reason="ingest", now=now,
-                      previous=self.settings.previous_round(round_id))
+            frozen = ledger.frozen_master(round_id)
+            if frozen is not None:
+                return frozen
+            master = self.master()
+            issue(ledger, round_id, master, reason="ingest", now=now, previous=self.settings.previous_round(round_id))
+            return master
 
     def submissions(self, round_id: str) -> list[Submission]:
         """Every file received for a round, with its state (accepted, pending, rejected …)."""
@@ -421,46 +325,23 @@ class Workspace:
         ``unit`` reads the archived file again as that unit's (for a file whose claim and
         content disagree). A rejected file or one camket failed on cannot be chosen.
         """
-        from .decisions import decide
+        from .decisions import chosen_file, decide, reread
 
         now = (now or dt.datetime.now()).replace(microsecond=0)
         with self.lock(wait), Ledger(self.root, now=now) as ledger:
-            chosen = self._chosen(ledger, submission_id)
+            chosen = chosen_file(ledger, submission_id)
             wanted = normalize_code(unit) if unit else chosen.unit
             if wanted != chosen.unit or not chosen.unit:
-                return self._reread(ledger, chosen, wanted, now)
+                return reread(self, ledger, chosen, wanted, now)
             return decide(ledger, chosen, "accepted", now)
 
     def dismiss(self, submission_id: int, *, now: dt.datetime | None = None, wait: float = 30.0) -> Submission:
         """Set a received file aside (not counted); ``accept`` undoes it."""
-        from .decisions import decide
+        from .decisions import chosen_file, decide
 
         now = (now or dt.datetime.now()).replace(microsecond=0)
         with self.lock(wait), Ledger(self.root, now=now) as ledger:
-            chosen = self._chosen(ledger, submission_id)
-            return decide(ledger, chosen, "dismissed", now)
-
-    def _chosen(self, ledger: Ledger, submission_id: int) -> Submission:
-        chosen = ledger.submission(submission_id)
-        if chosen is None:
-            raise InputError(f"Không có tệp nhận số {submission_id} trong sổ tiếp nhận.")
-        if chosen.state in ("rejected", "unpacked", "error") or chosen.kind not in ("report", "appraisal"):
-            raise InputError(
-                f"Tệp số {submission_id} ({chosen.name}) không thể chọn (trạng thái: {chosen.state_label}"
-                f"{'; ' + chosen.note if chosen.note else ''}). Đơn vị cần gửi lại tệp đúng.")
-        return chosen
-
-    def _reread(self, ledger: Ledger, chosen: Submission, unit: str, now: dt.datetime) -> Submission:
-        """Read an archived file again as ``unit``'s and count it (a new record; the old one stays)."""
-        master = self.master_for(chosen.round)
-        if master.unit(unit) is None:
-            raise InputError(f"Không có đơn vị mã {unit} trong danh sách của kỳ {chosen.round}.")
-        data = ledger.archived(chosen.sha256)
-        if data is None:
-            raise InputError(f"Không còn bản lưu của tệp số {chosen.id} trong kho lưu; chạy camket verify.")
-        from .decisions import reread
-
-        return reread(self, ledger, chosen, data, unit, master, now)
+            return decide(ledger, chosen_file(ledger, submission_id), "dismissed", now)
 
     def verify(self) -> VerifyReport:
         """The ledger and the archive checked end to end (see :mod:`camket.verify`)."""
@@ -549,80 +430,36 @@ class Workspace:
                          pending, adjustments)
 
     def report(self, round_id: str, *, pdf: bool = False, feedback: bool = True,
-               generated: dt.datetime | None = None, on_progress: Progress | None = None) -> ReportFiles:
+               generated: dt.datetime | None = None, on_progress: Progress | None = None,
+               wait: float = 30.0) -> ReportFiles:
         """Write the round's outputs into ``out/<round>/`` and return their paths: the
         consolidated workbook, the Word report (and PDF), feedback workbooks for offices.
+        Holds the workspace lock, so no ingest changes the ledger while it reads.
 
         >>> files = ws.report("2022-6T")
         >>> files.word.name, len(files.feedback)
         ('2022-6T_bao-cao.docx', 7)
         """
         generated = (generated or dt.datetime.now()).replace(microsecond=0)
-        with self.lock():
-            return self._report(round_id, pdf, feedback, generated, on_progress)
+        with self.lock(wait):
+            return write_report(self, round_id, pdf, feedback, generated, on_progress)
 
-    def _report(self, round_id: str, pdf: bool, feedback: bool, generated: dt.datetime,
-                on_progress: Progress | None) -> ReportFiles:
-        from .report import to_pdf, write_consolidated, write_word
+    def feedback(self, round_id: str, *, units: list[str] | None = None, generated: dt.datetime | None = None,
+                 on_progress: Progress | None = None, wait: float = 30.0) -> tuple[Path, ...]:
+        """Feedback workbooks (as :meth:`report` writes them) for every office with problems or
+        no answer, or only for ``units`` (then the other offices' files are left as they are).
 
-        result = self.reconcile(round_id)
-        folder = self.out_dir(round_id)
-        master = self.master_for(round_id)
-        progress = self.trend(round_id, result)
-        consolidated = write_consolidated(folder / f"{round_id}_tong-hop.xlsx", result, master,
-                                          self.settings, generated, progress)
-        template = self.settings.report.docx_template
-        if template is not None and not template.is_absolute():
-            template = self.root / template
-        if template is not None and not template.is_file():
-            raise ConfigError(f"Không tìm thấy mẫu văn bản {template} ([report] docx_template trong {CONFIG_NAME}).")
-        word = write_word(folder / f"{round_id}_bao-cao.docx", result, master, self.settings, generated, template,
-                          progress)
-        log.info("Báo cáo kỳ %s: %s, %s", round_id, consolidated.name, word.name)
-        pdf_path = to_pdf(word) if pdf else None
-        sent: tuple[Path, ...] = ()
-        mailing = None
-        if feedback:
-            sent, mailing = self._feedback(result, generated, on_progress)
-        return ReportFiles(result, consolidated, word, pdf_path, sent, mailing)
-
-    def _feedback(self, result: Result, generated: dt.datetime,
-                  on_progress: Progress | None) -> tuple[tuple[Path, ...], Path | None]:
-        from .report import feedback_jobs
-        from .report.dates import report_date, resend_deadline
-        from .templates import run_jobs, template_filename, write_bundle
-
-        round_id = result.round.id
-        folder = self.out_dir(round_id) / "phan-hoi"
-        if folder.exists():
-            for old in folder.glob("*.xlsx"):
-                old.unlink()
-        base = [replace(job, path=folder / template_filename(round_id, job.unit, prefix="phan-hoi_"))
-                for job in self.template_jobs(round_id, generated=generated)]
-        with self.ledger() as ledger:
-            rows = ledger.accepted_rows(round_id)
-        contact = self.settings.contact
-        jobs = feedback_jobs(result, base, rows, result.findings, report_date(self.settings, generated),
-                             resend_deadline(self.settings, generated), contact.email or contact.unit)
-        if not jobs:
-            return (), None
-        run_jobs([f.job for f in jobs], on_progress)
-        subject = f"Phản hồi báo cáo kết quả thực hiện nhiệm vụ cam kết {result.round.name}"
-        _, mailing = write_bundle(folder, result.round, [f.job.unit for f in jobs], [f.job.path for f in jobs],
-                                  subject, f"{round_id}_phan-hoi.zip", f"{round_id}_danh-sach-gui-phan-hoi.xlsx",
-                                  [f.deadline for f in jobs], [f.case for f in jobs])
-        return tuple(f.job.path for f in jobs), mailing
+        >>> [p.name for p in ws.feedback("2022-6T", units=["VVHDT"])]  # a unit that never answered
+        ['phan-hoi_2022-6T_VVHDT_vu-van-hoa-dan-toc.xlsx']
+        """
+        generated = (generated or dt.datetime.now()).replace(microsecond=0)
+        with self.lock(wait):
+            return write_feedback(self, self.reconcile(round_id), generated, on_progress, units)[0]
 
     def trend(self, round_id: str, current: Result | None = None) -> Trend:
         """Progress up to ``round_id``: every earlier round that has accepted reports, and this one
         (``current``, when already reconciled, is used as it is)."""
-        this = self.round(round_id)
-        with self.ledger() as ledger:
-            with_data = {s.round for s in ledger.submissions() if s.state == "accepted" and s.kind == "report"}
-        rounds = sorted((r for r in self.settings.rounds if r.as_of <= this.as_of
-                         and (r.id in with_data or r.id == this.id)), key=lambda r: r.as_of)
-        return trend([current if current is not None and r.id == round_id else self.reconcile(r.id)
-                      for r in rounds])
+        return progress_of(self, round_id, current)
 
     def rollup(self, round_id: str, into: Path, output: Path | None = None) -> RollupResult:
         """Fill the level above's template ``into`` from this round's results (see
@@ -649,28 +486,6 @@ class Workspace:
         write_appraisal(path, result, self.master_for(round_id), self.settings, self.id, self.secret, generated)
         return path
 
-    def _prefill(self, round_id: str, units: list[str]) -> dict[str, dict[str, dict[str, object]]]:
-        """Accepted answers of an earlier round, by unit and task (added tasks under "+")."""
-        self.round(round_id)
-        wanted = set(units)
-        out: dict[str, dict[str, dict[str, object]]] = {}
-        with self.ledger() as ledger:
-            for row in ledger.accepted_rows(round_id):
-                if row.unit not in wanted:
-                    continue
-                answer = {key: value for key, value in row.answer().items() if value not in (None, "")}
-                if row.kind == "task":
-                    out.setdefault(row.unit, {})[row.task] = answer
-                else:
-                    added = {**answer, "task_code": row.task, "content": row.content, "product": row.product,
-                             "deadline": row.deadline}
-                    out.setdefault(row.unit, {}).setdefault("+", {})[str(len(out[row.unit]["+"]))] = added
-        return out
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
 
 def _ensure_secret(root: Path) -> bytes:
     path = root / STATE_DIR / SECRET_NAME
@@ -682,40 +497,3 @@ def _ensure_secret(root: Path) -> bytes:
         return bytes.fromhex(path.read_text(encoding="ascii").strip())
     except ValueError as exc:
         raise WorkspaceError(f"Khóa bí mật {path} bị hỏng: {exc}") from exc
-
-
-def check_workspace(root: Path) -> CheckReport:
-    """Validate ``camket.toml`` and ``danh-muc.xlsx``, and say which issued rounds' lists differ
-    from the master list; never raises on bad content."""
-    root = Path(root)
-    if not (root / CONFIG_NAME).is_file():
-        raise WorkspaceError(
-            f"{root.resolve()} không phải thư mục làm việc của camket (không có {CONFIG_NAME})."
-        )
-    from .master import read_master
-
-    config = read_config(root / CONFIG_NAME)
-    year = config.settings.year if config.settings else None
-    master = read_master(root / MASTER_NAME, year)
-    findings = config.findings + master.findings
-    if config.settings is not None and not any(f.severity is Severity.ERROR for f in master.findings):
-        findings += tuple(_issued_rounds_differ(root, config.settings, master.master))
-    return CheckReport(
-        findings=findings,
-        units=len(master.master.units),
-        tasks=len(master.master.tasks),
-        rounds=len(config.settings.rounds) if config.settings else 0,
-    )
-
-
-def _issued_rounds_differ(root: Path, settings: Settings, master: Master) -> list[Finding]:
-    if needs_migration(root):
-        return []  # the first writing command migrates the ledger; check never writes
-    with Ledger(root, create=False) as ledger:
-        found = differences(ledger, master, settings.rounds, dt.datetime.now().replace(microsecond=0))
-    return [
-        F.ROUND_DIFFERS_FROM_MASTER(Location(LEDGER_NAME), round=round_id, count=len(changes),
-                                    examples="; ".join(c.label for c in changes[:3]) + ("; …" if len(changes) > 3
-                                                                                       else ""))
-        for round_id, changes in found.items()
-    ]

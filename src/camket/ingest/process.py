@@ -289,7 +289,7 @@ def _whose(item: Item, ctx: Context, result: FileResult, table: Table, identity:
             where, unit=identity.unit, claimed=identity.claimed, how=identity.claimed_how, submission=SUBMISSION_MARK))
     elif ctx.expected_unit and identity.unit != ctx.expected_unit:
         result.pending = f"gửi qua đường dẫn của {ctx.expected_unit} nhưng là báo cáo của {identity.unit}"
-        result.findings.append(F.LINK_MISMATCH(where, unit=ctx.expected_unit, expected=ctx.expected_unit,
+        result.findings.append(F.LINK_MISMATCH(where, unit=ctx.expected_unit, content=identity.unit,
                                                submission=SUBMISSION_MARK))
     return identity
 

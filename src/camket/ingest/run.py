@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import gc
 import logging
 import multiprocessing
 import os
@@ -141,6 +140,7 @@ class _Run:
         self.ledger, self.ctx, self.now = ledger, ctx, now
         self.dry_run, self.keep_first, self.received_on = dry_run, keep_first, received_on
         self.received = now.isoformat(timespec="seconds")
+        self.via = ""
         self.run_id = 0
         self.seen: dict[str, str] = {}
         self.current: dict[tuple[str, str], _Current] = {}
@@ -163,24 +163,24 @@ def _when(sub: Submission) -> str:
 def run_ingest(
     root: Path, ctx: Context, paths: list[Path], *, now: dt.datetime, dry_run: bool = False,
     keep_first: bool = False, on_progress: Progress | None = None, processes: int | None = None,
-    received_on: dt.date | None = None, exclude: dict[Path, str] | None = None,
+    received_on: dt.date | None = None, exclude: dict[Path, str] | None = None, via: str = "",
 ) -> IngestResult:
     """Ingest ``paths`` (files, folders, zips) for ``ctx.round`` into the ledger at ``root``.
 
     Files are read in worker processes when there are many; the ledger and the archive are
     written by this process only, in one transaction, in the order the files were received.
     ``exclude`` maps folders and files never taken as received files (the workspace's own)
-    to what they are; ``received_on`` is the date the whole batch arrived, when known.
+    to what they are; ``received_on`` is the date the whole batch arrived, when known; ``via``
+    says the files arrive now by that way (``"upload"``: sent through camket serve).
     """
     entries, notices = _planned(paths, exclude or {})
     ledger = Ledger(root, create=not dry_run, now=now)
     run = _Run(ledger, ctx, now, dry_run=dry_run, keep_first=keep_first, received_on=received_on)
+    run.via = via
     outcomes: list[FileOutcome] = []
     processes = processes if processes is not None else (os.cpu_count() or 1)
     pool = None
     if processes > 1 and len(entries) >= _PARALLEL_FROM:
-        gc.collect()
-        gc.freeze()  # the workers need not scan what they inherit
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         pool = multiprocessing.get_context(method).Pool(processes, initializer=_init_worker, initargs=(ctx,))
     stream = _Stream(entries, ctx, _WINDOW)
@@ -190,11 +190,9 @@ def run_ingest(
         with _nothing() if dry_run else ledger.transaction():
             run.run_id = ledger.start_run(ctx.round.id, "ingest", now) if not dry_run else 0
             last = 0
-            for count, result in enumerate(results, start=1):
+            for result in results:
                 done, item = stream.recorded()
                 outcomes.append(_record(run, item, result))
-                if count % 512 == 0:
-                    gc.freeze()
                 if on_progress and done != last:
                     on_progress(done, len(entries))
                     last = done
@@ -205,7 +203,6 @@ def run_ingest(
             pool.terminate()
             pool.join()
         ledger.close()
-        gc.unfreeze()
     ingested = IngestResult(ctx.round, outcomes, dry_run, notices)
     states = collections.Counter(o.state for o in outcomes)
     log.info("Tiếp nhận kỳ %s%s: %d tệp (%s)", ctx.round.id, " (chạy thử)" if dry_run else "", len(outcomes),
@@ -358,6 +355,8 @@ def _arrival(item: Item, run: _Run) -> tuple[str, str]:
         return item.arrived
     if run.received_on is not None:
         return run.received_on.isoformat(), "given"
+    if run.via:
+        return run.received, run.via
     own = _iso(item.mtime)
     if own and own < run.received:
         return own, "file"

@@ -340,7 +340,7 @@ def _unit_table(c: Context) -> None:
                 for i, (name, t) in enumerate(r.by_block.items(), start=1))
         fast_table(c.doc, ["STT", "Khối", "Số nhiệm vụ", "Nhiệm vụ đến hạn", "Đã hoàn thành (đến hạn)",
                            "Tỉ lệ (đến hạn)", "Lũy kế hoàn thành", "Tỉ lệ cả năm"],
-                   block_rows, (1.0, 4.5, 1.7, 1.8, 1.9, 1.8, 1.9, 1.9), size=11, align="clcccccc")
+                   block_rows, (1.2, 4.3, 1.7, 1.8, 1.9, 1.8, 1.9, 1.9), size=11, align="clcccccc")
         return
     scope = f" (tính đến ngày {b.as_of_text})" if b.interim else ""
     keep_with_next(para(c.doc, f"Bảng 1. Kết quả thực hiện nhiệm vụ của thủ trưởng các {c.term}{scope}", size=13,
@@ -364,7 +364,7 @@ def _unit_table(c: Context) -> None:
                          format_percent(due.rate) if reported and due.total else dash_for,
                          ratio(u.totals.completed, u.totals.total) if reported else dash_for,
                          _score_text(u, unscored)])
-        fast_table(c.doc, headers, rows, (1.0, 4.3, 1.5, 1.5, 1.6, 1.7, 1.8, 1.6, 1.5), size=11,
+        fast_table(c.doc, headers, rows, (1.2, 4.1, 1.5, 1.5, 1.6, 1.7, 1.8, 1.6, 1.5), size=11,
                    align="clccccccc")
     else:
         rating = "Xếp loại" if r.appraised else "Tự xếp loại (chưa thẩm định)"
@@ -379,7 +379,7 @@ def _unit_table(c: Context) -> None:
                          format_percent(u.totals.rate) if reported else dash_for,
                          _score_text(u, unscored),
                          u.rating if reported and u.unit.code not in unscored else dash_for])
-        fast_table(c.doc, headers, rows, (1.0, 4.4, 1.5, 1.6, 1.7, 1.7, 1.6, 3.0), size=11, align="clcccccl")
+        fast_table(c.doc, headers, rows, (1.2, 4.2, 1.5, 1.6, 1.7, 1.7, 1.6, 3.0), size=11, align="clcccccl")
     notes = []
     if r.missing or b.interim:
         what = [x for x, shown in (("đơn vị chưa báo cáo", bool(r.missing)), ("chưa có nhiệm vụ đến hạn", b.interim))

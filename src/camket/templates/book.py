@@ -56,6 +56,7 @@ class TemplateJob:
     problems_intro: str = ""                       # feedback: what the office is asked to do, by when
     remarks: tuple[tuple[str, str], ...] = ()     # feedback: notes for next time (nothing to resend)
     deadline: dt.date | None = None               # feedback: the new deadline to send the report
+    link: str = ""                                 # the unit's personal upload link, shown in the guide
 
     @property
     def feedback(self) -> bool:
@@ -414,7 +415,7 @@ def write_template(job: TemplateJob, *, reuse: bool = True) -> Stamp:
     times faster. Feedback workbooks (comments, problem list) and unusual texts are always
     rendered whole; the result is the same workbook either way.
     """
-    texts = unit_texts(job.unit)
+    texts = unit_texts(job.unit) | ({"link": job.link} if job.link else {})
     if not reuse or job.notes or job.feedback or not all(_fits_placeholder(v) for v in texts.values()):
         return _fill(_render(job, texts, texts), job, None)
     shown = {key: _placeholder(key) if value else "" for key, value in texts.items()}

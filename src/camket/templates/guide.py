@@ -52,6 +52,8 @@ def _guide_rows(job: TemplateJob, texts: Mapping[str, str]) -> list[tuple[str, s
         ("Hạn gửi lại", format_date(job.deadline), "due") if job.deadline else
         ("Hạn gửi", format_date(job.round.due), "due"),
         ("Gửi về", f"{send_to}. Gửi lại chính tệp này (có thể nén nhiều tệp thành .zip).", "text"),
+        *([("Gửi qua mạng", f"Hoặc gửi tệp tại đường dẫn riêng của đơn vị (không chuyển cho đơn vị khác): "
+                            f"{texts['link']}", "text")] if texts.get("link") else []),
         ("", "", "text"),
         ("CÁCH ĐIỀN", f'Điền vào sheet "{REPORT.name}", chỉ vào các ô nền vàng:', "head"),
     ]

@@ -1,0 +1,101 @@
+"""Writing a round's outputs: the consolidated workbook, the Word report (and PDF), and the
+feedback workbooks for offices, from the round's reconciled figures and its frozen list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import ConfigError
+from .reconcile import Result, Trend, trend
+
+if TYPE_CHECKING:
+    from .templates import Progress
+    from .workspace import Workspace
+
+__all__ = ["ReportFiles", "progress_of", "write_feedback", "write_report"]
+
+log = logging.getLogger("camket.reporting")
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """What ``camket report`` wrote."""
+
+    result: Result
+    consolidated: Path
+    word: Path
+    pdf: Path | None = None
+    feedback: tuple[Path, ...] = ()
+    feedback_list: Path | None = None
+
+
+def write_report(ws: Workspace, round_id: str, pdf: bool, feedback: bool, generated: dt.datetime,
+                 on_progress: Progress | None) -> ReportFiles:
+    """Every output of the round into ``out/<round>/`` (the caller holds the workspace lock)."""
+    from .report import to_pdf, write_consolidated, write_word
+
+    result = ws.reconcile(round_id)
+    folder = ws.out_dir(round_id)
+    master = ws.master_for(round_id)
+    progress = progress_of(ws, round_id, result)
+    consolidated = write_consolidated(folder / f"{round_id}_tong-hop.xlsx", result, master,
+                                      ws.settings, generated, progress)
+    template = ws.settings.report.docx_template
+    if template is not None and not template.is_absolute():
+        template = ws.root / template
+    if template is not None and not template.is_file():
+        raise ConfigError(f"Không tìm thấy mẫu văn bản {template} ([report] docx_template trong camket.toml).")
+    word = write_word(folder / f"{round_id}_bao-cao.docx", result, master, ws.settings, generated, template,
+                      progress)
+    log.info("Báo cáo kỳ %s: %s, %s", round_id, consolidated.name, word.name)
+    pdf_path = to_pdf(word) if pdf else None
+    sent: tuple[Path, ...] = ()
+    mailing = None
+    if feedback:
+        sent, mailing = write_feedback(ws, result, generated, on_progress)
+    return ReportFiles(result, consolidated, word, pdf_path, sent, mailing)
+
+
+def write_feedback(ws: Workspace, result: Result, generated: dt.datetime, on_progress: Progress | None,
+                   units: list[str] | None = None) -> tuple[tuple[Path, ...], Path | None]:
+    """Feedback workbooks for offices with problems or no answer (or only ``units``), and, for
+    all of them, the zip and the mailing list."""
+    from .report import feedback_jobs
+    from .report.dates import report_date, resend_deadline
+    from .templates import run_jobs, template_filename, write_bundle
+
+    round_id = result.round.id
+    folder = ws.out_dir(round_id) / "phan-hoi"
+    base = [replace(job, path=folder / template_filename(round_id, job.unit, prefix="phan-hoi_"))
+            for job in ws.template_jobs(round_id, units, generated=generated)]
+    for old in folder.glob("*.xlsx") if units is None else (job.path for job in base):
+        old.unlink(missing_ok=True)
+    with ws.ledger() as ledger:
+        rows = ledger.accepted_rows(round_id)
+    contact = ws.settings.contact
+    jobs = feedback_jobs(result, base, rows, result.findings, report_date(ws.settings, generated),
+                         resend_deadline(ws.settings, generated), contact.email or contact.unit)
+    run_jobs([f.job for f in jobs], on_progress)
+    if not jobs or units is not None:  # one office's file: the bundle stays as the report left it
+        return tuple(f.job.path for f in jobs), None
+    subject = f"Phản hồi báo cáo kết quả thực hiện nhiệm vụ cam kết {result.round.name}"
+    _, mailing = write_bundle(folder, result.round, [f.job.unit for f in jobs], [f.job.path for f in jobs],
+                              subject, f"{round_id}_phan-hoi.zip", f"{round_id}_danh-sach-gui-phan-hoi.xlsx",
+                              [f.deadline for f in jobs], [f.case for f in jobs])
+    return tuple(f.job.path for f in jobs), mailing
+
+
+def progress_of(ws: Workspace, round_id: str, current: Result | None = None) -> Trend:
+    """Progress up to ``round_id``: every earlier round that has accepted reports, and this one
+    (``current``, when already reconciled, is used as it is)."""
+    this = ws.round(round_id)
+    with ws.ledger() as ledger:
+        with_data = {s.round for s in ledger.submissions() if s.state == "accepted" and s.kind == "report"}
+    rounds = sorted((r for r in ws.settings.rounds if r.as_of <= this.as_of
+                     and (r.id in with_data or r.id == this.id)), key=lambda r: r.as_of)
+    return trend([current if current is not None and r.id == round_id else ws.reconcile(r.id) for r in rounds])
