@@ -115,6 +115,10 @@ def test_status_json_and_frames_count_targets_as_a_clerk_would(returned: tuple[W
     assert totals["not_met"] == 2 and totals["not_met_tasks"] == ["CNTBD-02", "CNTBD-04"]  # type: ignore[index]
     assert totals["numeric"] == numeric_elsewhere + sum(f["numeric"] for f in expected.values())  # type: ignore[index]
     assert totals["count_below_target_as_done"] is True  # type: ignore[index]
+    # self-scores against the guidance, by hand: 20 of 20 at 40% (full), 5 on not started, 25 > (50+10)% of 35
+    assert status["self_score_flags"] == [{"task": "CNTBD-01", "rule": "full-unfinished"},
+                                          {"task": "CNTBD-05", "rule": "not-started"},
+                                          {"task": "VKHCNMT-01", "rule": "above-progress"}]
 
     tasks = ws.tasks_frame("2022-6T").set_index("task_code")
     assert tasks.loc["CNTBD-02", ["target_value", "target_unit", "achieved", "target_rate"]].tolist() == [
@@ -154,6 +158,18 @@ def test_outputs_show_target_achieved_value_and_rate(returned: tuple[Workspace, 
     assert [rows["CNTBD-03"][i] for i in at.values()] == ["≥ 12 chương trình", 12, 1.0, "Đạt"]
     assert [rows["CNTBD-01"][i] for i in at.values()] == [None, None, None, None]
     assert at["achieved"] == at["target"] + 1  # beside the target
+    book = openpyxl.load_workbook(files.consolidated)
+    summary = {r[0]: r[1:3] for r in book["Tổng hợp"].iter_rows(values_only=True) if isinstance(r[0], str)}
+    numeric = sum(1 for t in ws.master().tasks if t.target and t.target[0] in "≥0123456789")  # as the list reads
+    assert summary["Nhiệm vụ có chỉ tiêu định lượng"][0] == numeric
+    assert summary["Báo cáo hoàn thành"][0] == 5
+    assert summary["trong đó: đạt chỉ tiêu"] == (1, 0.2)
+    assert summary["trong đó: chưa đạt chỉ tiêu (tính là hoàn thành)"] == (2, 0.4)
+    assert summary["trong đó: chưa ghi giá trị đạt được"][0] == 2
+    units = list(book["Theo đơn vị"].iter_rows(values_only=True))
+    below = units[0].index("Hoàn thành chưa đạt chỉ tiêu")
+    by_code = {r[units[0].index("Mã đơn vị")]: r[below] for r in units[1:]}
+    assert (by_code["CNTBD"], by_code["VKHCNMT"], by_code["VP"]) == (2, 0, None)  # None: no report
 
     doc = Document(str(files.word))
     appendix = doc.tables[-1]

@@ -32,7 +32,7 @@ from .config import Settings
 from .ledger import StoredRow
 from .model import Adjustment, Derived, Finding, Master, Round, Severity, Status, Task, Unit
 from .schema import Answer
-from .scoring import ScoreBreakdown, score_unit
+from .scoring import ScoreBreakdown, score_unit, self_score_check
 from .targets import Target, TargetCounts, parse_target
 from .vi import format_number, format_percent, percent
 
@@ -247,6 +247,7 @@ class Result:
     adjustments: tuple[Adjustment, ...] = ()                   # changes of the round's frozen list
     interim: bool = False                  # figures on the tasks due (see :func:`is_interim`)
     below_target_done: bool = True         # a task done below its target counts as done ([targets])
+    self_score_flags: tuple[tuple[str, str], ...] = ()  # (task code, rule) of self-scores against [self_score]
     rating_labels: tuple[str, ...] = ()    # the configured ratings, best first, then the one below
 
     def _in_order(self, units: Iterable[UnitResult]) -> list[UnitResult]:
@@ -576,6 +577,8 @@ def reconcile(
         adjustments=tuple(adjustments),
         interim=is_interim(round_, settings.rounds, due, overall),
         below_target_done=counted,
+        self_score_flags=tuple((r.task.code, found.rule) for r in task_results if (found := self_score_check(
+            r.status, r.progress, r.self_score, r.task.points, settings.self_score)) is not None),
         rating_labels=(*(band.label for band in settings.rating), settings.rating_below),
     )
 

@@ -103,6 +103,7 @@ def status_json(r: Result) -> dict[str, Any]:
         "ratings": _ratings(r),
         "targets": {**targets_json(r.targets), "count_below_target_as_done": r.below_target_done,
                     "not_met_tasks": [t.task.code for t in r.below_target]},
+        "self_score_flags": [{"task": code, "rule": rule} for code, rule in r.self_score_flags],
         "unit_results": [_unit(r, u, band_of.get(u.unit.code, ""), due_by_unit.get(u.unit.code, Totals()))
                          for u in units],
     }

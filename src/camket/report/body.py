@@ -487,10 +487,9 @@ def shortcomings(c: Context) -> None:
         points.append(f"{count(len(r.unscored))} đơn vị đã báo cáo nhưng chưa tự chấm điểm")
     if r.targets.not_met:
         points.append(f"{count(r.targets.not_met)} nhiệm vụ báo cáo hoàn thành nhưng chưa đạt chỉ tiêu")
-    scored = sum(1 for f in r.findings if f.code.startswith("self-score-"))
-    if scored:
-        points.append(f"{count(scored)} nhiệm vụ tự chấm điểm chưa đúng hướng dẫn (cao hơn mức tình trạng, tiến "
-                      "độ thực hiện cho phép)")
+    if r.self_score_flags:
+        points.append(f"{count(len(r.self_score_flags))} nhiệm vụ tự chấm điểm chưa đúng hướng dẫn (cao hơn mức "
+                      "tình trạng, tiến độ thực hiện cho phép)")
     if points:
         body_paragraph(c.doc, f"Qua tổng hợp, {'; '.join(points)}.")
     _opinions(c, [(c.names.get(t.task.unit, t.task.unit), t.difficulties) for t in r.tasks if t.difficulties],
