@@ -250,3 +250,18 @@ def test_the_self_score_rule_at_its_edges(status: str, progress: float | None, s
 
     found = self_score_check(status, progress, score, 10, SelfScoreRules(**rules))
     assert (None if found is None else (found.rule, str(found.allowed))) == expected
+
+
+def test_the_appraisal_sheet_shows_progress_target_and_value_reached(returned: tuple[Workspace, Any]) -> None:
+    """The appraiser judges a self-score beside the progress and the target it was given against."""
+    from camket.schema import APPRAISAL
+
+    ws, _ = returned
+    sheet = openpyxl.load_workbook(ws.appraise("2022-6T"))[APPRAISAL.name]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[3]
+    at = {key: header.index(APPRAISAL[key].header) for key in ("task_code", "progress", "target", "self_score")}
+    by_task = {r[at["task_code"]]: r for r in rows[4:]}
+    assert [by_task["CNTBD-02"][at[k]] for k in ("progress", "target", "self_score")] == [
+        100, "≥ 30 đơn vị tham gia; đạt 25 đơn vị tham gia (83,3%)", 20]
+    assert [by_task["CNTBD-01"][at[k]] for k in ("progress", "target", "self_score")] == [40, None, 20]

@@ -122,6 +122,14 @@ class TaskResult(Answer):
         return None if target is None or self.achieved is None else target.rate(self.achieved)
 
     @property
+    def target_shown(self) -> str:
+        """The target with what was reached against it: ``≥ 12 lớp; đạt 10 lớp (83,3%)``."""
+        target = self.numeric_target
+        if target is None or self.achieved is None:
+            return self.task.target
+        return f"{self.task.target}; {target.reached(self.achieved, long=False)}"
+
+    @property
     def below_target(self) -> bool:
         """Reported done with an achieved value below its numeric target."""
         return self.status == Status.DONE.value and self.target_met is False

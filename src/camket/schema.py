@@ -280,7 +280,9 @@ APPRAISAL = Sheet(
         Column("content", _CONTENT.header, Kind.TEXT, 44, aliases=_CONTENT.aliases),
         _POINTS,
         Column("status", REPORT["status"].header, Kind.STATUS, 15, aliases=REPORT["status"].aliases),
+        Column("progress", REPORT["progress"].header, Kind.NUMBER, 8, aliases=REPORT["progress"].aliases),
         Column("result", REPORT["result"].header, Kind.TEXT, 32, aliases=REPORT["result"].aliases),
+        Column("target", "Chỉ tiêu, giá trị đạt được", Kind.TEXT, 18),
         Column("self_score", REPORT["self_score"].header, Kind.NUMBER, 9,
                aliases=REPORT["self_score"].aliases),
         Column(

@@ -16,7 +16,7 @@ from docx.shared import Cm, Pt
 from ..atomic import atomic_path
 from ..config import Settings
 from ..model import Derived, Master
-from ..reconcile import Result, TaskResult, Trend, count
+from ..reconcile import Result, Trend, count
 from ..schema import DETAIL
 from ..vi import formal_date, format_date
 from .basis import basis_of
@@ -209,17 +209,10 @@ def _appendix(doc: Any, result: Result, master: Master, settings: Settings, date
     headers = [d["stt"].header, term[0].upper() + term[1:], d["content"].header, d["target"].header,
                d["deadline"].header, d["status"].header, d["completed_on"].header, d["derived"].header,
                d["result"].header]
-    rows = ([str(i), names.get(t.task.unit, t.task.unit), t.task.content, _target_cell(t),
+    rows = ([str(i), names.get(t.task.unit, t.task.unit), t.task.content, t.target_shown,
              format_date(t.task.deadline) if t.task.deadline else t.task.deadline_text,
              t.status or "", format_date(t.completed_on) if t.completed_on else "", t.derived.value,
              t.result or (t.reason if t.derived is Derived.NOT_DONE else "")]
             for i, t in enumerate(tasks[:MAX_APPENDIX_ROWS], start=1))
     fast_table(doc, headers, rows, (1.2, 3.0, 5.4, 2.7, 2.3, 2.0, 2.3, 2.6, 3.7), size=11, align="clllcccll")
 
-
-def _target_cell(t: TaskResult) -> str:
-    """The target, and what was achieved against a numeric one: ``12 lớp; đạt 10 lớp (83,3%)``."""
-    target = t.numeric_target
-    if target is None or t.achieved is None:
-        return t.task.target
-    return f"{t.task.target}; {target.reached(t.achieved, long=False)}"
