@@ -33,7 +33,7 @@ ANSWERS: dict[str, dict[str, dict[str, Any]]] = {
         "CNTBD-03": {"status": DONE, "progress": 100, "achieved": "12 chương trình",
                      "completed_on": dt.date(2022, 6, 2), "self_score": 20},               # met, typed as text
         "CNTBD-04": {"status": DONE, "progress": 100, "achieved": 0.97, "completed_on": dt.date(2022, 6, 3),
-                     "self_score": 20},                                                    # 97% typed as 0,97
+                     "difficulties": "Ba hồ sơ chờ bổ sung giấy tờ", "self_score": 20},  # 97% typed as 0,97
         "CNTBD-05": {"status": NOT_STARTED, "progress": 0, "self_score": 5},               # points, not started
     },
     "VKHCNMT": {
@@ -71,7 +71,7 @@ def test_each_contradiction_is_a_finding_at_its_cell(returned: tuple[Workspace, 
         ("self-score-full-unfinished", "CNTBD-01", cell_of(ws, "CNTBD-01", "self_score")),
         ("target-not-met", "CNTBD-02", cell_of(ws, "CNTBD-02", "achieved")),
         ("achieved-fraction", "CNTBD-04", cell_of(ws, "CNTBD-04", "achieved")),
-        ("target-not-met", "CNTBD-04", cell_of(ws, "CNTBD-04", "achieved")),
+        ("target-not-met-explained", "CNTBD-04", cell_of(ws, "CNTBD-04", "achieved")),  # a reason is given
         ("self-score-not-started", "CNTBD-05", cell_of(ws, "CNTBD-05", "self_score")),
         ("self-score-above-progress", "VKHCNMT-01", cell_of(ws, "VKHCNMT-01", "self_score")),
         ("achieved-missing", "VKHCNMT-02", cell_of(ws, "VKHCNMT-02", "achieved")),
@@ -82,6 +82,7 @@ def test_each_contradiction_is_a_finding_at_its_cell(returned: tuple[Workspace, 
         'Nhiệm vụ "CNTBD-02" chọn Hoàn thành nhưng giá trị đạt được 25 đơn vị tham gia chưa đạt chỉ tiêu ≥ 30 đơn '
         "vị tham gia (vẫn được tính là hoàn thành)")
     assert "97% hồ sơ" in text["CNTBD-04 achieved-fraction"]
+    assert text["CNTBD-04 target-not-met-explained"].endswith("đơn vị tổng hợp xem lý do ở cột Khó khăn, vướng mắc.")
     assert "tự chấm không quá 21 điểm (tiến độ cộng 10 điểm phần trăm" in text["VKHCNMT-01 self-score-above-progress"]
     assert "tối đa 0 điểm" in text["CNTBD-05 self-score-not-started"]
     assert "tiến độ 40%" in text["CNTBD-01 self-score-full-unfinished"]
@@ -192,6 +193,15 @@ def test_outputs_show_target_achieved_value_and_rate(returned: tuple[Workspace, 
     assert re.search(r"- .*: .* \(chỉ tiêu ≥ 30 đơn vị tham gia; đạt 25 đơn vị tham gia, bằng 83,3% chỉ tiêu\);", text)
     assert f"{not_met} nhiệm vụ báo cáo hoàn thành nhưng chưa đạt chỉ tiêu" in text
     assert "3 nhiệm vụ tự chấm điểm chưa đúng hướng dẫn" in text
+
+    # the office is shown each cell to fix; a shortfall it has explained is not asked again
+    feedback = next(p for p in files.feedback if "_CNTBD_" in p.name)
+    book = openpyxl.load_workbook(feedback)
+    report = book["Báo cáo"]
+    assert "chưa đạt chỉ tiêu" in report[cell_of(ws, "CNTBD-02", "achieved")].comment.text
+    assert "điểm tối đa" in report[cell_of(ws, "CNTBD-01", "self_score")].comment.text
+    assert report[cell_of(ws, "CNTBD-04", "achieved")].comment is None
+    assert report[cell_of(ws, "CNTBD-02", "achieved")].value == 25  # what the office sent, back in its cell
 
 
 def test_the_templates_guide_states_the_self_score_rule_of_the_configuration(bo_2022: Path) -> None:

@@ -380,6 +380,10 @@ TARGET_NOT_MET = _kind(
     "target-not-met", W,
     'Nhiệm vụ "{task}" chọn Hoàn thành nhưng giá trị đạt được {achieved} chưa đạt chỉ tiêu {target} ({counted})',
     "Kiểm tra lại Giá trị đạt được; nếu chưa đạt chỉ tiêu, nêu rõ lý do ở cột Khó khăn, vướng mắc", "row", OFFICE)
+TARGET_NOT_MET_EXPLAINED = _kind(
+    "target-not-met-explained", INFO,
+    'Nhiệm vụ "{task}" hoàn thành nhưng giá trị đạt được {achieved} chưa đạt chỉ tiêu {target} ({counted}); đơn vị '
+    "đã nêu lý do", "Không cần sửa; đơn vị tổng hợp xem lý do ở cột Khó khăn, vướng mắc", "row")
 DONE_BELOW_100 = _kind(
     "done-progress-below-100", W, 'Nhiệm vụ "{task}" chọn Hoàn thành nhưng tiến độ chỉ {value}%',
     "Nếu đã hoàn thành, ghi tiến độ 100; nếu chưa, chọn Đang thực hiện", "row", OFFICE)
@@ -560,6 +564,7 @@ TITLES: dict[str, str] = {
     "self-score-above-progress": "Điểm tự chấm cao hơn tiến độ", "achieved-invalid": "Giá trị đạt được không hợp lệ",
     "achieved-fraction": "Giá trị đạt được ghi dạng phân số", "achieved-missing": "Chưa ghi giá trị đạt được",
     "target-not-met": "Hoàn thành nhưng chưa đạt chỉ tiêu",
+    "target-not-met-explained": "Chưa đạt chỉ tiêu, đã nêu lý do",
 }
 
 NEXT_TIME: frozenset[str] = frozenset({

@@ -344,8 +344,9 @@ def _target_checks(ctx: _Ctx, rec: RowRecord, task: Task, columns: dict[str, int
     elif not target.met(rec.achieved):
         counted = "vẫn được tính là hoàn thành" if ctx.targets.count_below_target_as_done else \
             "không được tính là hoàn thành"
-        ctx.findings.append(F.TARGET_NOT_MET(where, unit=ctx.unit, task=rec.task, achieved=target.amount(rec.achieved),
-                                             target=task.target, counted=counted))
+        kind = F.TARGET_NOT_MET_EXPLAINED if rec.difficulties else F.TARGET_NOT_MET
+        ctx.findings.append(kind(where, unit=ctx.unit, task=rec.task, achieved=target.amount(rec.achieved),
+                                 target=task.target, counted=counted))
 
 
 def _self_score_checks(ctx: _Ctx, rec: RowRecord, task: Task, columns: dict[str, int]) -> None:
