@@ -275,3 +275,33 @@ def test_the_appraisal_sheet_shows_progress_target_and_value_reached(returned: t
     assert [by_task["CNTBD-02"][at[k]] for k in ("progress", "target", "self_score")] == [
         100, "≥ 30 đơn vị tham gia; đạt 25 đơn vị tham gia (83,3%)", 20]
     assert [by_task["CNTBD-01"][at[k]] for k in ("progress", "target", "self_score")] == [40, None, 20]
+
+
+@pytest.mark.libreoffice
+def test_typing_an_achieved_value_in_calc(bo_2022: Path, tmp_path: Path) -> None:
+    """Keystrokes in Calc (vi-VN): a negative value is refused with the column's message, a number
+    is kept, and the cell of a task without a numeric target is locked."""
+    from camket.schema import REPORT
+
+    from . import lo
+
+    lo.require_soffice()
+    ws = Workspace.open(bo_2022)
+    template = ws.templates("2022-6T", units=["VP"], generated=SAMPLE_TIME).files[0]
+    plain, numeric = cell_of(ws, "VP-01", "achieved"), cell_of(ws, "VP-02", "achieved")  # VP-02: 100% văn bản
+    with lo.typing_session(template, tmp_path / "typing") as calc:
+        calc.type_into("Báo cáo", numeric, "-5")
+        assert calc.read("Báo cáo", numeric) is None
+        assert [(b.title, b.text) for b in calc.take_boxes()] == [("Giá trị không hợp lệ", REPORT["achieved"].error)]
+        calc.type_into("Báo cáo", numeric, "98,5")
+        assert calc.take_boxes() == [] and calc.read("Báo cáo", numeric) == 98.5
+        calc.type_into("Báo cáo", plain, "7")
+        assert calc.read("Báo cáo", plain) is None and calc.take_boxes()  # "protected cell"
+        calc.type_into("Báo cáo", cell_of(ws, "VP-02", "status"), "Hoàn thành")
+        saved = calc.save_as(tmp_path / "VP.xlsx")
+    result = ws.ingest([saved], "2022-6T", now=dt.datetime(2022, 7, 4, 9))
+    with ws.ledger() as ledger:
+        rows = {r.task: r for r in ledger.accepted_rows("2022-6T")}
+    assert rows["VP-02"].achieved == 98.5
+    assert [(f.code, f.location.cell) for f in result.findings if f.code.startswith("target")] == [
+        ("target-not-met", numeric)]
