@@ -368,7 +368,7 @@ SELF_SCORE_ABOVE_PROGRESS = _kind(
     "{margin} điểm phần trăm của điểm tối đa); chấm lại", "row", OFFICE)
 ACHIEVED_INVALID = _kind(
     "achieved-invalid", E, '{value} không phải giá trị đạt được hợp lệ',
-    "Chỉ ghi một số không âm theo đơn vị của chỉ tiêu{target}, ví dụ 10", "row", OFFICE)
+    "Chỉ ghi một số không âm, theo đơn vị của cột Chỉ tiêu bên trái (không ghi đơn vị), ví dụ 10", "row", OFFICE)
 ACHIEVED_FRACTION = _kind(
     "achieved-fraction", W, 'Giá trị đạt được ghi "{raw}" đã được hiểu là {value} (chỉ tiêu {target})',
     "Ghi số phần trăm theo thang 0–100 (95 nghĩa là 95%)", "row", OFFICE)

@@ -307,27 +307,30 @@ def _locked(ctx: _Ctx, row: list[Any], columns: dict[str, int], number: int, tas
 
 # --- achieved values and self-scores (issue 15) ----------------------------------------------
 
+def _amount(value: Any, target: Target | None) -> tuple[float, str | None]:
+    """An achieved value: a number, not negative; as text, the target's unit may follow it."""
+    if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
+        raise ValueError(f'"{value}" không phải là số')
+    number, note = (float(value), None) if isinstance(value, int | float) else read_amount(value, target or Target(0))
+    if number < 0:
+        raise ValueError(f"{number} < 0")
+    return number, note
+
+
 def _achieved(ctx: _Ctx, value: Any, cell: str, rec: RowRecord, task: Task | None) -> None:
-    """An achieved value: a number, not negative, in the unit of the task's target (``10``,
-    ``"10 lớp"``); a fraction under a percentage target (0,95 for 95%) is read as a percentage."""
+    """The value achieved against a numeric target (``10``, ``"10 lớp"``); a fraction under a
+    percentage target (0,95 for 95%) is read as a percentage, with a warning."""
     target = parse_target(task.target) if task is not None else None
     try:
-        if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
-            raise ValueError
-        number, note = (float(value), None) if isinstance(value, int | float) else \
-            read_amount(value, target or Target(0))
-        if number < 0:
-            raise ValueError
+        number, note = _amount(value, target)
     except ValueError:
-        of = f" ({task.target})" if task is not None and target is not None else ""
-        ctx.findings.append(F.ACHIEVED_INVALID(ctx.at(cell), unit=ctx.unit, task=rec.task,
-                                               value=f'"{_shown(value)}"', target=of))
+        ctx.findings.append(F.ACHIEVED_INVALID(ctx.at(cell), unit=ctx.unit, task=rec.task, value=f'"{_shown(value)}"'))
         return
     if note:
         ctx.as_text.append(cell)
-    if target is not None and target.unit.startswith("%") and 0 < number < 1 < target.value:
+    if task is not None and target is not None and target.unit.startswith("%") and 0 < number < 1 < target.value:
         ctx.findings.append(F.ACHIEVED_FRACTION(ctx.at(cell), unit=ctx.unit, task=rec.task, raw=_shown(value),
-                                                value=target.amount(number * 100), target=task.target if task else ""))
+                                                value=target.amount(number * 100), target=task.target))
         number *= 100
     rec.achieved = number
 
