@@ -52,7 +52,7 @@ def test_the_walkthrough_runs_as_written(tmp_path: Path) -> None:
 
 def test_the_command_reference_matches_help() -> None:
     table = README.split("<!-- commands -->")[1].split("<!-- /commands -->")[0]
-    rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `camket (\w+)[^|]*\|.*$", table, re.M)}
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `camket ([\w-]+)[^|]*\|.*$", table, re.M)}
     assert set(rows) == set(cli.commands)
     for name, command in cli.commands.items():
         for param in command.params:

@@ -54,6 +54,10 @@ def check_workspace(root: Path) -> CheckReport:
     master = read_master(root / MASTER_NAME, year)
     findings = config.findings + master.findings
     if config.settings is not None and not any(f.severity is Severity.ERROR for f in master.findings):
+        from .structure import check_structure
+
+        findings += tuple(check_structure(master.master, config.settings.structure, Location("danh-muc.xlsx",
+                                                                                          "Nhiệm vụ")))
         findings += tuple(_issued_rounds_differ(root, config.settings, master.master))
     return CheckReport(
         findings=findings,

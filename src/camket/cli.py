@@ -319,7 +319,8 @@ def submissions(ctx: click.Context, workspace_dir: Path | None, round_id: str, a
         click.echo(json.dumps([s.as_dict() for s in subs], ensure_ascii=False, indent=2))
         return
     for s in subs:
-        arrived = f"{s.arrived.replace('T', ' ')} ({ARRIVAL_LABELS.get(s.arrived_source, s.arrived_source)})"
+        arrived = f"{s.arrived.replace('T', ' ')} ({ARRIVAL_LABELS.get(s.arrived_source, s.arrived_source)}" + (
+            f" từ {s.sender})" if s.sender else ")")
         unit = s.unit or "-"
         if s.claimed_unit and s.claimed_unit != s.unit:
             unit += f" (ghi là {s.claimed_unit})"
@@ -525,23 +526,46 @@ def demo(directory: Path, sample: str, units: int | None, tasks: int | None, rou
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--round", "-r", "round_id", required=True, help="Mã kỳ báo cáo.")
 @click.option("--seed", default=2022, show_default=True, help="Hạt giống mô phỏng (cùng hạt giống, cùng kết quả).")
+@click.option("--email", "by_email", is_flag=True, help="Đơn vị gửi bằng thư điện tử: mỗi tệp thành một thư .eml.")
 @click.pass_context
-def simulate(ctx: click.Context, workspace_dir: Path | None, directory: Path, round_id: str, seed: int) -> None:
+def simulate(ctx: click.Context, workspace_dir: Path | None, directory: Path, round_id: str, seed: int,
+             by_email: bool) -> None:
     """Mô phỏng các đơn vị điền mẫu và gửi lại (để tập huấn, chạy thử), ghi vào DIRECTORY.
+
+    Với mã đợt đăng ký ([registration] id), thủ trưởng điền phiếu đăng ký đã lập bằng camket registration.
 
     \b
     Ví dụ:
       camket -w ws simulate nhan --round 2022-6T
+      camket -w ws simulate hop-thu --round 2022-6T --email
+      camket -w so simulate phieu-dang-ky --round 2023-DK
     """
     ws = _open(ctx, workspace_dir)
-    from .simulate import simulate_returns
+    enrol = ws.settings.registration
+    if enrol is not None and round_id == enrol.id:
+        from .registration.simulate import simulate_registrations
 
-    bar = _Bar("Mô phỏng")
-    try:
-        plan = simulate_returns(ws.template_jobs(round_id), directory, seed=seed, on_progress=bar)
-    finally:
-        bar.close()
-    click.echo(f"{len(plan.files)} tệp trong {directory}; đơn vị không gửi: {', '.join(plan.missing) or 'không'}.")
+        forms = sorted((ws.out_dir(round_id) / "dang-ky").glob("dang-ky_*.xlsx"))
+        if not forms:
+            raise click.UsageError("Chưa có phiếu đăng ký: chạy camket registration trước.")
+        files = simulate_registrations(forms, directory, ws.settings, seed=seed)
+        missing: list[str] = []
+        subject = f"Đăng ký nhiệm vụ năm {ws.settings.year}"
+    else:
+        from .simulate import simulate_returns
+
+        bar = _Bar("Mô phỏng")
+        try:
+            plan = simulate_returns(ws.template_jobs(round_id), directory, seed=seed, on_progress=bar)
+        finally:
+            bar.close()
+        files, missing = plan.files, plan.missing
+        subject = f"Báo cáo kết quả thực hiện nhiệm vụ {ws.round(round_id).name}"
+    if by_email:
+        from .simulate_mail import as_emails
+
+        files = as_emails(files, {u.code: u for u in ws.master().units}, subject, ws.settings.contact.email)
+    click.echo(f"{len(files)} tệp trong {directory}; đơn vị không gửi: {', '.join(missing) or 'không'}.")
 
 
 @cli.command()
@@ -657,6 +681,105 @@ def links(ctx: click.Context, workspace_dir: Path | None, round_id: str, base_ur
     if found and found[0].url.startswith(DEFAULT_BASE_URL):
         click.echo(f"Lưu ý: đường dẫn dùng địa chỉ {DEFAULT_BASE_URL}, chỉ mở được trên máy này. Dùng --base-url "
                    "hoặc [web] base_url trong camket.toml với địa chỉ các đơn vị truy cập được.", err=True)
+
+
+@cli.command()
+@workspace_option
+@click.option("--units", default=None, help="Chỉ lập cho các đơn vị này (mã, cách nhau dấu phẩy).")
+@click.pass_context
+def registration(ctx: click.Context, workspace_dir: Path | None, units: str | None) -> None:
+    """Lập phiếu đăng ký nhiệm vụ cho từng đơn vị (trước khi bắt đầu năm) vào out/<mã đợt>/dang-ky/.
+
+    Mỗi phiếu ghi sẵn nhiệm vụ chung, nhiệm vụ được giao của đơn vị trong danh mục, có các dòng để
+    thủ trưởng đăng ký nhiệm vụ của mình, và cơ cấu nhiệm vụ theo [[structure]] của camket.toml.
+    Phiếu gửi về được tiếp nhận bằng camket ingest với mã đợt đăng ký ([registration] id, mặc
+    định <năm>-DK); camket register-apply cho thấy và áp dụng thay đổi vào danh-muc.xlsx.
+
+    \b
+    Ví dụ:
+      camket -w so registration
+      camket -w so ingest phieu-dang-ky/ --round 2023-DK
+      camket -w so register-apply --dry-run
+      camket -w so register-apply
+    """
+    from .registration import write_workbooks
+
+    written = write_workbooks(_open(ctx, workspace_dir), _codes(units))
+    click.echo(f"Đã lập {len(written.files)} phiếu đăng ký nhiệm vụ ({written.round.name}); tiếp nhận phiếu gửi về "
+               f"bằng: camket ingest <thư mục> --round {written.round.id}", err=True)
+    click.echo(str(written.files[0].parent) if written.files else "")
+    click.echo(str(written.zip_path))
+    click.echo(str(written.mailing_list))
+
+
+@cli.command("register-apply")
+@workspace_option
+@click.option("--dry-run", is_flag=True, help="Chỉ cho thấy danh mục sẽ thay đổi thế nào, không ghi gì.")
+@click.option("--force", is_flag=True, help="Vẫn áp dụng khi đề xuất còn lỗi (đơn vị tổng hợp đã chấp thuận).")
+@click.pass_context
+def register_apply(ctx: click.Context, workspace_dir: Path | None, dry_run: bool, force: bool) -> None:
+    """Đưa các nhiệm vụ đã đăng ký vào danh-muc.xlsx: cấp mã cho nhiệm vụ tự đăng ký, bổ sung chi tiết
+    nhiệm vụ chung và nhiệm vụ được giao, kiểm tra cơ cấu [[structure]].
+
+    --dry-run chỉ liệt kê thay đổi và phát hiện (thoát với mã 3 nếu có lỗi). Khi áp dụng, bản sao
+    danh mục cũ được giữ trong .camket/backup/; danh mục được ghi trọn vẹn hoặc không ghi.
+
+    \b
+    Ví dụ:
+      camket -w so register-apply --dry-run
+      camket -w so register-apply
+    """
+    from .registration import apply_proposal, proposal
+    from .terminal import render_proposal
+
+    ws = _open(ctx, workspace_dir)
+    if dry_run:
+        found = proposal(ws)
+        click.echo(render_proposal(found))
+        if found.errors:
+            ctx.exit(EXIT_DATA_ERRORS)
+        return
+    applied = apply_proposal(ws, force=force)
+    click.echo(render_proposal(applied.proposal))
+    if applied.backup is None:
+        click.echo("Danh mục không có gì thay đổi.", err=True)
+    else:
+        click.echo(f"Đã ghi {len(applied.proposal.changes)} thay đổi vào {ws.master_path.name}; bản cũ: "
+                   f"{applied.backup}", err=True)
+
+
+@cli.command()
+@workspace_option
+@click.option("--as-of", "as_of", callback=_day, default=None, metavar="DD/MM/YYYY",
+              help="Tính đến ngày này: các kỳ có hạn gửi đến ngày này (mặc định: hôm nay).")
+@click.option("--round", "-r", "round_id", default=None,
+              help="Kỳ lấy kết quả nhiệm vụ (mặc định: [emulation] round, hoặc kỳ gần nhất của [[round]] có báo cáo).")
+@click.option("--json", "as_json", is_flag=True, help="In bảng thi đua dạng JSON.")
+@click.option("--pdf/--no-pdf", default=False, show_default=True,
+              help="Chuyển báo cáo Word sang PDF (cần LibreOffice).")
+@click.pass_context
+def year(ctx: click.Context, workspace_dir: Path | None, as_of: dt.date | None, round_id: str | None, as_json: bool,
+         pdf: bool) -> None:
+    """Kết quả thi đua năm: mỗi đơn vị gửi đúng hạn, muộn, không gửi bao nhiêu kỳ, cộng với kết quả nhiệm vụ
+    cả năm theo điểm của [emulation] trong camket.toml; ghi bảng tính và báo cáo Word vào out/nam-<năm>/.
+
+    \b
+    Ví dụ:
+      camket -w so year
+      camket -w so year --as-of 31/12/2023 --round 2023-CN
+      camket -w so year --json
+    """
+    ws = _open(ctx, workspace_dir)
+    found = ws.year(as_of, round_id)
+    if as_json:
+        click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
+        return
+    from .terminal import render_year
+
+    book, word = ws.write_year(found, pdf=pdf)
+    click.echo(render_year(found))
+    click.echo(str(book))
+    click.echo(str(word))
 
 
 def main() -> None:

@@ -16,19 +16,23 @@ from typing import Any
 
 from . import findings as F
 from .model import Finding, Location, Round, Severity
+from .periods import Schedule, generate, kind_of
 from .vi import fold_key
 
 __all__ = [
     "Agency",
     "ConfigRead",
     "Contact",
+    "EmulationSettings",
     "FeedbackSettings",
     "RatingBand",
+    "RegistrationSettings",
     "ReportSettings",
     "ScoringRules",
     "SelfScoreRules",
     "Settings",
     "Signer",
+    "StructureRule",
     "TargetRules",
     "read_config",
 ]
@@ -152,6 +156,63 @@ class SelfScoreRules:
 
 
 @dataclass(frozen=True)
+class StructureRule:
+    """``[[structure]]``: each head has between ``minimum`` and ``maximum`` tasks of ``source``
+    (*Nguồn*); ``block`` limits the rule to the units of one block (*Khối*)."""
+
+    source: str
+    minimum: int | None = None
+    maximum: int | None = None
+    block: str = ""
+    line: int | None = None
+
+    @property
+    def allowed(self) -> str:
+        """The allowed range in words: ``từ 3 đến 5``, ``đúng 5``, ``ít nhất 1``, ``nhiều nhất 2``."""
+        low, high = self.minimum, self.maximum
+        if low is not None and low == high:
+            return f"đúng {low}"
+        if low is not None and high is not None:
+            return f"từ {low} đến {high}"
+        return f"ít nhất {low}" if low is not None else f"nhiều nhất {high}"
+
+
+@dataclass(frozen=True)
+class RegistrationSettings:
+    """``[registration]``: the registration of tasks before the year (*đăng ký nhiệm vụ*).
+
+    Its workbooks and returns form a round of kind ``registration`` (``id``); heads add their
+    own tasks under ``own_source``, ``own_rows`` rows each."""
+
+    id: str
+    name: str
+    due: dt.date
+    own_source: str = "Tự đăng ký"
+    own_rows: int = 5
+
+    @property
+    def round(self) -> Round:
+        return Round(self.id, self.name, self.due, self.due, "registration")
+
+
+@dataclass(frozen=True)
+class EmulationSettings:
+    """``[emulation]``: the year's emulation table (*thi đua*). Each unit's score is its task
+    score of the year (scale 100) plus ``on_time_points`` for each round reported on time,
+    ``late_points`` for each round reported late and ``missing_points`` for each round not
+    reported (negative numbers deduct); ``round`` is the round whose task results count (the
+    last round of ``[[round]]`` with reports when empty); ``bands`` rate the score (those of
+    ``[rating]`` when empty)."""
+
+    on_time_points: float = 0
+    late_points: float = -1
+    missing_points: float = -2
+    round: str = ""
+    bands: tuple[RatingBand, ...] = ()
+    below: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     agency: Agency
     title: str
@@ -168,17 +229,27 @@ class Settings:
     feedback: FeedbackSettings = FeedbackSettings()
     targets: TargetRules = TargetRules()
     self_score: SelfScoreRules = SelfScoreRules()
+    structure: tuple[StructureRule, ...] = ()
+    registration: RegistrationSettings | None = None
+    emulation: EmulationSettings = EmulationSettings()
     base_url: str = ""  # [web] base_url: where offices reach ``camket serve`` (their upload links)
 
     def round(self, round_id: str) -> Round | None:
         return next((r for r in self.rounds if r.id == round_id), None)
 
     def previous_round(self, round_id: str) -> Round | None:
-        """The round before ``round_id`` by reporting date, if any."""
-        ordered = sorted(self.rounds, key=lambda r: r.as_of)
-        ids = [r.id for r in ordered]
-        i = ids.index(round_id) if round_id in ids else 0
+        """The round before ``round_id`` of the same kind, by reporting date, if any (a month's
+        previous round is the month before, never the last week)."""
+        this = self.round(round_id)
+        if this is None:
+            return None
+        ordered = sorted((r for r in self.rounds if r.kind == this.kind), key=lambda r: r.as_of)
+        i = ordered.index(this)
         return ordered[i - 1] if i > 0 else None
+
+    def series(self, kind: str) -> tuple[Round, ...]:
+        """The rounds of one kind, by reporting date."""
+        return tuple(sorted((r for r in self.rounds if r.kind == kind), key=lambda r: r.as_of))
 
     def rate(self, score: float) -> str:
         for band in self.rating:
@@ -217,6 +288,28 @@ _TABLES: dict[str, _Spec] = {
         "name": (str, True, "tên kỳ báo cáo, ví dụ 6 tháng đầu năm 2022"),
         "as_of": (dt.date, True, "ngày chốt số liệu"),
         "due": (dt.date, True, "hạn gửi báo cáo"),
+        "kind": (str, False, "loại kỳ: tuần, tháng, quý (để trống với các kỳ quý, 6 tháng, 9 tháng, năm)"),
+    },
+    "schedule": {
+        "every": (str, True, "kỳ báo cáo định kỳ: tuần, tháng hoặc quý"),
+        "start": (dt.date, True, "ngày bắt đầu"),
+        "end": (dt.date, True, "ngày kết thúc"),
+        "due_days": (int, False, "số ngày sau cuối kỳ là hạn gửi báo cáo"),
+    },
+    "structure": {
+        "source": (str, True, "nguồn nhiệm vụ (cột Nguồn của danh mục)"),
+        "min": (int, False, "số nhiệm vụ tối thiểu"),
+        "max": (int, False, "số nhiệm vụ tối đa"),
+        "block": (str, False, "chỉ áp dụng cho các đơn vị thuộc khối này"),
+    },
+    "registration": {
+        "id": (str, False, ""), "name": (str, False, ""), "due": (dt.date, False, ""),
+        "own_source": (str, False, ""), "own_rows": (int, False, ""),
+    },
+    "emulation": {
+        "on_time_points": ((int, float), False, ""), "late_points": ((int, float), False, ""),
+        "missing_points": ((int, float), False, ""), "round": (str, False, ""), "bands": (list, False, ""),
+        "below": (str, False, ""),
     },
     "signer": {
         "title": (str, True, "chức vụ người ký, ví dụ BỘ TRƯỞNG"),
@@ -355,19 +448,28 @@ def read_config(path: Path) -> ConfigRead:
     return _settings(_Reader(path, text), data)
 
 
+_ARRAYS = frozenset({"round", "schedule", "structure"})  # [[...]] tables
+
+
 def _settings(r: _Reader, data: dict[str, Any]) -> ConfigRead:
     for key in data:
-        if key not in _TABLES or (key == "round") != isinstance(data[key], list):
+        if key not in _TABLES or (key in _ARRAYS) != isinstance(data[key], list):
             r.findings.append(F.CONFIG_UNKNOWN_KEY(r.at(key), key=key))
     for name, meaning in _REQUIRED_TABLES.items():
         if not isinstance(data.get(name), dict):
             r.findings.append(F.CONFIG_MISSING_TABLE(Location(r.file), table=name, meaning=meaning))
     tables = {
         name: r.table(data[name], name, (name,))
-        for name in _TABLES if name != "round" and isinstance(data.get(name), dict)
+        for name in _TABLES if name not in _ARRAYS and isinstance(data.get(name), dict)
     }
-    rounds = _rounds(r, data.get("round"), tables.get("programme", {}).get("year"))
+    year = tables.get("programme", {}).get("year")
+    rounds = _rounds(r, data.get("round"), year, scheduled=bool(data.get("schedule")))
+    lines = _round_lines(r, data.get("round"))
+    rounds = _scheduled(r, data.get("schedule"), rounds, lines)
+    structure = _structure(r, data.get("structure"))
     rating, below = _rating(r, tables.get("rating", {}))
+    emulation = _emulation(r, tables.get("emulation", {}), rounds)
+    registration = _registration(r, tables.get("registration"), year, structure, lines)
     report = _report(r, tables.get("report", {}))
     feedback = _feedback(r, tables.get("feedback", {}))
     self_score = _self_score(r, tables.get("self_score", {}))
@@ -391,15 +493,19 @@ def _settings(r: _Reader, data: dict[str, Any]) -> ConfigRead:
         feedback=feedback,
         targets=TargetRules(**tables.get("targets", {})),
         self_score=self_score,
+        structure=structure,
+        registration=registration,
+        emulation=emulation,
         base_url=_base_url(r, tables.get("web", {})),
     )
     r.findings.extend(_signer_among_recipients(r, settings))
     return ConfigRead(settings, tuple(r.findings))
 
 
-def _rounds(r: _Reader, raw: Any, year: Any) -> tuple[Round, ...]:
+def _rounds(r: _Reader, raw: Any, year: Any, scheduled: bool = False) -> tuple[Round, ...]:
     if not isinstance(raw, list) or not raw:
-        r.findings.append(F.CONFIG_NO_ROUND(Location(r.file)))
+        if not scheduled:
+            r.findings.append(F.CONFIG_NO_ROUND(Location(r.file)))
         return ()
     rounds: list[Round] = []
     first_line: dict[str, int | None] = {}
@@ -426,11 +532,124 @@ def _rounds(r: _Reader, raw: Any, year: Any) -> tuple[Round, ...]:
             r.findings.append(F.CONFIG_BAD_VALUE(
                 where, key="id", reason="mã kỳ không được chứa dấu / hoặc \\"))
             continue
-        rounds.append(Round(t["id"], t["name"], t["as_of"], t["due"]))
+        kind = kind_of(t["kind"]) if t.get("kind") else ""
+        if kind is None:
+            r.findings.append(F.CONFIG_BAD_VALUE(r.at("round", i, "kind"), key="kind",
+                                                 reason="chỉ dùng tuần, tháng hoặc quý (hoặc bỏ trống)"))
+            continue
+        rounds.append(Round(t["id"], t["name"], t["as_of"], t["due"], kind))
     return tuple(rounds)
 
 
-def _rating(r: _Reader, table: dict[str, Any]) -> tuple[tuple[RatingBand, ...], str]:
+_DUE_DAYS = {"week": 2, "month": 5, "quarter": 5}
+
+
+def _scheduled(r: _Reader, raw: Any, rounds: tuple[Round, ...], lines: dict[str, int | None]) -> tuple[Round, ...]:
+    """The rounds of ``[[round]]`` followed by those each ``[[schedule]]`` generates."""
+    out = list(rounds)
+    seen = {x.id for x in rounds}
+    for i, item in enumerate(raw if isinstance(raw, list) else []):
+        if not isinstance(item, dict):
+            continue
+        t = r.table(item, "schedule", ("schedule", i))
+        if not all(k in t for k in ("every", "start", "end")):
+            continue
+        every = kind_of(t["every"])
+        if every is None:
+            r.findings.append(F.CONFIG_BAD_VALUE(r.at("schedule", i, "every"), key="every",
+                                                 reason="chỉ dùng tuần, tháng hoặc quý"))
+            continue
+        days = t.get("due_days", _DUE_DAYS[every])
+        if t["end"] < t["start"] or not 0 <= days <= 60:
+            r.findings.append(F.CONFIG_BAD_VALUE(r.at("schedule", i), key="end" if t["end"] < t["start"] else
+                                                 "due_days", reason="ngày kết thúc trước ngày bắt đầu"
+                                                 if t["end"] < t["start"] else "cần số ngày từ 0 đến 60"))
+            continue
+        for generated in generate(Schedule(every, t["start"], t["end"], days)):
+            if generated.id in seen:
+                r.findings.append(F.CONFIG_DUPLICATE_ROUND(r.at("schedule", i), round=generated.id,
+                                                           first=lines.get(generated.id, "?")))
+                continue
+            seen.add(generated.id)
+            out.append(generated)
+    if not out and isinstance(raw, list) and raw:
+        r.findings.append(F.CONFIG_NO_ROUND(Location(r.file)))
+    return tuple(out)
+
+
+def _round_lines(r: _Reader, raw: Any) -> dict[str, int | None]:
+    """Where each ``[[round]]`` is, by its id."""
+    items = raw if isinstance(raw, list) else []
+    return {item["id"]: r.at("round", i, "id").line for i, item in enumerate(items)
+            if isinstance(item, dict) and isinstance(item.get("id"), str)}
+
+
+def _count(r: _Reader, t: dict[str, Any], key: str, where: tuple[str | int, ...]) -> int | None:
+    value = t.get(key)
+    if value is None:
+        return None
+    if value < 0:
+        r.findings.append(F.CONFIG_BAD_VALUE(r.at(*where, key), key=key, reason="cần số không âm"))
+        return None
+    return int(value)
+
+
+def _structure(r: _Reader, raw: Any) -> tuple[StructureRule, ...]:
+    rules: list[StructureRule] = []
+    for i, item in enumerate(raw if isinstance(raw, list) else []):
+        if not isinstance(item, dict):
+            continue
+        t = r.table(item, "structure", ("structure", i))
+        if "source" not in t:
+            continue
+        low, high = _count(r, t, "min", ("structure", i)), _count(r, t, "max", ("structure", i))
+        if low is None and high is None:
+            r.findings.append(F.CONFIG_MISSING_KEY(r.at("structure", i), table="structure", key="min",
+                                                   meaning="hoặc max: số nhiệm vụ tối thiểu, tối đa"))
+            continue
+        if low is not None and high is not None and low > high:
+            r.findings.append(F.CONFIG_BAD_VALUE(r.at("structure", i, "max"), key="max",
+                                                 reason=f"max ({high}) nhỏ hơn min ({low})"))
+            continue
+        rules.append(StructureRule(t["source"], low, high, t.get("block", ""), r.at("structure", i).line))
+    return tuple(rules)
+
+
+def _registration(r: _Reader, table: Any, year: Any, structure: tuple[StructureRule, ...],
+                  lines: dict[str, int | None]) -> RegistrationSettings | None:
+    if not isinstance(year, int):
+        return None
+    t = r.table(table, "registration", ("registration",)) if isinstance(table, dict) else {}
+    own = t.get("own_source") or RegistrationSettings.own_source
+    limits = [rule.maximum for rule in structure if fold_key(rule.source) == fold_key(own) and rule.maximum]
+    rows = t.get("own_rows", max(limits, default=RegistrationSettings.own_rows))
+    if not 1 <= rows <= 50:
+        r.findings.append(F.CONFIG_BAD_VALUE(r.at("registration", "own_rows"), key="own_rows",
+                                             reason="cần số dòng từ 1 đến 50"))
+        rows = RegistrationSettings.own_rows
+    settings = RegistrationSettings(
+        id=t.get("id") or f"{year}-DK", name=t.get("name") or f"đăng ký nhiệm vụ năm {year}",
+        due=t.get("due") or dt.date(year, 1, 15), own_source=own, own_rows=rows)
+    if settings.id in lines:
+        r.findings.append(F.CONFIG_DUPLICATE_ROUND(r.at("registration", "id"), round=settings.id,
+                                                   first=lines[settings.id]))
+    return settings
+
+
+def _emulation(r: _Reader, table: dict[str, Any], rounds: tuple[Round, ...]) -> EmulationSettings:
+    if not table:
+        return EmulationSettings()
+    chosen = table.get("round", "")
+    if chosen and not any(x.id == chosen for x in rounds):
+        r.findings.append(F.CONFIG_BAD_VALUE(r.at("emulation", "round"), key="round",
+                                             reason=f'không có kỳ báo cáo "{chosen}"'))
+        chosen = ""
+    bands, below = _rating(r, table, "emulation") if table.get("bands") else ((), "")
+    points = {k: float(table[k]) for k in ("on_time_points", "late_points", "missing_points") if k in table}
+    return EmulationSettings(**points, round=chosen, bands=bands, below=table.get("below", below))
+
+
+def _rating(r: _Reader, table: dict[str, Any], name: str = "rating") -> tuple[tuple[RatingBand, ...], str]:
     bands: list[RatingBand] = []
     for item in table.get("bands", []):
         if (
@@ -441,7 +660,7 @@ def _rating(r: _Reader, table: dict[str, Any]) -> tuple[tuple[RatingBand, ...], 
             bands.append(RatingBand(float(item["min"]), item["label"].strip()))
         else:
             r.findings.append(F.CONFIG_BAD_VALUE(
-                r.at("rating", "bands"), key="bands",
+                r.at(name, "bands"), key="bands",
                 reason='mỗi mức cần dạng { min = 90, label = "Hoàn thành xuất sắc nhiệm vụ" }'))
     if not bands:
         bands = [RatingBand(m, label) for m, label in DEFAULT_BANDS]

@@ -28,7 +28,7 @@ def chosen_file(ledger: Ledger, submission_id: int) -> Submission:
     chosen = ledger.submission(submission_id)
     if chosen is None:
         raise InputError(f"Không có tệp nhận số {submission_id} trong sổ tiếp nhận.")
-    if chosen.state in ("rejected", "unpacked", "error") or chosen.kind not in ("report", "appraisal"):
+    if chosen.state in ("rejected", "unpacked", "error") or chosen.kind not in ("report", "appraisal", "registration"):
         raise InputError(
             f"Tệp số {submission_id} ({chosen.name}) không thể chọn (trạng thái: {chosen.state_label}"
             f"{'; ' + chosen.note if chosen.note else ''}). Đơn vị cần gửi lại tệp đúng.")
@@ -66,7 +66,7 @@ def reread(ws: Workspace, ledger: Ledger, chosen: Submission, unit: str, now: dt
         raise InputError(f"Không còn bản lưu của tệp số {chosen.id} trong kho lưu; chạy camket verify.")
     ctx = Context(master, ws.settings, ws.round(chosen.round), ws.id, ws.secret, now.date(), Limits(),
                   assign_unit=unit, strict=ws.strict)
-    result = process(Item(chosen.name, chosen.source, data, 0.0, chosen.container), ctx)
+    result = process(Item(chosen.name, chosen.source, data, 0.0, chosen.container, sender=chosen.sender), ctx)
     errors = [f for f in result.findings if f.severity is Severity.ERROR]
     if result.internal_error or result.rejected:
         reasons = "; ".join(str(f) for f in errors[:3]) or "không đọc được"
@@ -81,7 +81,7 @@ def reread(ws: Workspace, ledger: Ledger, chosen: Submission, unit: str, now: dt
             arrived=chosen.arrived, arrived_source=chosen.arrived_source, format=result.format, kind=result.kind,
             round=chosen.round, claimed_round=result.round, unit=unit, claimed_unit=chosen.claimed_unit,
             template_version=result.template_version, generated=result.generated,
-            identified_by=result.identified_by, signed=int(result.signed), state="accepted",
+            identified_by=result.identified_by, signed=int(result.signed), state="accepted", sender=chosen.sender,
             note=f"tệp số {chosen.id} đọc lại như báo cáo của {unit} theo quyết định (camket accept --unit)")
         if current is not None:
             ledger.set_state(run, current.id, "superseded", superseded_by=new_id,

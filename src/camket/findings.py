@@ -491,6 +491,83 @@ LEDGER_ORPHANS = _kind(
     "ledger-orphans", E, "Sổ tiếp nhận có {count} dòng ở bảng {table} không gắn với bản ghi nào",
     "Khôi phục ledger.sqlite từ bản sao lưu; không sửa sổ bằng công cụ khác", "verify")
 
+# --- the year: structure rules, registration, e-mail, workbooks of several units -----------
+STRUCTURE_VIOLATION = _kind(
+    "structure-violation", E,
+    'Đơn vị {unit} ({name}) có {count} nhiệm vụ nguồn "{source}", quy định {allowed} nhiệm vụ',
+    'Bổ sung hoặc bớt nhiệm vụ nguồn "{source}" của đơn vị cho đúng quy định (bảng [[structure]] ở dòng {line} '
+    "của camket.toml)", "master")
+STRUCTURE_SOURCE_UNKNOWN = _kind(
+    "structure-source-unknown", W, 'Quy định cơ cấu nhắc nguồn "{source}" nhưng không nhiệm vụ nào thuộc nguồn này',
+    'Kiểm tra chính tả nguồn trong bảng [[structure]] (dòng {line} của camket.toml) và cột Nguồn của danh mục; '
+    "các nguồn đang có: {known}", "master")
+MULTI_UNIT_WORKBOOK = _kind(
+    "multi-unit-workbook", W,
+    "Tệp chứa báo cáo của {count} đơn vị ({units}); các dòng được tính cho từng đơn vị theo mã nhiệm vụ",
+    "Không cần làm gì; lần sau mỗi đơn vị nên điền và gửi mẫu của mình", "identify")
+MULTI_UNIT_ROW_UNCOUNTED = _kind(
+    "multi-unit-row-uncounted", W, "Dòng {row} (mã {code}) của tệp chung nhiều đơn vị không được tính cho đơn vị "
+    "nào: {reason}", "Ghi đúng mã nhiệm vụ của dòng này, hoặc đơn vị gửi báo cáo bằng mẫu của mình", "identify")
+MAIL_NO_WORKBOOK = _kind(
+    "mail-no-workbook", W, 'Thư "{subject}" của {sender} ({date}) không kèm tệp báo cáo{others}',
+    "Liên hệ người gửi để gửi lại thư có đính kèm tệp mẫu báo cáo đã điền", "mail")
+MAIL_ATTACHMENT_SKIPPED = _kind(
+    "mail-attachment-skipped", INFO, 'Tệp đính kèm "{name}" của thư "{subject}" là {what}, không phải bảng tính; '
+    "không tiếp nhận", "Không cần làm gì nếu thư đã kèm tệp mẫu báo cáo", "mail")
+MAIL_ATTACHMENT_REFUSED = _kind(
+    "mail-attachment-refused", W, 'Bỏ qua tệp đính kèm "{name}" của thư "{subject}": {reason}',
+    "Đề nghị người gửi gửi riêng tệp báo cáo (dung lượng nhỏ, không lồng trong nhiều lớp thư hoặc tệp nén)", "mail")
+MAIL_DATE_MISSING = _kind(
+    "mail-date-missing", W, 'Thư "{subject}" không có ngày gửi hợp lệ (Date: "{value}"); ngày nhận tính theo '
+    "thời điểm lưu tệp", "Kiểm tra ngày nhận thư; có thể ghi ngày nhận bằng --received-on", "mail")
+MAIL_UNREADABLE = _kind(
+    "mail-unreadable", E, "Không đọc được thư ({reason})",
+    "Lưu lại thư từ chương trình thư điện tử (dạng .eml hoặc .msg) rồi tiếp nhận lại, hoặc lưu riêng tệp đính kèm",
+    "mail")
+MAIL_TOO_MANY = _kind(
+    "mail-too-many", E, "Hộp thư có quá nhiều thư hoặc tệp đính kèm; chỉ đọc {limit} mục đầu",
+    "Xuất hộp thư thành nhiều tệp nhỏ hơn", "mail")
+REG_CONTENT_MISSING = _kind(
+    "registration-content-missing", E, "Dòng nhiệm vụ tự đăng ký đã ghi {what} nhưng chưa ghi nội dung nhiệm vụ",
+    "Ghi nội dung nhiệm vụ, hoặc xóa các ô đã ghi của dòng này, rồi gửi lại", "registration", OFFICE)
+REG_DEADLINE_MISSING = _kind(
+    "registration-deadline-missing", E, 'Nhiệm vụ "{content}" chưa có thời hạn',
+    'Ghi thời hạn dạng ngày/tháng/năm (30/06/2023), tháng/năm (6/2023), Quý II/2023 hoặc "Thường xuyên"',
+    "registration", OFFICE)
+REG_DEADLINE_INVALID = _kind(
+    "registration-deadline-invalid", E, 'Thời hạn "{value}" của nhiệm vụ "{content}" không hợp lệ: {reason}',
+    'Ghi thời hạn dạng ngày/tháng/năm (30/06/2023), tháng/năm (6/2023), Quý II/2023 hoặc "Thường xuyên"',
+    "registration", OFFICE)
+REG_DEADLINE_OUTSIDE_YEAR = _kind(
+    "registration-deadline-outside-year", W, 'Thời hạn {deadline} của nhiệm vụ "{content}" nằm ngoài năm {year}',
+    "Kiểm tra lại năm của thời hạn", "registration", OFFICE)
+REG_POINTS_INVALID = _kind(
+    "registration-points-invalid", E, 'Điểm tối đa "{value}" của nhiệm vụ "{content}" không hợp lệ',
+    "Ghi một số không âm, ví dụ 10 hoặc 12,5", "registration", OFFICE)
+REG_POINTS_MISSING = _kind(
+    "registration-points-missing", W, 'Nhiệm vụ "{content}" chưa có điểm tối đa',
+    "Ghi điểm tối đa để chấm điểm và xếp loại", "registration", OFFICE)
+REG_LOCKED_CHANGED = _kind(
+    "registration-locked-changed", W,
+    'Nội dung đã giao của nhiệm vụ "{task}" bị sửa ("{old}" thành "{new}"); giữ nội dung đã giao',
+    "Không sửa nội dung nhiệm vụ chung, nhiệm vụ được giao; đề nghị điều chỉnh ghi ở cột Ghi chú",
+    "registration", OFFICE)
+REG_TASK_DROPPED = _kind(
+    "registration-task-dropped", W, 'Nhiệm vụ được giao "{task}" không còn trong bản đăng ký; vẫn giữ trong danh mục',
+    "Không xóa dòng nhiệm vụ chung, nhiệm vụ được giao; đề nghị điều chỉnh ghi ở cột Ghi chú", "registration",
+    OFFICE)
+REG_DUPLICATE = _kind(
+    "registration-duplicate", W, 'Nhiệm vụ "{content}" được ghi hai lần (dòng {first} và dòng {row}); chỉ lấy dòng '
+    "{first}", "Xóa dòng lặp lại", "registration", OFFICE)
+REG_NOT_A_FORM = _kind(
+    "registration-not-a-form", E, "Tệp không phải phiếu đăng ký do đơn vị tổng hợp gửi (không có dữ liệu kiểm soát "
+    "của phiếu); tệp không được tính", "Điền vào chính phiếu đăng ký được gửi (camket registration) rồi gửi lại",
+    "registration", OFFICE)
+REG_NOT_RETURNED = _kind(
+    "registration-not-returned", W, "Đơn vị {unit} ({name}) chưa gửi bản đăng ký nhiệm vụ",
+    "Đôn đốc đơn vị gửi bản đăng ký; nhiệm vụ của đơn vị trong danh mục giữ nguyên cho đến khi có bản đăng ký",
+    "registration")
+
 # --- names and handling -----------------------------------------------------------------
 # The Vietnamese name of each finding (shown beside its code in every output), and the
 # findings about a returned file that need nothing resent: the value was understood, the
@@ -567,10 +644,28 @@ TITLES: dict[str, str] = {
     "target-not-met-explained": "Chưa đạt chỉ tiêu, đã nêu lý do",
 }
 
+TITLES.update({
+    "structure-violation": "Sai cơ cấu nhiệm vụ", "structure-source-unknown": "Nguồn trong quy định cơ cấu không có",
+    "multi-unit-workbook": "Một tệp cho nhiều đơn vị", "multi-unit-row-uncounted": "Dòng không tính của tệp chung",
+    "mail-no-workbook": "Thư không kèm tệp báo cáo",
+    "mail-attachment-skipped": "Tệp đính kèm không phải bảng tính",
+    "mail-attachment-refused": "Bỏ qua tệp đính kèm", "mail-date-missing": "Thư không có ngày gửi",
+    "mail-unreadable": "Không đọc được thư", "mail-too-many": "Hộp thư quá nhiều mục",
+    "registration-content-missing": "Nhiệm vụ đăng ký thiếu nội dung",
+    "registration-deadline-missing": "Nhiệm vụ đăng ký thiếu thời hạn",
+    "registration-deadline-invalid": "Thời hạn đăng ký không hợp lệ",
+    "registration-deadline-outside-year": "Thời hạn đăng ký ngoài năm",
+    "registration-points-invalid": "Điểm tối đa đăng ký không hợp lệ",
+    "registration-points-missing": "Nhiệm vụ đăng ký thiếu điểm tối đa",
+    "registration-locked-changed": "Sửa nội dung nhiệm vụ được giao",
+    "registration-task-dropped": "Bỏ nhiệm vụ được giao", "registration-duplicate": "Nhiệm vụ đăng ký lặp lại",
+    "registration-not-returned": "Chưa gửi bản đăng ký", "registration-not-a-form": "Không phải phiếu đăng ký",
+})
+
 NEXT_TIME: frozenset[str] = frozenset({
     "status-synonym", "progress-fraction", "value-as-text", "text-decomposed", "metadata-missing",
     "task-matched-by-text", "task-unknown", "task-added", "legacy-text-converted", "resubmission",
-    "resubmission-kept-first", "master-changed", "archive-unsafe-name", "achieved-fraction",
+    "resubmission-kept-first", "master-changed", "archive-unsafe-name", "multi-unit-workbook", "achieved-fraction",
 })
 
 
@@ -596,6 +691,8 @@ def catalogue_markdown() -> str:
         "verify": "Kiểm tra sổ và kho lưu (camket verify)",
         "appraisal": "Thẩm định",
         "rollup": "Tổng hợp lên cấp trên",
+        "mail": "Thư điện tử",
+        "registration": "Đăng ký nhiệm vụ",
     }
     lines = [
         "# Danh mục phát hiện (findings)",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 __all__ = [
+    "ROUND_KINDS",
     "Adjustment",
     "Derived",
     "Finding",
@@ -120,14 +121,24 @@ class Finding:
         }
 
 
+ROUND_KINDS = {"": "kỳ báo cáo", "week": "tuần", "month": "tháng", "quarter": "quý", "registration": "đăng ký"}
+
+
 @dataclass(frozen=True, slots=True)
 class Round:
-    """A reporting round: status is judged as of ``as_of``; offices must answer by ``due``."""
+    """A reporting round: status is judged as of ``as_of``; offices must answer by ``due``.
+
+    ``kind`` sets rounds of one series apart: ``""`` for the rounds of ``[[round]]`` (quarter,
+    6 months, 9 months, year), ``week``, ``month`` or ``quarter`` for those a ``[[schedule]]``
+    generates, ``registration`` for the registration of tasks before the year. A round is
+    compared with the previous round of its own kind.
+    """
 
     id: str
     name: str
     as_of: dt.date
     due: dt.date
+    kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -583,7 +583,7 @@ def reconcile(
         order=tuple(u.code for u in master.units),
         pending=tuple(pending),
         adjustments=tuple(adjustments),
-        interim=is_interim(round_, settings.rounds, due, overall),
+        interim=is_interim(round_, settings.series(round_.kind), due, overall),
         below_target_done=counted,
         self_score_flags=tuple((r.task.code, found.rule) for r in task_results if (found := self_score_check(
             r.status, r.progress, r.self_score, r.task.points, settings.self_score)) is not None),

@@ -14,10 +14,12 @@ from .errors import ConfigError
 from .reconcile import Result, Trend, trend
 
 if TYPE_CHECKING:
+    from .model import Round
+    from .report.year import YearResult
     from .templates import Progress
     from .workspace import Workspace
 
-__all__ = ["ReportFiles", "progress_of", "write_feedback", "write_report"]
+__all__ = ["ReportFiles", "progress_of", "write_feedback", "write_report", "write_year"]
 
 log = logging.getLogger("camket.reporting")
 
@@ -43,15 +45,11 @@ def write_report(ws: Workspace, round_id: str, pdf: bool, feedback: bool, genera
     folder = ws.out_dir(round_id)
     master = ws.master_for(round_id)
     progress = progress_of(ws, round_id, result)
+    year = _year_of_report(ws, result.round, generated)
     consolidated = write_consolidated(folder / f"{round_id}_tong-hop.xlsx", result, master,
-                                      ws.settings, generated, progress)
-    template = ws.settings.report.docx_template
-    if template is not None and not template.is_absolute():
-        template = ws.root / template
-    if template is not None and not template.is_file():
-        raise ConfigError(f"Không tìm thấy mẫu văn bản {template} ([report] docx_template trong camket.toml).")
-    word = write_word(folder / f"{round_id}_bao-cao.docx", result, master, ws.settings, generated, template,
-                      progress)
+                                      ws.settings, generated, progress, year)
+    word = write_word(folder / f"{round_id}_bao-cao.docx", result, master, ws.settings, generated,
+                      _letterhead(ws), progress, year)
     log.info("Báo cáo kỳ %s: %s, %s", round_id, consolidated.name, word.name)
     pdf_path = to_pdf(word) if pdf else None
     sent: tuple[Path, ...] = ()
@@ -59,6 +57,38 @@ def write_report(ws: Workspace, round_id: str, pdf: bool, feedback: bool, genera
     if feedback:
         sent, mailing = write_feedback(ws, result, generated, on_progress)
     return ReportFiles(result, consolidated, word, pdf_path, sent, mailing)
+
+
+def _letterhead(ws: Workspace) -> Path | None:
+    template = ws.settings.report.docx_template
+    if template is not None and not template.is_absolute():
+        template = ws.root / template
+    if template is not None and not template.is_file():
+        raise ConfigError(f"Không tìm thấy mẫu văn bản {template} ([report] docx_template trong camket.toml).")
+    return template
+
+
+def _year_of_report(ws: Workspace, round_: Round, generated: dt.datetime) -> YearResult | None:
+    """The emulation table shown in the report of the year's last round (of ``[[round]]``)."""
+    series = ws.settings.series("")
+    if round_.kind or not series or series[-1].id != round_.id:
+        return None
+    return ws.year(max(generated.date(), round_.due), round_.id)
+
+
+def write_year(ws: Workspace, year: YearResult, generated: dt.datetime, *, pdf: bool = False) -> tuple[Path, Path]:
+    """The emulation table as a workbook and a Word report in ``out/nam-<year>/`` (the caller holds
+    the workspace lock)."""
+    from .report import to_pdf
+    from .report.consolidated import write_year_workbook
+    from .report.year import write_year_word
+
+    folder = ws.root / "out" / f"nam-{year.year}"
+    book = write_year_workbook(folder / f"{year.year}_thi-dua.xlsx", year, ws.settings, generated)
+    word = write_year_word(folder / f"{year.year}_thi-dua.docx", year, ws.settings, generated, _letterhead(ws))
+    if pdf:
+        to_pdf(word)
+    return book, word
 
 
 def write_feedback(ws: Workspace, result: Result, generated: dt.datetime, on_progress: Progress | None,
@@ -91,11 +121,11 @@ def write_feedback(ws: Workspace, result: Result, generated: dt.datetime, on_pro
 
 
 def progress_of(ws: Workspace, round_id: str, current: Result | None = None) -> Trend:
-    """Progress up to ``round_id``: every earlier round that has accepted reports, and this one
-    (``current``, when already reconciled, is used as it is)."""
+    """Progress up to ``round_id``: every earlier round of its kind that has accepted reports, and
+    this one (``current``, when already reconciled, is used as it is)."""
     this = ws.round(round_id)
     with ws.ledger() as ledger:
         with_data = {s.round for s in ledger.submissions() if s.state == "accepted" and s.kind == "report"}
-    rounds = sorted((r for r in ws.settings.rounds if r.as_of <= this.as_of
-                     and (r.id in with_data or r.id == this.id)), key=lambda r: r.as_of)
+    rounds = [r for r in ws.settings.series(this.kind) if r.as_of <= this.as_of
+              and (r.id in with_data or r.id == this.id)]
     return trend([current if current is not None and r.id == round_id else ws.reconcile(r.id) for r in rounds])

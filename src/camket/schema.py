@@ -23,6 +23,7 @@ __all__ = [
     "MASTER_TARGETS",
     "MASTER_TASKS",
     "MASTER_UNITS",
+    "REGISTRATION",
     "REPORT",
     "STATUS_VALUES",
     "Answer",
@@ -534,3 +535,47 @@ CHANGES = Sheet("Thay đổi so với kỳ trước", (
     MASTER_TASKS["unit_code"], MASTER_TASKS["task_code"],
 ))
 TREND_SHEET = "Theo kỳ"
+
+# --- the registration of tasks before the year (camket registration) -------------------------
+REGISTRATION = Sheet("Đăng ký", (
+    Column("stt", "STT", Kind.INTEGER, 5, aliases=("tt", "so tt")),
+    _TASK_CODE,
+    Column("source", "Nguồn", Kind.TEXT, 13, aliases=("nguon nhiem vu", "loai nhiem vu")),
+    Column("content", _CONTENT.header, Kind.TEXT, 42, aliases=_CONTENT.aliases, locked=False,
+           hint="Nội dung nhiệm vụ tự đăng ký: việc gì, kết quả cần đạt, rõ ràng, đo đếm được."),
+    Column("group", _GROUP.header, Kind.TEXT, 13, aliases=_GROUP.aliases, locked=False,
+           hint="Nhóm (lĩnh vực) của nhiệm vụ; chọn trong danh sách hoặc ghi mới."),
+    Column("product", _PRODUCT.header, Kind.TEXT, 18, aliases=_PRODUCT.aliases, locked=False,
+           hint="Sản phẩm cụ thể khi hoàn thành: văn bản, đề án, hội nghị, hệ thống …"),
+    Column("target", _TARGET.header, Kind.TEXT, 13, aliases=_TARGET.aliases, locked=False,
+           hint="Chỉ tiêu (nếu có), ghi số và đơn vị tính: 12 lớp, 100%, 3 công trình."),
+    Column("deadline", _DEADLINE.header, Kind.DEADLINE, 12, aliases=_DEADLINE.aliases, locked=False,
+           hint='Ngày/tháng/năm (30/06/2023), tháng/năm (6/2023), Quý II/2023 hoặc "Thường xuyên".'),
+    Column("points", _POINTS.header, Kind.NUMBER, 8, aliases=_POINTS.aliases, locked=False,
+           hint="Số điểm tối đa của nhiệm vụ khi chấm điểm, ví dụ 10 hoặc 12,5.",
+           error="Điểm tối đa phải là số không âm."),
+    Column("hard", "Nhiệm vụ khó", Kind.FLAG, 8, aliases=("kho dot pha", "nhiem vu kho dot pha", "dot pha"),
+           locked=False, hint='Ghi "x" nếu là nhiệm vụ khó, đột phá; để trống nếu không.',
+           error='Ghi "x" hoặc để trống.'),
+    Column("note", "Ghi chú", Kind.TEXT, 22, locked=False,
+           hint="Giải trình, đề nghị điều chỉnh nhiệm vụ được giao (nếu có)."),
+), aliases=("dang ky", "dang ky nhiem vu"))
+
+# --- the year's emulation table (camket year) -------------------------------------------------
+EMULATION = Sheet("Thi đua", (
+    _out("stt", "STT", _COUNT, 5),
+    _out("unit_name", _UNIT_NAME.header, Kind.TEXT, 26), _out("block", MASTER_UNITS["block"].header, Kind.TEXT, 16),
+    _out("head", MASTER_UNITS["head"].header, Kind.TEXT, 17),
+    _out("expected", "Số kỳ phải báo cáo", _COUNT, 9),
+    _out("on_time", "Gửi đúng hạn", _COUNT, 8),
+    _out("late", "Gửi muộn", _COUNT, 8),
+    _out("missing", "Không gửi", _COUNT, 8),
+    _out("reporting", "Điểm chấp hành chế độ báo cáo", Kind.NUMBER, 11),
+    _out("rate", "Tỉ lệ hoàn thành nhiệm vụ", Kind.PERCENT, 11),
+    _out("task_score", "Điểm nhiệm vụ (thang 100)", Kind.NUMBER, 10),
+    _out("score", "Điểm thi đua", Kind.NUMBER, 9),
+    _out("rank", "Xếp hạng", _COUNT, 7),
+    _out("rating", "Xếp loại thi đua", Kind.TEXT, 22),
+    MASTER_UNITS["unit_code"],
+))
+EMULATION_ROUNDS = "Chấp hành báo cáo"

@@ -12,8 +12,10 @@ from .vi import format_date
 if TYPE_CHECKING:
     from .ingest import IngestResult
     from .reconcile import Result
+    from .registration import Proposal
+    from .report.year import YearResult
 
-__all__ = ["render_findings", "render_ingest", "render_status", "summary"]
+__all__ = ["render_findings", "render_ingest", "render_proposal", "render_status", "render_year", "summary"]
 
 
 def render_findings(findings: Iterable[Finding]) -> str:
@@ -38,7 +40,7 @@ def render_ingest(result: IngestResult, verbose: bool = False) -> str:
     """The ingest summary: counts by outcome, files not counted or waiting, findings by severity."""
     labels = {"accepted": "chấp nhận", "superseded": "thay thế/giữ bản cũ", "pending": "chờ xử lý",
               "rejected": "không tính", "error": "lỗi chương trình", "duplicate": "đã nhận trước đây (bỏ qua)",
-              "unpacked": "tệp nén đã giải"}
+              "unpacked": "tệp nén, thư đã mở"}
     head = "Chạy thử (không ghi gì): " if result.dry_run else ""
     counts = ", ".join(f"{result.count(k)} {v}" for k, v in labels.items() if result.count(k))
     lines = [f"{head}{len(result.files)} tệp kỳ {result.round.name}: {counts or 'không có tệp'}."]
@@ -93,4 +95,38 @@ def render_status(result: Result) -> str:
         lines.append(f"  Nhóm {name}: {totals.sentence()}")
     counts = result.severity_counts()
     lines.append(f"Phát hiện: {counts['error']} lỗi, {counts['warning']} cảnh báo, {counts['info']} thông tin.")
+    return "\n".join(lines)
+
+
+def render_proposal(p: Proposal) -> str:
+    """What the registrations change in the master list, by unit, then the findings."""
+    names = {u.code: u.name for u in p.current.units}
+    lines = [f"Đăng ký nhiệm vụ: {len(p.registered)}/{len(p.current.units)} đơn vị đã gửi phiếu được tiếp nhận; "
+             f"{len(p.added)} nhiệm vụ mới, {len(p.changes) - len(p.added)} thay đổi khác."]
+    by_unit: dict[str, list[str]] = {}
+    for change in p.changes:
+        by_unit.setdefault(change.unit, []).append(change.label)
+    for unit in p.current.units:
+        if unit.code in by_unit:
+            lines.append(f"  {unit.code} ({names[unit.code]}):")
+            lines += [f"    {label}" for label in by_unit[unit.code]]
+    if p.findings:
+        lines.append(render_findings(p.findings))
+    return "\n".join(lines)
+
+
+def render_year(found: YearResult) -> str:
+    """The emulation table in the terminal."""
+    from .report.year import points_rule
+
+    basis = f"kết quả nhiệm vụ kỳ {found.basis.name}" if found.basis else "chưa có kỳ nào của [[round]] có báo cáo"
+    lines = [f"Thi đua năm {found.year}, tính đến ngày {format_date(found.as_of)}: {len(found.rounds)} kỳ báo cáo đã "
+             f"đến hạn; {basis}.", points_rule(found.rules, found.basis),
+             f"{'Hạng':>4}  {'Đơn vị':<12} {'Đúng hạn':>8} {'Muộn':>5} {'Không gửi':>9} {'Điểm NV':>8} "
+             f"{'Điểm TĐ':>8}  Xếp loại"]
+    for u in found.units:
+        task = f"{float(u.task_score):.1f}" if u.task_score is not None else "-"
+        score = f"{float(u.score):.1f}" if u.score is not None else "-"
+        lines.append(f"{u.rank or '':>4}  {u.unit.code:<12} {f'{u.on_time}/{u.expected}':>8} {u.late:>5} "
+                     f"{u.missing:>9} {task.replace('.', ','):>8} {score.replace('.', ','):>8}  {u.rating}")
     return "\n".join(lines)

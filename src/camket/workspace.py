@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the stages below load their libraries (openpyxl, xlsxwriter
     from .ingest import IngestResult, Limits
     from .master import MasterRead
     from .report.rollup import RollupResult
+    from .report.year import YearResult
     from .templates import Progress, TemplateJob, TemplatesResult
 
 __all__ = ["CONFIG_NAME", "MASTER_NAME", "CheckReport", "ReportFiles", "Workspace", "check_workspace"]
@@ -135,8 +136,17 @@ class Workspace:
         return hashlib.sha256(b"camket-workspace:" + self.secret).hexdigest()[:16]
 
     # --- stages ----------------------------------------------------------------
-    def round(self, round_id: str) -> Round:
+    def round(self, round_id: str, *, registration: bool = False) -> Round:
+        """The round ``round_id``; the registration of tasks (``[registration]`` id) only where
+        ``registration`` allows it (ingest, submissions), never for figures and reports."""
         found = self.settings.round(round_id)
+        enrol = self.settings.registration
+        if found is None and enrol is not None and round_id == enrol.id:
+            if registration:
+                return enrol.round
+            raise InputError(f'"{round_id}" là đợt đăng ký nhiệm vụ, không phải kỳ báo cáo: lập phiếu bằng camket '
+                             f"registration, tiếp nhận bằng camket ingest … --round {round_id}, xem và áp dụng vào "
+                             "danh mục bằng camket register-apply.")
         if found is None:
             known = ", ".join(r.id for r in self.settings.rounds)
             raise InputError(f'Không có kỳ báo cáo "{round_id}" trong {CONFIG_NAME}. Các kỳ: {known}.')
@@ -162,7 +172,7 @@ class Workspace:
 
     def master_for(self, round_id: str) -> Master:
         """The round's list: frozen when the round was issued, else the current master list."""
-        self.round(round_id)
+        self.round(round_id, registration=True)
         with self.ledger() as ledger:
             frozen = ledger.frozen_master(round_id)
         return frozen if frozen is not None else self.master()
@@ -271,7 +281,7 @@ class Workspace:
         """
         from .ingest import Context, Limits, run_ingest
 
-        round_ = self.round(round_id)
+        round_ = self.round(round_id, registration=True)
         missing = [str(p) for p in paths if not Path(p).exists()]
         if missing:
             raise InputError(f"Không tìm thấy: {', '.join(missing)}.")
@@ -314,7 +324,7 @@ class Workspace:
 
     def submissions(self, round_id: str) -> list[Submission]:
         """Every file received for a round, with its state (accepted, pending, rejected …)."""
-        self.round(round_id)
+        self.round(round_id, registration=True)
         with self.ledger() as ledger:
             return ledger.submissions(round_id)
 
@@ -421,7 +431,7 @@ class Workspace:
         }
         rejected: dict[str, int] = {}
         for s in subs:
-            if s.state == "rejected" and s.unit and s.kind not in ("archive", "appraisal"):
+            if s.state == "rejected" and s.unit and s.kind not in ("archive", "appraisal", "email"):
                 rejected[s.unit] = rejected.get(s.unit, 0) + 1
         pending = [PendingFile(s.id, s.name, s.unit, s.claimed_unit, s.note, s.arrived)
                    for s in subs if s.state == "pending"]
@@ -460,6 +470,21 @@ class Workspace:
         """Progress up to ``round_id``: every earlier round that has accepted reports, and this one
         (``current``, when already reconciled, is used as it is)."""
         return progress_of(self, round_id, current)
+
+    def year(self, as_of: dt.date | None = None, basis: str | None = None) -> YearResult:
+        """The year's emulation table (see :mod:`camket.report.year` for the rules)."""
+        from .emulation import year_view
+
+        return year_view(self, as_of, basis)
+
+    def write_year(self, year: YearResult, generated: dt.datetime | None = None, *,
+                   pdf: bool = False) -> tuple[Path, Path]:
+        """The emulation table as a workbook and a Word report in ``out/nam-<year>/``."""
+        from .reporting import write_year
+
+        generated = (generated or dt.datetime.now()).replace(microsecond=0)
+        with self.lock():
+            return write_year(self, year, generated, pdf=pdf)
 
     def rollup(self, round_id: str, into: Path, output: Path | None = None) -> RollupResult:
         """Fill the level above's template ``into`` from this round's results (see

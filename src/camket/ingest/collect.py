@@ -1,4 +1,5 @@
-"""Gather what was received: files, folders (recursively) and zip archives, in any mix.
+"""Gather what was received: files, folders (recursively), zip archives and e-mail (saved
+messages and mailboxes, :mod:`.mail`), in any mix.
 
 Archives are read in memory, never extracted, so no member can be written outside the
 workspace whatever its name (``../``, absolute, links). Members over the limits are
@@ -36,6 +37,8 @@ class Item:
     is_archive: bool = False
     big: Path | None = None  # content left on disk: too large to load
     arrived: tuple[str, str] | None = None  # (when, source) when the file says how it came (e-mail)
+    sender: str = ""     # the address of the e-mail it came with
+    format: str = ""     # of a container: "eml", "msg" or "mbox" for e-mail (a zip otherwise)
 
 
 def _walk(path: Path, exclude: tuple[Path, ...]) -> list[tuple[Path, str]]:
@@ -68,11 +71,23 @@ def plan(paths: list[Path], exclude: tuple[Path, ...] = ()) -> list[tuple[float,
                 continue
             seen.add(resolved)
             try:
-                entries.append((path.stat().st_mtime, name, path))
+                entries.append((_sent(path) or path.stat().st_mtime, name, path))
             except OSError:
                 continue
     entries.sort(key=lambda e: (e[0], e[1]))
     return entries
+
+
+def _sent(path: Path) -> float | None:
+    """When a saved message (``.eml``, or a Maildir file without a suffix) was sent, so messages
+    are read in the order they were sent, however they were saved."""
+    if path.suffix.lower() not in ("", ".eml"):
+        return None
+    from .mail import mail_kind, sent_time
+
+    with path.open("rb") as handle:
+        head = handle.read(16384)
+    return sent_time(head) if mail_kind(head, path.name) == "eml" else None
 
 
 def collect(entry: tuple[float, str, Path], limits: Limits) -> Iterator[Item]:
@@ -102,6 +117,12 @@ def collect(entry: tuple[float, str, Path], limits: Limits) -> Iterator[Item]:
 
 def _expand(item: Item, limits: Limits, depth: int, budget: list[int]) -> Iterator[Item]:
     if not is_plain_zip(item.data):
+        from .mail import expand_mail, mail_kind
+
+        kind = mail_kind(item.data, item.name)
+        if kind is not None:
+            yield from expand_mail(item, kind, limits, depth, budget, _expand)
+            return
         yield item
         return
     item.is_archive = True
@@ -140,7 +161,8 @@ def _expand(item: Item, limits: Limits, depth: int, budget: list[int]) -> Iterat
             item.findings.append(F.ARCHIVE_MEMBER_SKIPPED(where, member=member, reason="tệp quá lớn"))
             continue
         budget[0] -= len(data)
-        child = Item(f"{item.name}/{clean}", item.source, data, _zip_time(info, item.mtime), item.name)
+        child = Item(f"{item.name}/{clean}", item.source, data, _zip_time(info, item.mtime), item.name,
+                     arrived=item.arrived, sender=item.sender)
         if is_plain_zip(data) and depth + 1 >= limits.max_depth:
             item.findings.append(F.ARCHIVE_MEMBER_SKIPPED(
                 where, member=member, reason=f"tệp nén lồng quá {limits.max_depth} cấp"))

@@ -157,14 +157,14 @@ def content_unit(found: Counter[str], claimed: str) -> str | None:
     return top
 
 
-def without_stamp(table: Table, master: Master, round_id: str, file: str) -> Identity | None:
+def without_stamp(table: Table, master: Master, round_id: str, file: str, sender: str = "") -> Identity | None:
     """Identify the unit of a file that has no metadata (None when it honestly cannot be).
 
     What the file says of itself (the unit-code cell or the unit name written in it) is the
     *claim*; the task codes in the table are its *content*. When both are known and disagree,
     the identity is the content's and ``claimed`` keeps the claim: the caller does not count
-    such a file until the department decides. The file name is used only when the table
-    says nothing.
+    such a file until the department decides. When the table says nothing, the unit whose
+    address e-mailed the file (``sender``) is used, then the file name.
     """
     code, name, cell = written_unit(table)
     claimed, how = "", ""
@@ -181,6 +181,9 @@ def without_stamp(table: Table, master: Master, round_id: str, file: str) -> Ide
         return Identity(content, round_id, how=by_codes, claimed=claimed, claimed_how=how)
     if claimed:
         return Identity(claimed, round_id, how=how, claimed=claimed, claimed_how=how)
+    by_sender = master.unit(sender) if sender else None
+    if by_sender is not None:
+        return Identity(by_sender.code, round_id, how=f"địa chỉ thư điện tử người gửi ({by_sender.email})")
     found_in_name = unit_in_name(file, master)  # a weak hint, used only when the table says nothing
     if found_in_name:
         return Identity(found_in_name[0], round_id, how=found_in_name[1])

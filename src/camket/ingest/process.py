@@ -9,6 +9,7 @@ import hashlib
 import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .. import findings as F
 from ..config import Settings
@@ -32,7 +33,9 @@ from .identify import (
     written_unit,
 )
 from .limits import Limits
+from .mail import MAIL_FORMATS, unit_of_sender
 from .rows import RowRecord, read_rows
+from .shared import covered_units, unattributed, unit_table
 from .sniff import check_package, sniff
 
 __all__ = ["Context", "FileResult", "process"]
@@ -67,7 +70,7 @@ class FileResult:
     mtime: float
     container: str
     format: str = ""
-    kind: str = "unreadable"      # report | appraisal | archive | unreadable
+    kind: str = "unreadable"      # report | appraisal | registration | archive | email | unreadable
     unit: str = ""
     round: str = ""
     generated: str = ""
@@ -82,6 +85,8 @@ class FileResult:
     appraisals: list[AppraisalRecord] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     extra: dict[str, object] = field(default_factory=dict)
+    parts: list[FileResult] = field(default_factory=list)  # one per unit of a workbook for several units
+    registrations: list[Any] = field(default_factory=list)  # tasks of a registration workbook
 
     @property
     def errors(self) -> list[Finding]:
@@ -145,8 +150,11 @@ def _file_digest(path: Path) -> tuple[str, int]:
 def _process(item: Item, ctx: Context, result: FileResult) -> None:
     where = Location(item.name)
     if item.is_archive:
-        result.kind, result.format = "archive", "zip"
+        result.kind, result.format = ("email", item.format) if item.format in MAIL_FORMATS else ("archive", "zip")
         result.rejected = any(f.severity is Severity.ERROR for f in item.findings)
+        if result.kind == "email":
+            result.unit = unit_of_sender(item.sender, ctx.master) or ""
+            result.rejected = result.rejected or any(f.code == F.MAIL_NO_WORKBOOK.code for f in item.findings)
         return
     if result.errors:
         result.rejected = True
@@ -204,7 +212,7 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
         stamp, signature = stamped
         result.claimed_unit, result.round = stamp.unit, stamp.round
         result.generated, result.template_version = stamp.generated, stamp.format
-        result.kind = "appraisal" if stamp.kind == "appraisal" else "report"
+        result.kind = stamp.kind if stamp.kind in ("appraisal", "registration") else "report"
         identity, problems = from_stamp(
             stamp, signature, workspace=ctx.workspace_id, secret=ctx.secret, round_id=ctx.round.id,
             master=ctx.master, file=item.name)
@@ -221,6 +229,16 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
             result.appraisals, problems = read_appraisal(book, stamp, ctx.master, item.name)
             result.findings.extend(problems)
             return
+        if stamp.kind == "registration":
+            from ..registration.read import read_registration
+
+            result.registrations, problems = read_registration(book, stamp, ctx.master, ctx.settings, item.name)
+            result.findings.extend(problems)
+            return
+    if ctx.round.kind == "registration":  # only the signed forms are registrations
+        result.kind, result.rejected = "registration", True
+        result.findings.append(F.REG_NOT_A_FORM(where))
+        return
     signed = identity.stamp if identity else None
     table = find_table(book, signed.sheet if signed else REPORT.name, signed.header_row - 1 if signed else None)
     if table is None:
@@ -228,6 +246,11 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
         result.rejected, result.kind = True, "report"
         return
     result.kind = "report"
+    if identity is None and not ctx.assign_unit:
+        covered = covered_units(table, ctx.master)
+        if len(covered) >= 2 and "status" in table.columns:
+            _several(item, ctx, result, table, covered)
+            return
     identity = _whose(item, ctx, result, table, identity)
     if identity is None:
         return
@@ -249,6 +272,37 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
     result.findings.extend(findings)
 
 
+def _several(item: Item, ctx: Context, result: FileResult, table: Table, covered: list[str]) -> None:
+    """A workbook holding the rows of several units counts for each (one part per unit, each
+    read with its own rows only). Its claim does not make it wait: it is nobody's own report;
+    sent through a unit's personal link, the parts of other units wait as usual."""
+    where = Location(item.name)
+    code, _, _ = written_unit(table)
+    names = ", ".join(covered)
+    formulas = uncached_formulas(item.data, table.sheet) if result.format in ("xlsx", "xlsm") else {}
+    uncounted = unattributed(table, ctx.master, covered, item.name)
+    for unit in covered:
+        part = replace(result, unit=unit, claimed_unit=code if ctx.master.unit(code) else "", parts=[],
+                       identified_by=f"mã nhiệm vụ trong bảng (tệp chung của {len(covered)} đơn vị: {names})",
+                       findings=[*result.findings, F.MULTI_UNIT_WORKBOOK(where, unit=unit, count=len(covered),
+                                                                         units=names)])
+        if not result.parts:
+            part.findings.extend(uncounted)
+        if ctx.expected_unit and unit != ctx.expected_unit:
+            part.pending = f"gửi qua đường dẫn của {ctx.expected_unit} nhưng là báo cáo của {unit}"
+            part.findings.append(F.LINK_MISMATCH(where, unit=ctx.expected_unit, content=unit,
+                                                 submission=SUBMISSION_MARK))
+        rows, findings = read_rows(unit_table(table, unit, ctx.master), unit, ctx.master, file=item.name,
+                                   year=ctx.settings.year, today=ctx.today, formulas=formulas)
+        part.rows = rows
+        part.findings.extend(f for f in findings if rows or f.code != F.TASK_NOT_FILLED.code)
+        if not rows:
+            part.findings.append(F.TEMPLATE_NOT_FILLED(where, unit=unit, why="không nhiệm vụ nào được điền"))
+            part.rejected = True
+        result.parts.append(part)
+    result.unit, result.identified_by = covered[0], result.parts[0].identified_by
+
+
 def _whose(item: Item, ctx: Context, result: FileResult, table: Table, identity: Identity | None) -> Identity | None:
     """The unit a report table is read as, and whether the file must wait (``result.pending``).
 
@@ -264,7 +318,8 @@ def _whose(item: Item, ctx: Context, result: FileResult, table: Table, identity:
         result.unit, result.identified_by = chosen.unit, chosen.how
         return chosen
     if identity is None:
-        identity = without_stamp(table, ctx.master, ctx.round.id, item.name)
+        identity = without_stamp(table, ctx.master, ctx.round.id, item.name,
+                                 sender=unit_of_sender(item.sender, ctx.master) or "")
         if identity is None:
             result.findings.append(F.UNIT_UNIDENTIFIED(where))
             result.rejected = True

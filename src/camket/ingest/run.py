@@ -94,7 +94,8 @@ def _work(item: Item) -> FileResult:
     ctx = _WORKER["ctx"]
     assert isinstance(ctx, Context)
     result = process(item, ctx)
-    result.rows = [row_values(r) for r in result.rows]  # type: ignore[misc]
+    for read in (result, *result.parts):
+        read.rows = [row_values(r) for r in read.rows]  # type: ignore[misc]
     return result
 
 
@@ -192,7 +193,7 @@ def run_ingest(
             last = 0
             for result in results:
                 done, item = stream.recorded()
-                outcomes.append(_record(run, item, result))
+                outcomes.extend(_record_all(run, item, result))
                 if on_progress and done != last:
                     on_progress(done, len(entries))
                     last = done
@@ -234,11 +235,17 @@ class _nothing:
         return None
 
 
-def _record(run: _Run, item: Item, result: FileResult) -> FileOutcome:
+def _record_all(run: _Run, item: Item, result: FileResult) -> list[FileOutcome]:
+    """The outcome of a received file: one per unit of a workbook for several units, each
+    decided and recorded as that unit's (the same archived bytes)."""
     duplicate = _duplicate(run, item, result)
     if duplicate is not None:
-        return duplicate
+        return [duplicate]
     run.seen[result.sha256] = f"{item.name} (trong lần tiếp nhận này)"
+    return [_record(run, item, part) for part in result.parts or [result]]
+
+
+def _record(run: _Run, item: Item, result: FileResult) -> FileOutcome:
     outcome = FileOutcome(item.name, "rejected", result.kind, result.unit, findings=list(result.findings),
                           claimed_unit=result.claimed_unit)
     replaced = _decide(run, result, outcome)
@@ -262,7 +269,8 @@ def _record(run: _Run, item: Item, result: FileResult) -> FileOutcome:
         claimed_round=result.round, unit=result.unit, claimed_unit=result.claimed_unit,
         template_version=result.template_version, generated=result.generated,
         identified_by=result.identified_by, signed=int(result.signed), state=outcome.state, note=outcome.note,
-        superseded_by=replaced.id if outcome.state == "superseded" and replaced is not None else None)
+        superseded_by=replaced.id if outcome.state == "superseded" and replaced is not None else None,
+        sender=item.sender)
     outcome.submission_id = submission_id
     outcome.findings = [_numbered(f, submission_id) for f in outcome.findings]
     run.outcomes[submission_id] = outcome
@@ -278,6 +286,8 @@ def _record(run: _Run, item: Item, result: FileResult) -> FileOutcome:
     ledger.add_rows(submission_id, result.rows)
     if result.appraisals:
         ledger.add_appraisals(submission_id, result.appraisals)
+    if result.registrations:
+        ledger.add_registrations(submission_id, result.registrations)
     ledger.add_findings(run.run_id, submission_id, outcome.findings)
     return outcome
 
@@ -304,8 +314,11 @@ def _decide(run: _Run, result: FileResult, outcome: FileOutcome) -> _Current | N
     if result.internal_error:
         outcome.state, outcome.note = "error", "camket gặp lỗi chương trình khi đọc tệp (không phải lỗi của tệp)"
         return None
-    if result.kind == "archive":
+    if result.kind in ("archive", "email"):
         outcome.state = "rejected" if result.rejected else "unpacked"
+        if result.kind == "email" and result.rejected:
+            notes = [f.message for f in outcome.findings if f.severity is not Severity.INFO]
+            outcome.note = notes[0][:200] if notes else ""
         return None
     if not result.rejected and result.sha256 in run.issued:
         outcome.findings.append(F.TEMPLATE_NOT_FILLED(where, unit=result.unit, why="giống hệt mẫu đã gửi"))

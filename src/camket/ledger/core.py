@@ -80,9 +80,12 @@ class Submission:
     state: str
     note: str
     superseded_by: int | None
+    sender: str = ""       # the address of the e-mail it came with, if it came by e-mail
 
     @property
     def state_label(self) -> str:
+        if self.kind == "email" and self.state == "unpacked":
+            return "thư đã mở"
         return STATE_LABELS.get(self.state, self.state)
 
     def as_dict(self) -> dict[str, Any]:
@@ -90,12 +93,13 @@ class Submission:
         return dict(zip(SUBMISSION_KEYS, (
             self.id, self.name, self.container, self.sha256, self.size, self.kind, self.round, self.unit,
             self.claimed_unit, self.claimed_round, self.signed, self.identified_by, self.state, self.state_label,
-            self.note, self.superseded_by, self.received, self.arrived, self.arrived_source), strict=True))
+            self.note, self.superseded_by, self.received, self.arrived, self.arrived_source, self.sender),
+            strict=True))
 
 
 SUBMISSION_KEYS = ("id", "file", "container", "sha256", "size", "kind", "round", "unit", "claimed_unit",
                    "claimed_round", "signed", "identified_by", "state", "state_label", "note", "superseded_by",
-                   "received", "arrived", "arrived_source")
+                   "received", "arrived", "arrived_source", "sender")
 
 
 _SUBMISSION_COLUMNS = ", ".join(f.name for f in fields(Submission))
@@ -353,6 +357,30 @@ class Ledger:
             "SELECT a.unit, a.task, a.score, a.note FROM appraisals a JOIN submissions s ON s.id = a.submission_id "
             "WHERE s.round = ? AND s.kind = 'appraisal' AND s.state = 'accepted'", (round_id,))
         return {(unit, task): (score, note) for unit, task, score, note in cursor}
+
+    # --- registrations ----------------------------------------------------------------
+    def add_registrations(self, submission_id: int, records: Iterable[Any]) -> None:
+        """Tasks read from a registration workbook (records with ``values()``, see
+        :class:`camket.registration.read.RegistrationRecord`)."""
+        self._db.executemany(
+            'INSERT INTO registrations (submission_id, unit, row, task, source, content, "group", product, target, '
+            "deadline, deadline_text, points, hard, note, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(submission_id, *r.values()) for r in records])
+
+    def accepted_registrations(self, round_id: str) -> dict[str, list[tuple[Any, ...]]]:
+        """Unit -> the rows of its accepted registration (the ``registrations`` columns after the
+        submission), in the order of the workbook."""
+        if self.db is None:
+            return {}
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        cursor = self.db.execute(
+            'SELECT r.unit, r.row, r.task, r.source, r.content, r."group", r.product, r.target, r.deadline, '
+            "r.deadline_text, r.points, r.hard, r.note, r.raw FROM registrations r JOIN submissions s ON "
+            "s.id = r.submission_id WHERE s.round = ? AND s.kind = 'registration' AND s.state = 'accepted' "
+            "ORDER BY s.unit, r.row", (round_id,))
+        for values in cursor:
+            out.setdefault(values[0], []).append(tuple(values))
+        return out
 
     # --- rounds: frozen lists, adjustments, issued templates ----------------------------
     def frozen_master(self, round_id: str) -> Master | None:

@@ -34,7 +34,7 @@ __all__ = [
 
 LEDGER_NAME = "ledger.sqlite"
 ARCHIVE_NAME = "archive.sqlite"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 STATES = ("accepted", "superseded", "pending", "dismissed", "rejected", "unpacked", "error")
 
@@ -75,7 +75,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     signed INTEGER NOT NULL DEFAULT 0,
     state TEXT NOT NULL CHECK (state IN ({", ".join(f"'{s}'" for s in STATES)})),
     note TEXT NOT NULL DEFAULT '',
-    superseded_by INTEGER REFERENCES submissions(id)
+    superseded_by INTEGER REFERENCES submissions(id),
+    sender TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS submissions_round_unit ON submissions(round, unit, state);
 CREATE INDEX IF NOT EXISTS submissions_round_sha ON submissions(round, sha256);
@@ -110,6 +111,14 @@ CREATE TABLE IF NOT EXISTS appraisals (
     score REAL, note TEXT NOT NULL, raw TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS appraisals_submission ON appraisals(submission_id);
+CREATE TABLE IF NOT EXISTS registrations (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    unit TEXT NOT NULL, row INTEGER NOT NULL, task TEXT NOT NULL, source TEXT NOT NULL, content TEXT NOT NULL,
+    "group" TEXT NOT NULL, product TEXT NOT NULL, target TEXT NOT NULL, deadline TEXT, deadline_text TEXT NOT NULL,
+    points REAL, hard INTEGER NOT NULL, note TEXT NOT NULL, raw TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS registrations_submission ON registrations(submission_id);
 CREATE TABLE IF NOT EXISTS round_issues (
     id INTEGER PRIMARY KEY,
     run_id INTEGER NOT NULL REFERENCES runs(id),

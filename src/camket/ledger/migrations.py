@@ -7,6 +7,8 @@ Each step runs in one transaction after a backup copy (:func:`camket.ledger.db.m
   the unit the file claims, whether it was signed and the reason for their state; the
   ``decisions`` log and the rounds' frozen lists appear. The old ``archive/`` folder is
   moved to ``.camket/backup/archive-v1/`` once its files are safely in the new archive.
+- **3**: submissions gain the address of the e-mail they came with (``sender``); the
+  ``registrations`` table holds the tasks read from returned registration workbooks.
 """
 
 from __future__ import annotations
@@ -70,6 +72,15 @@ def _import(db: sqlite3.Connection, path: Path, sha: str, name: str, now: dt.dat
         archive.put(db, sha, data, archive.suffix_of(name), now)
 
 
+def _to_v3(db: sqlite3.Connection, root: Path) -> None:
+    have = {r[1] for r in db.execute("PRAGMA table_info(submissions)")}
+    if "sender" not in have:
+        db.execute("ALTER TABLE submissions ADD COLUMN sender TEXT NOT NULL DEFAULT ''")
+    for statement in _statements(LEDGER_DDL):
+        if "registrations" in statement:
+            db.execute(statement)
+
+
 def _after_v2(root: Path) -> None:
     """Keep the old archive folder aside (its files are now in archive.sqlite)."""
     old = root / "archive"
@@ -80,5 +91,5 @@ def _after_v2(root: Path) -> None:
 
 
 Step = Callable[[sqlite3.Connection, Path], None]
-STEPS: dict[int, Step] = {2: _to_v2}
+STEPS: dict[int, Step] = {2: _to_v2, 3: _to_v3}
 AFTER: dict[int, Callable[[Path], None]] = {2: _after_v2}

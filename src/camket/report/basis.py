@@ -47,7 +47,7 @@ class Basis:
 def basis_of(result: Result, settings: Settings) -> Basis:
     """The basis of ``result``'s round under ``settings`` (see the module's docstring)."""
     due = result.due
-    if not is_interim(result.round, settings.rounds, due, result.overall):
+    if not is_interim(result.round, settings.series(result.round.kind), due, result.overall):
         return Basis(False, result.round.as_of, result.overall, result.overall,
                      {u.unit.code: u.totals for u in result.units}, result.by_group, result.by_block)
     return Basis(True, result.round.as_of, due, result.overall, result.due_by_unit, result.due_by_group,

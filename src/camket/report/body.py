@@ -27,6 +27,7 @@ from .basis import Basis, completion_bars, unit_buckets
 from .charts import classes_chart, completion_chart, trend_chart
 from .docx_layout import body_paragraph, fast_table, keep_with_next, para
 from .texts import gather
+from .year import YearResult, emulation_section
 
 __all__ = ["MAX_LISTED", "MAX_NAMED", "MAX_UNIT_ROWS", "SECTIONS", "Context"]
 
@@ -50,6 +51,7 @@ class Context:
     progress: Trend | None = None
     names: dict[str, str] = field(default_factory=dict)
     figures: int = 0
+    year: YearResult | None = None   # the year's emulation table (report of the year's last round)
 
     @property
     def term(self) -> str:
@@ -506,7 +508,7 @@ def directions(c: Context) -> None:
     if late_open:
         lines.append(f"Các {c.term} khẩn trương hoàn thành {count(late_open)} nhiệm vụ đã quá thời hạn (Phụ lục); "
                      "trường hợp không thể hoàn thành, báo cáo rõ lý do và đề xuất điều chỉnh theo quy định")
-    later = sorted((x for x in s.rounds if x.as_of > r.round.as_of), key=lambda x: x.as_of)
+    later = [x for x in s.series(r.round.kind) if x.as_of > r.round.as_of]
     if later:
         following = later[0]
         upcoming = sum(1 for t in r.tasks if not t.derived.is_done and t.task.deadline is not None
@@ -559,6 +561,14 @@ def _opinions(c: Context, items: list[tuple[str, str]], intro: str, none: str) -
     _bullets(c, lines, "ý kiến khác")
 
 
+def year_result(c: Context) -> None:
+    """The year's emulation table, in the report of the year's last round."""
+    if c.year is not None:
+        number = 6 if c.progress is not None and c.progress.meaningful else 5
+        emulation_section(c.doc, c.year, c.term, number, 2)
+
+
 SECTIONS: tuple[Callable[[Context], None], ...] = (
-    opening, reception, results, heads, overdue, progress, shortcomings, directions, proposals, closing,
+    opening, reception, results, heads, overdue, progress, year_result, shortcomings, directions, proposals,
+    closing,
 )

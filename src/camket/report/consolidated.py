@@ -33,6 +33,7 @@ from ..schema import (
     APPRAISAL_SUMMARY,
     CHANGES,
     DETAIL,
+    EMULATION,
     FINDINGS,
     MASTER_UNITS,
     MISSING,
@@ -52,8 +53,9 @@ from ..vi import format_date, format_percent, percent, vi_timestamps
 from ..xlsxkit import WORKBOOK_OPTIONS, row_height
 from .basis import Basis, basis_of, completion_bars
 from .palette import BAR, CLASS_COLOURS
+from .year import YearResult
 
-__all__ = ["write_consolidated"]
+__all__ = ["write_consolidated", "write_year_workbook", "year_sheets"]
 
 _FONT = {"font_name": "Times New Roman", "font_size": 11}
 _CHART_DATA = "Dữ liệu biểu đồ"
@@ -462,9 +464,10 @@ def _charts(book: Any, ws: Any, result: Result, basis: Basis, row: int, fmt: dic
 
 
 def write_consolidated(path: Path, result: Result, master: Master, settings: Settings,
-                       generated: dt.datetime, progress: Trend | None = None) -> Path:
+                       generated: dt.datetime, progress: Trend | None = None, year: YearResult | None = None) -> Path:
     """Write the consolidated workbook of ``result`` to ``path`` (atomically); with a
-    ``progress`` of two rounds or more, also the rounds side by side and what changed."""
+    ``progress`` of two rounds or more, also the rounds side by side and what changed; with
+    ``year``, the year's emulation table."""
     names = {u.code: safe_text(u.name) for u in master.units}
     basis = basis_of(result, settings)
     fast: list[FastRows] = []
@@ -510,9 +513,43 @@ def write_consolidated(path: Path, result: Result, master: Master, settings: Set
                                               float(percent(u.appraised or 0, u.points)) if u.points else 0.0]
                                              for u in result.gaps), fmt, fast,
                    title="ĐIỂM TỰ CHẤM VÀ ĐIỂM THẨM ĐỊNH (chênh lệch lớn nhất trước)")
+        if year is not None:
+            year_sheets(book, year, fmt, fast)
         _table(book, FINDINGS, _finding_rows(result, names), fmt, fast, title="LỖI VÀ CẢNH BÁO DỮ LIỆU",
                empty="Không có lỗi hoặc cảnh báo.")
         book.get_worksheet_by_name("Tổng hợp").activate()
+        try:
+            book.close()
+            splice(tmp, fast)
+        finally:
+            for table in fast:
+                table.discard()
+    return path
+
+
+def year_sheets(book: Any, year: YearResult, fmt: dict[Any, Any], fast: list[FastRows]) -> None:
+    """The sheets *Thi đua* and *Chấp hành báo cáo* of the year's emulation result."""
+    from .year import points_rule, rounds_rows, rounds_sheet, sheet_rows, title
+
+    ws = _table(book, EMULATION, sheet_rows(year), fmt, fast, title=title(year), empty="Chưa có đơn vị nào.")
+    rule = points_rule(year.rules, year.basis)
+    ws.merge_range(1, 0, 1, printed(EMULATION) - 1, rule, fmt["sentence"])
+    ws.set_row(1, row_height([(rule, sum(c.width for c in EMULATION.columns[:printed(EMULATION)]))]))
+    _table(book, rounds_sheet(year), rounds_rows(year), fmt, fast,
+           title=f"CHẤP HÀNH CHẾ ĐỘ BÁO CÁO NĂM {year.year} (các kỳ đã đến hạn đến ngày {format_date(year.as_of)})",
+           empty="Chưa có kỳ báo cáo nào đến hạn.")
+
+
+def write_year_workbook(path: Path, year: YearResult, settings: Settings, generated: dt.datetime) -> Path:
+    """A workbook of its own with the year's emulation result (``camket year``)."""
+    fast: list[FastRows] = []
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        book.set_properties({"title": _text(f"Kết quả thi đua năm {year.year}"), "author": _text(settings.agency.name),
+                             "company": _text(settings.agency.name), "created": generated,
+                             "comments": "Tạo bởi camket"})
+        fmt = _formats(book)
+        year_sheets(book, year, fmt, fast)
         try:
             book.close()
             splice(tmp, fast)

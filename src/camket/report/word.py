@@ -35,6 +35,7 @@ from .docx_layout import (
     setup_page,
     strip_table_borders,
 )
+from .year import YearResult
 
 __all__ = ["MAX_APPENDIX_ROWS", "MAX_UNIT_ROWS", "write_word"]
 
@@ -44,9 +45,10 @@ _TEXT_WIDTH = 16.5
 
 
 def write_word(path: Path, result: Result, master: Master, settings: Settings, generated: dt.datetime,
-               template: Path | None = None, progress: Trend | None = None) -> Path:
+               template: Path | None = None, progress: Trend | None = None, year: YearResult | None = None) -> Path:
     """Write the report of ``result`` to ``path`` (atomically); ``template`` is a letterhead .docx;
-    ``progress`` over two rounds or more adds the progress round by round."""
+    ``progress`` over two rounds or more adds the progress round by round; ``year`` the year's
+    emulation table."""
     doc = _document(template)
     report = settings.report
     size = report.font_size
@@ -61,7 +63,8 @@ def write_word(path: Path, result: Result, master: Master, settings: Settings, g
     _header(doc, settings, dated)
     _title(doc, result, settings, size)
     context = Context(doc, result, master, settings, basis_of(result, settings), dated,
-                      resend_deadline(settings, generated), progress, {u.code: u.name for u in master.units})
+                      resend_deadline(settings, generated), progress, {u.code: u.name for u in master.units},
+                      year=year)
     for write in SECTIONS:
         write(context)
     _signature(doc, settings)

@@ -1,0 +1,60 @@
+"""The year view (``camket year``): what the ledger holds for every round of the year, turned into
+the emulation table of :mod:`camket.report.year`.
+
+>>> year = year_view(ws, as_of=dt.date(2022, 12, 31))
+>>> [r.id for r in year.rounds], year.basis.id if year.basis else None
+(['2022-6T', '2022-9T', '2022-CN'], None)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from .errors import InputError
+from .model import Round
+from .report.year import YearResult, emulation
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
+
+__all__ = ["basis_round", "year_view"]
+
+
+def basis_round(ws: Workspace, as_of: dt.date, with_data: set[str]) -> Round | None:
+    """The round whose task results count: ``[emulation] round``, else the last round of
+    ``[[round]]`` reported by ``as_of`` that has counted reports."""
+    chosen = ws.settings.emulation.round
+    if chosen:
+        return ws.round(chosen)
+    rounds = [r for r in ws.settings.series("") if r.as_of <= as_of and r.id in with_data]
+    return rounds[-1] if rounds else None
+
+
+def year_view(ws: Workspace, as_of: dt.date | None = None, basis: str | None = None) -> YearResult:
+    """The emulation table of the year as of ``as_of`` (today by default): every round due by then,
+    and the task results of ``basis`` (see :func:`basis_round`)."""
+    as_of = as_of or dt.date.today()
+    counted = sorted((r for r in ws.settings.rounds if r.due <= as_of), key=lambda r: (r.as_of, r.kind, r.id))
+    current = ws.master()
+    rounds = []
+    with ws.ledger() as ledger:
+        with_data = set()
+        for round_ in counted:
+            master = ledger.frozen_master(round_.id) or current
+            expected = {u.code for u in master.units if master.tasks_of(u.code)}
+            arrived = {s.unit: dt.datetime.fromisoformat(s.arrived or s.received) for s in ledger.submissions(round_.id)
+                       if s.state == "accepted" and s.kind == "report"}
+            if arrived:
+                with_data.add(round_.id)
+            rounds.append((round_, expected, arrived))
+        if basis is None:
+            found = basis_round(ws, as_of, with_data | {s.round for s in ledger.submissions()
+                                                       if s.state == "accepted" and s.kind == "report"})
+        else:
+            found = ws.round(basis)
+    if found is not None and found.kind:
+        raise InputError(f"Kỳ {found.id} là kỳ báo cáo định kỳ ({found.name}); kết quả nhiệm vụ cả năm lấy theo một kỳ "
+                         "của [[round]] (quý, 6 tháng, 9 tháng, năm).")
+    result = ws.reconcile(found.id) if found is not None else None
+    return emulation(ws.settings, current, rounds, result, as_of)
