@@ -10,6 +10,9 @@ Stages (each in a fresh process, so peak memory is the stage's own):
   floor         only unzipping each file's sheet XML (what no reader can beat)
   reconcile     reconcile + consolidated workbook
   word          the Word report
+  large         ingest of one ~20 MB return in a small workspace (bo-2022): random texts far from
+                the table (left out), inside the area camket reads up to what a file may hold
+                (read), or beyond it (refused); the goal is a peak under 300 MiB for any file
 Simulated returns are written between templates and ingest (not timed).
 The table is printed and written to benchmarks/RESULTS.md with the machine.
 """
@@ -200,6 +203,105 @@ def stage_floor(returned: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - start, "files": len(files), "bytes": size}
 
 
+LARGE = {  # kind -> (cells inside the area read, as shared strings; cells far from it, as inline texts)
+    "far": (0, 800_000),          # stray texts far away: left out, the report read
+    "full": (300_000, 400_000),   # as much inside as a file may hold (500,000 cells, 32 MB of text), and far
+    "over": (800_000, 0),         # more inside than a report can hold: refused before it is read
+}
+LARGE_TEXT = 30  # random characters a text: the files stay ~20 MB once compressed
+
+
+def make_large(work: Path) -> dict[str, Any]:
+    """A small workspace (bo-2022) and ~20 MB returns of one of its units (not timed)."""
+    from camket import Workspace
+    from camket.simulate import simulate_returns
+
+    root = work / "ws-large"
+    Workspace.init(root, sample="bo-2022", force=True)
+    ws = Workspace.open(root)
+    jobs = ws.template_jobs("2022-6T", units=[ws.master().units[0].code], generated=GENERATED)
+    simulate_returns(jobs, work / "large-source", seed=7, special=False)
+    source = next((work / "large-source").rglob("*.xlsx")).read_bytes()
+    sizes = {}
+    for kind, (inside, far) in LARGE.items():
+        target = work / f"large-{kind}.xlsx"
+        target.write_bytes(_enlarged(source, inside, far))
+        sizes[kind] = target.stat().st_size
+    return sizes
+
+
+def _texts(count: int, seed: int) -> list[str]:
+    import base64
+    import random
+
+    letters = base64.b64encode(random.Random(seed).randbytes(count * LARGE_TEXT * 3 // 4)).decode()
+    return [letters[i * LARGE_TEXT:(i + 1) * LARGE_TEXT] for i in range(count)]
+
+
+def _block(count: int, first_col: int, cell: Any) -> list[str]:
+    """Rows 41 on of ``count`` cells from column ``first_col``, 20,000 rows at most."""
+    from xlsxwriter.utility import xl_col_to_name
+
+    if not count:
+        return []
+    cols = -(-count // 19_960)
+    letters = [xl_col_to_name(first_col + c) for c in range(cols)]
+    rows = []
+    for r in range(-(-count // cols)):
+        number = 41 + r
+        cells = [cell(r * cols + c, f"{letter}{number}") for c, letter in enumerate(letters) if r * cols + c < count]
+        rows.append(f'<row r="{number}">' + "".join(cells) + "</row>")
+    return rows
+
+
+def _enlarged(data: bytes, inside: int, far: int) -> bytes:
+    """The return with ``inside`` random texts (shared strings) from column P, within the area
+    camket reads, and ``far`` (inline) from column BM on, plus one at XFD1048576."""
+    import re
+
+    parts: dict[str, bytes] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        for name in source.namelist():
+            parts[name] = source.read(name)
+    shared = parts["xl/sharedStrings.xml"].decode()
+    base = len(re.findall("<si>", shared))
+    shared = re.sub(r'(count|uniqueCount)="\d+"', lambda m: f'{m.group(1)}="{base + inside}"', shared)
+    parts["xl/sharedStrings.xml"] = shared.replace(
+        "</sst>", "".join(f"<si><t>{t}</t></si>" for t in _texts(inside, 1)) + "</sst>").encode()
+    far_texts = _texts(far, 2)
+    rows = _block(inside, 15, lambda i, ref: f'<c r="{ref}" t="s"><v>{base + i}</v></c>')
+    by_row = {row[:row.index(">") + 1]: row for row in rows}
+    for row in _block(far, 64, lambda i, ref: f'<c r="{ref}" t="inlineStr"><is><t>{far_texts[i]}</t></is></c>'):
+        start = row[:row.index(">") + 1]
+        by_row[start] = by_row[start][:-len("</row>")] + row[len(start):] if start in by_row else row
+    body = [by_row[key] for key in sorted(by_row, key=lambda k: int(k.split('"')[1]))]
+    if far:
+        body.append('<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>')
+    sheet = parts["xl/worksheets/sheet2.xml"].decode()
+    parts["xl/worksheets/sheet2.xml"] = sheet.replace("</sheetData>", "".join(body) + "</sheetData>").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in parts.items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def stage_large(work: Path, kind: str) -> dict[str, Any]:
+    from camket import Workspace
+
+    root = work / f"ws-large-{kind}"
+    shutil.copytree(work / "ws-large", root)
+    ws = Workspace.open(root)
+    ws.master()
+    path = work / f"large-{kind}.xlsx"
+    start = time.perf_counter()
+    result = ws.ingest([path], "2022-6T", now=RECEIVED)
+    seconds = time.perf_counter() - start
+    outcome = result.files[0]
+    return {"seconds": seconds, "megabytes": path.stat().st_size / 1e6, "state": outcome.state,
+            "findings": sorted({f.code for f in outcome.findings})}
+
+
 def stage_reconcile(root: Path) -> dict[str, Any]:
     from camket import Workspace
     from camket.report import write_consolidated
@@ -278,6 +380,10 @@ def main() -> None:
     print("reconcile + consolidated", results["reconcile"], flush=True)
     results["word"] = _in_child(stage_word, root)
     print("word", results["word"], flush=True)
+    print("large returns", _in_child(make_large, args.work), flush=True)
+    for kind in LARGE:
+        results[f"large-{kind}"] = _in_child(stage_large, args.work, kind)
+        print(f"large ({kind})", results[f"large-{kind}"], flush=True)
     table = render(results, size, args.units, time.perf_counter() - started)
     print(table)
     args.results.write_text(table, encoding="utf-8")
@@ -297,7 +403,8 @@ def update_readme(readme: Path, table: str) -> None:
     readme.write_text(f"{before}{README_START}\n{body}\n{README_END}{after}", encoding="utf-8")
 
 
-TARGETS_10K = {"templates": "≤ 60 s", "ingest": "≤ 15 s", "reconcile": "≤ 30 s", "word": "≤ 15 s"}
+TARGETS_10K = {"templates": "≤ 60 s", "ingest": "≤ 15 s", "reconcile": "≤ 30 s", "word": "≤ 15 s",
+               "large-far": "peak < 300 MiB", "large-full": "peak < 300 MiB", "large-over": "peak < 300 MiB"}
 LABELS = {
     "master": "master list read (every command; the stages below include it only for templates)",
     "templates": "templates (camket, 2 processes)",
@@ -306,6 +413,9 @@ LABELS = {
     "floor": "(b) floor: unzip sheet XML only",
     "reconcile": "reconcile + consolidated workbook",
     "word": "Word report",
+    "large-far": "one ~20 MB return: 800,000 texts far from the table (left out, the report read)",
+    "large-full": "one ~20 MB return: 300,000 texts inside the area read, 400,000 far (read)",
+    "large-over": "one ~20 MB return: 800,000 texts inside the area read (refused)",
 }
 
 
@@ -326,7 +436,8 @@ def render(results: dict[str, dict[str, Any]], size: dict[str, Any], units: int,
             continue
         r = results[key]
         rate = f"{r['files'] / r['seconds']:,.0f} files/s" if r.get("files") else (
-            f"{r['tasks'] / r['seconds']:,.0f} tasks/s" if r.get("tasks") else "")
+            f"{r['tasks'] / r['seconds']:,.0f} tasks/s" if r.get("tasks") else (
+                f"{r['megabytes']:.1f} MB, {r['megabytes'] / r['seconds']:.1f} MB/s" if r.get("megabytes") else ""))
         lines.append(f"| {label} | {r['seconds']:.2f} | {rate} | {r['peak_mib']:.0f} MiB | "
                      f"{TARGETS_10K.get(key, '')} |")
     lines += [

@@ -106,3 +106,31 @@ def test_no_error_severity_for_warnings_only(tmp_path: Path) -> None:
     result = read_config(path)
     assert result.ok
     assert [f.severity for f in result.findings] == [Severity.WARNING]
+
+
+def round_config(as_of: str, due: str, year: int = 2022) -> str:
+    """The test configuration with its one round's dates (and the programme year) replaced."""
+    text = CONFIG.replace("as_of = 2022-06-30", f"as_of = {as_of}").replace("due = 2022-07-05", f"due = {due}")
+    return text.replace("year = 2022", f"year = {year}")
+
+
+def test_round_dates_implausible_for_the_programme_year_are_errors(tmp_path: Path) -> None:
+    """as_of = 1900-01-01 once passed: every status would have been judged as of 1900."""
+    cases = {
+        ("1900-01-01", "1900-01-05", 2022): [("config-round-outside-year", "as_of")],
+        ("2021-12-31", "2022-01-05", 2022): [("config-round-outside-year", "as_of")],
+        ("2024-01-31", "2024-02-05", 2022): [("config-round-outside-year", "as_of")],
+        ("2022-06-30", "2099-07-05", 2022): [("config-round-due-far", "due")],
+        ("1900-06-30", "1900-07-05", 1900): [("config-bad-value", "year = 1900")],
+    }
+    for (as_of, due, year), expected in cases.items():
+        text = round_config(as_of, due, year)
+        settings, findings = read(tmp_path, text)
+        assert settings is None, (as_of, due, year)
+        assert findings == [(code, "error", line_of(text, f"{key} = " if key in ("as_of", "due") else key))
+                            for code, key in expected], (as_of, due, year)
+
+
+def test_round_dates_of_a_year_end_round_are_plausible(tmp_path: Path) -> None:
+    settings, findings = read(tmp_path, round_config("2023-01-15", "2023-01-31"))
+    assert findings == [] and settings is not None

@@ -1,6 +1,6 @@
 """Every kind of returned file in ``tests/data/returned/`` (one fixture per defect,
 built by ``tests/data/build_fixtures.py``): ingest never raises, keeps the file in the
-archive and the ledger, and reports the expected finding at the expected cell."""
+archive and the ledger, and reports exactly the expected findings at the expected cells."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from camket.ledger import Ledger
 DATA = Path(__file__).parent / "data"
 RECEIVED = dt.datetime(2022, 7, 3, 9, 0)
 
-# fixture -> (state of the file, expected (finding code, cell); "" = anywhere in the file)
+# fixture -> (state of the file, every finding of the run as (code, cell); "" = the finding names no cell)
 CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     # clean files, also as re-saved by LibreOffice in three formats
     "returned_clean.xlsx": ("accepted", []),
@@ -36,7 +36,16 @@ CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "returned_password_protected.xlsx": ("rejected", [("file-encrypted", "")]),
     "returned_zip_bomb.xlsx": ("rejected", [("file-too-large", "")]),
     "returned_doctype_entities.xlsx": ("rejected", [("file-unsafe-content", "")]),
-    "returned_sheet_too_large.xlsx": ("rejected", [("sheet-too-large", "")]),
+    "returned_doctype_after_padding.xlsx": ("rejected", [("file-unsafe-content", "")]),
+    # far stray cells: read within A1:BL20000 and named, or refused before the reader builds them
+    "returned_stray_cell_far_right.xlsx": ("accepted", [("cells-outside-table", "XFD5000")]),
+    "returned_stray_cell_without_reference.xlsx": ("accepted", [("cells-outside-table", "XFD5000")]),
+    "returned_stray_cell_sheet_elsewhere.xlsx": ("accepted", [("cells-outside-table", "XFD5000")]),
+    "returned_stray_values_below_table.xlsx": ("accepted", [("cells-outside-table", "P20001")]),
+    "returned_stray_cell_far_below.ods": ("accepted", [("cells-outside-table", "A30000")]),
+    "returned_stray_cell_far_away.ods": ("rejected", [("sheet-too-large", "IV65536")]),
+    "returned_stray_cell_far_away.xls": ("rejected", [("sheet-too-large", "IV65536")]),
+    "returned_xls_claims_billions_of_cells.xls": ("rejected", [("file-unsafe-content", "")]),
     # whose file is it?
     "returned_other_round.xlsx": ("rejected", [("other-round", "")]),
     "returned_other_workspace.xlsx": ("rejected", [("foreign-workspace", "")]),
@@ -71,6 +80,12 @@ CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "returned_tcvn3_text.xlsx": ("accepted", [("legacy-text-converted", "M8")]),
     "returned_legacy_garbage.xlsx": ("accepted", [("legacy-text-suspicious", "M8")]),
     "returned_decomposed_unicode.xlsx": ("accepted", [("text-decomposed", "")]),
+    "returned_text_with_control_characters.xlsx": ("accepted", [("text-cleaned", "L8"), ("text-cleaned", "M8"),
+                                                                ("text-cleaned", "N8")]),
+    "returned_absurd_numbers.xlsx": ("accepted", [("date-invalid", "K8"), ("score-invalid", "O8"),
+                                                  ("progress-invalid", "J9"), ("date-invalid", "K10")]),
+    "returned_absurd_numbers_as_text.xlsx": ("accepted", [("progress-invalid", "J8"), ("score-invalid", "O8"),
+                                                          ("date-invalid", "K9")]),
     # consistency of a row
     "returned_done_without_date.xlsx": ("accepted", [("done-without-date", "K8")]),
     "returned_done_progress_60.xlsx": ("accepted", [("done-progress-below-100", "J8")]),
@@ -83,7 +98,8 @@ CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "returned_task_row_deleted.xlsx": ("accepted", [("task-missing", "")]),
     "returned_task_row_duplicated.xlsx": ("accepted", [("task-duplicated", "B10"), ("task-missing", "")]),
     "returned_task_of_other_unit.xlsx": ("accepted", [("task-of-other-unit", "B10"), ("task-missing", "")]),
-    "returned_unknown_task_code.xlsx": ("accepted", [("task-unknown", "B10"), ("task-added", "A10")]),
+    "returned_unknown_task_code.xlsx": ("accepted", [("task-unknown", "B10"), ("task-added", "A10"),
+                                                     ("task-missing", "")]),
     "returned_task_code_blanked.xlsx": ("accepted", [("task-matched-by-text", "A8")]),
     "returned_added_task.xlsx": ("accepted", [("task-added", "A12")]),
     "returned_added_without_content.xlsx": ("accepted", [("added-incomplete", "A12")]),
@@ -91,9 +107,15 @@ CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     # archives: the archive is kept and recorded; members are read in memory
     "returned_archive_nested.zip": ("unpacked", []),
     "returned_archive_corrupt.zip": ("rejected", [("archive-corrupt", "")]),
-    "returned_archive_path_traversal.zip": ("unpacked", [("archive-unsafe-name", "")]),
+    "returned_archive_path_traversal.zip": ("unpacked", [("archive-unsafe-name", ""), ("archive-unsafe-name", "")]),
     "returned_archive_symlink.zip": ("unpacked", [("archive-member-skipped", "")]),
-    "returned_archive_too_deep.zip": ("unpacked", [("archive-member-skipped", "")]),
+    # a member that cannot be read is an error on its archive (the innermost one holding it)
+    "returned_archive_too_deep.zip": ("unpacked", [("archive-member-unreadable", "")]),
+    "returned_archive_member_encrypted.zip": ("rejected", [("archive-member-unreadable", "")]),
+    "returned_archive_member_bad_crc.zip": ("rejected", [("archive-member-unreadable", "")]),
+    "returned_archive_member_deflate64.zip": ("rejected", [("archive-member-unreadable", "")]),
+    "returned_archive_member_lzma.zip": ("unpacked", []),
+    "returned_archive_names_cp1258.zip": ("unpacked", []),
 }
 
 
@@ -116,9 +138,8 @@ def test_ingest_keeps_every_file_and_reports_its_defect(fixture_ws: Workspace, n
     top = result.files[-1]  # an archive comes after its members
     assert top.name == name
     assert top.state == state
-    found = {(f.code, f.location.cell) for f in result.findings}
-    for code, cell in expected:
-        assert any(c == code and (not cell or at == cell) for c, at in found), (code, cell, sorted(found))
+    found = sorted((f.code, f.location.cell) for f in result.findings)
+    assert found == sorted(expected)
     with Ledger(fixture_ws.root, create=False) as ledger:
         stored = {s.name: s for s in ledger.submissions("2022-6T")}
     assert name in stored

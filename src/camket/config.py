@@ -356,6 +356,8 @@ _RANGES = {
     "margin_right_mm": (15, 20), "font_size": (13, 14), "line_spacing": (1.0, 1.5),
 }
 
+_FIRST_YEAR, _LAST_YEAR = 2000, 2100  # a programme year outside these is a typing error
+
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
 
@@ -463,6 +465,10 @@ def _settings(r: _Reader, data: dict[str, Any]) -> ConfigRead:
         for name in _TABLES if name not in _ARRAYS and isinstance(data.get(name), dict)
     }
     year = tables.get("programme", {}).get("year")
+    if isinstance(year, int) and not _FIRST_YEAR <= year <= _LAST_YEAR:
+        r.findings.append(F.CONFIG_BAD_VALUE(r.at("programme", "year"), key="year",
+                                             reason=f"năm {year} nằm ngoài khoảng {_FIRST_YEAR}–{_LAST_YEAR}"))
+        year = None
     rounds = _rounds(r, data.get("round"), year, scheduled=bool(data.get("schedule")))
     lines = _round_lines(r, data.get("round"))
     rounds = _scheduled(r, data.get("schedule"), rounds, lines)
@@ -524,10 +530,7 @@ def _rounds(r: _Reader, raw: Any, year: Any, scheduled: bool = False) -> tuple[R
             r.findings.append(F.CONFIG_DUE_BEFORE_AS_OF(
                 r.at("round", i, "due"), round=t["id"], due=t["due"].strftime("%d/%m/%Y"),
                 as_of=t["as_of"].strftime("%d/%m/%Y")))
-        if isinstance(year, int) and t["as_of"].year not in (year, year + 1):
-            r.findings.append(F.CONFIG_ROUND_OUTSIDE_YEAR(
-                r.at("round", i, "as_of"), round=t["id"], as_of=t["as_of"].strftime("%d/%m/%Y"),
-                year=year))
+        _round_dates(r, i, t, year)
         if "/" in t["id"] or "\\" in t["id"] or not t["id"].isprintable():
             r.findings.append(F.CONFIG_BAD_VALUE(
                 where, key="id", reason="mã kỳ không được chứa dấu / hoặc \\"))
@@ -647,6 +650,18 @@ def _emulation(r: _Reader, table: dict[str, Any], rounds: tuple[Round, ...]) -> 
     bands, below = _rating(r, table, "emulation") if table.get("bands") else ((), "")
     points = {k: float(table[k]) for k in ("on_time_points", "late_points", "missing_points") if k in table}
     return EmulationSettings(**points, round=chosen, bands=bands, below=table.get("below", below))
+
+
+def _round_dates(r: _Reader, i: int, t: dict[str, Any], year: Any) -> None:
+    """A round's dates must be plausible for the programme: as_of in its year (or the next,
+    for a year-end round), due within a year after as_of."""
+    if isinstance(year, int) and t["as_of"].year not in (year, year + 1):
+        r.findings.append(F.CONFIG_ROUND_OUTSIDE_YEAR(
+            r.at("round", i, "as_of"), round=t["id"], as_of=t["as_of"].strftime("%d/%m/%Y"), year=year))
+    if (t["due"] - t["as_of"]).days > 366:
+        r.findings.append(F.CONFIG_ROUND_DUE_FAR(
+            r.at("round", i, "due"), round=t["id"], due=t["due"].strftime("%d/%m/%Y"),
+            as_of=t["as_of"].strftime("%d/%m/%Y")))
 
 
 def _rating(r: _Reader, table: dict[str, Any], name: str = "rating") -> tuple[tuple[RatingBand, ...], str]:

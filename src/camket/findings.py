@@ -83,9 +83,13 @@ CONFIG_DUE_BEFORE_AS_OF = _kind(
     'Kỳ "{round}": hạn gửi {due} sớm hơn ngày chốt số liệu {as_of}',
     "Hạn gửi (due) phải bằng hoặc sau ngày chốt số liệu (as_of)", "config")
 CONFIG_ROUND_OUTSIDE_YEAR = _kind(
-    "config-round-outside-year", W,
-    'Kỳ "{round}": ngày chốt số liệu {as_of} không thuộc năm {year} của chương trình',
-    "Kiểm tra lại năm của kỳ báo cáo", "config")
+    "config-round-outside-year", E,
+    'Kỳ "{round}": ngày chốt số liệu {as_of} không thuộc năm {year} của chương trình (hoặc năm sau)',
+    "Sửa as_of cho đúng năm của kỳ báo cáo; mọi trạng thái đúng hạn, quá hạn được tính theo ngày này", "config")
+CONFIG_ROUND_DUE_FAR = _kind(
+    "config-round-due-far", E,
+    'Kỳ "{round}": hạn gửi {due} cách ngày chốt số liệu {as_of} hơn một năm',
+    "Sửa due: hạn gửi báo cáo thường chỉ sau ngày chốt số liệu vài ngày", "config")
 CONFIG_SIGNER_RECIPIENT = _kind(
     "config-signer-among-recipients", W, 'Báo cáo do {signer} ký nhưng Nơi nhận lại có "{recipient}"',
     "Bỏ người ký khỏi danh sách nhận ([report] recipients, addressees), hoặc để cấp phó ký thay "
@@ -214,7 +218,12 @@ ARCHIVE_CORRUPT = _kind(
     "Nén lại các tệp báo cáo và gửi lại", "file", OFFICE)
 ARCHIVE_MEMBER_SKIPPED = _kind(
     "archive-member-skipped", W, 'Bỏ qua "{member}" trong tệp nén: {reason}',
-    "Gửi riêng tệp báo cáo này (không nén) nếu cần", "file", OFFICE)
+    "Không cần xử lý nếu đó không phải tệp báo cáo; nếu là tệp báo cáo, gửi riêng tệp đó (không nén)",
+    "file", OFFICE)
+ARCHIVE_MEMBER_UNREADABLE = _kind(
+    "archive-member-unreadable", E, 'Không đọc được "{member}" trong tệp nén: {reason}',
+    "Nén lại không đặt mật khẩu, theo kiểu nén thông thường (Deflate, mặc định của Windows và 7-Zip "
+    "khi chọn định dạng .zip), hoặc gửi riêng tệp này", "file", OFFICE)
 ARCHIVE_UNSAFE_NAME = _kind(
     "archive-unsafe-name", W, 'Tên "{member}" trong tệp nén có đường dẫn không an toàn',
     "Không cần làm gì: tệp được đọc trong bộ nhớ, không ghi ra ngoài thư mục làm việc", "file")
@@ -222,8 +231,15 @@ ARCHIVE_TOO_MANY = _kind(
     "archive-too-many", E, "Tệp nén có quá nhiều tệp; chỉ đọc {limit} tệp đầu",
     "Chia thành nhiều tệp nén nhỏ hơn", "file", OFFICE)
 SHEET_TOO_LARGE = _kind(
-    "sheet-too-large", E, 'Sheet "{sheet}" có {rows} dòng, vượt giới hạn {limit} dòng',
-    "Xóa các dòng thừa, chỉ giữ bảng báo cáo", "file", OFFICE)
+    "sheet-too-large", E, 'Sheet "{sheet}" không đọc được vì có dữ liệu quá xa bảng báo cáo: {reason}',
+    "Xóa các ô thừa ở xa bảng báo cáo (ô {cell} và những ô tương tự), lưu lại dạng .xlsx rồi gửi lại",
+    "file", OFFICE)
+CELLS_OUTSIDE_TABLE = _kind(
+    "cells-outside-table", W,
+    'Sheet "{sheet}" có {count} ô có dữ liệu nằm ngoài vùng {area} của bảng báo cáo, đầu tiên là ô {cell}; '
+    "camket đã bỏ qua các ô này",
+    "Xem lại ô {cell}: nếu gõ nhầm thì xóa đi rồi lưu lại; nội dung báo cáo chỉ ghi trong các cột của mẫu",
+    "file", OFFICE)
 
 # --- identification ----------------------------------------------------------------
 METADATA_MISSING = _kind(
@@ -324,6 +340,12 @@ PROGRESS_FRACTION = _kind(
 VALUE_AS_TEXT = _kind(
     "value-as-text", INFO, "{count} ô ghi số hoặc ngày dạng chữ đã được đọc ({cells})",
     "Không cần sửa; lần sau nhập đúng kiểu ô", "row", OFFICE)
+TEXT_CLEANED = _kind(
+    "text-cleaned", INFO,
+    "Ô có ký tự điều khiển hoặc ký tự không hiển thị được ({chars}); camket đã làm sạch nội dung "
+    "(ngắt dòng đổi thành xuống dòng) và vẫn lưu giá trị gốc",
+    "Không cần sửa; khi dán nội dung từ Word, nên dùng Dán đặc biệt (Paste Special) → Văn bản không định dạng",
+    "row", OFFICE)
 TEXT_DECOMPOSED = _kind(
     "text-decomposed", INFO, "{count} ô gõ bằng Unicode tổ hợp đã được chuyển sang Unicode dựng sẵn ({cells})",
     "Không cần sửa; nên đặt bộ gõ ở bảng mã Unicode dựng sẵn", "row", OFFICE)

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 from typing import Any
 
 from .model import Status
-from .vi import fold, fold_key, format_date, nfc
+from .vi import fold, fold_key, format_date, format_number, nfc
 
 __all__ = [
     "EXCEL_EPOCH",
+    "MAX_NUMBER",
     "ONGOING",
+    "clean_text",
     "is_blank",
     "parse_date",
     "parse_deadline",
@@ -27,12 +30,16 @@ __all__ = [
     "parse_number",
     "parse_percent",
     "parse_status",
+    "shown",
     "text_of",
+    "unsafe_characters",
 ]
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 ONGOING = "Thường xuyên"
 _MAX_SERIAL = 2958465  # 31/12/9999
+_FIRST_DATE = dt.date(1900, 1, 1)  # Excel counts days from here: nothing earlier is a date typed in a cell
+MAX_NUMBER = 1e15  # larger magnitudes are no figure an office reports (and floats stop being exact at 9e15)
 
 _DATE_TEXT = re.compile(
     r"^(?:ngay\s*)?(\d{1,2})\s*[/.\-]\s*(?:thang\s*)?(\d{1,2})\s*[/.\-]\s*(?:nam\s*)?(\d{2}|\d{4})"
@@ -72,18 +79,75 @@ def text_of(value: Any) -> str:
     return str(value)
 
 
+# Characters that are never text an office meant: C0 and C1 controls (tab and newline aside),
+# lone surrogates, noncharacters, and the bidirectional overrides and isolates that make text
+# display in another order than it reads. Line-like ones become a newline.
+_LINE_LIKE = {0x0B: "\n", 0x0C: "\n", 0x0D: "\n", 0x85: "\n", 0x2028: "\n", 0x2029: "\n"}
+_UNSAFE_RANGES = ((0x00, 0x08), (0x0B, 0x1F), (0x7F, 0x9F), (0x202A, 0x202E), (0x2066, 0x2069),
+                  (0xD800, 0xDFFF), (0xFDD0, 0xFDEF))
+_NONCHARACTERS = tuple(plane * 0x10000 + low for plane in range(17) for low in (0xFFFE, 0xFFFF))
+_CLEAN: dict[int, str | None] = {code: _LINE_LIKE.get(code) for low, high in _UNSAFE_RANGES
+                                 for code in range(low, high + 1)}
+_CLEAN.update(dict.fromkeys(_NONCHARACTERS))
+_CLEAN.update(_LINE_LIKE)
+_UNSAFE = re.compile("[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _UNSAFE_RANGES)
+                     + "".join(f"\\U{code:08x}" for code in (*_NONCHARACTERS, 0x2028, 0x2029)) + "]")
+_CHARACTER_NAMES = {0x0B: "ngắt dòng của Word", 0x0D: "ký tự về đầu dòng", 0x00: "ký tự rỗng NUL"}
+
+
+def unsafe_characters(text: str) -> list[str]:
+    """The characters :func:`clean_text` would change, named for a reader (``U+000B (ngắt dòng của
+    Word)``), each once, in order of appearance."""
+    found = dict.fromkeys(ord(ch) for ch in _UNSAFE.findall(text))
+    return [f"U+{code:04X}" + (f" ({_CHARACTER_NAMES[code]})" if code in _CHARACTER_NAMES else "") for code in found]
+
+
+def clean_text(text: str) -> str:
+    r"""``text`` without control characters and the like: a vertical tab (a line break pasted
+    from Word), a form feed, a carriage return and the Unicode line and paragraph separators
+    become a newline; the others are removed.
+
+    >>> clean_text("Đã ban hành\x0bKế hoạch số 12\x00")
+    'Đã ban hành\nKế hoạch số 12'
+    """
+    if text.isprintable() or _UNSAFE.search(text) is None:  # isprintable: a fast answer for most text
+        return text
+    return text.replace("\r\n", "\n").translate(_CLEAN)
+
+
+def shown(value: Any) -> str:
+    """A raw cell value as a Vietnamese reader expects to see it in a message: numbers as
+    ``0,8`` (huge or undefined ones as a spreadsheet shows them: ``1E+29``, ``-INF``), text cleaned."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "INF" if value > 0 else "-INF"
+        if abs(value) >= MAX_NUMBER:
+            return f"{value:.6G}".replace(".", ",")
+        return format_number(value)
+    return clean_text(text_of(value)).replace("\n", " ")
+
+
 def _checked_date(year: int, month: int, day: int, raw: str) -> dt.date:
     if year < 100:
         year += 2000
     try:
-        return dt.date(year, month, day)
+        day_ = dt.date(year, month, day)
     except ValueError:
         raise ValueError(f'"{raw}" không phải ngày hợp lệ (ngày/tháng/năm)') from None
+    return _plausible(day_, raw)
+
+
+def _plausible(day: dt.date, raw: Any) -> dt.date:
+    if day < _FIRST_DATE:
+        raise ValueError(f'"{shown(raw)}" không phải ngày hợp lệ (trước năm 1900)')
+    return day
 
 
 def _from_serial(number: float, raw: Any) -> dt.date:
-    if not 1 <= number <= _MAX_SERIAL:
-        raise ValueError(f'"{text_of(raw)}" không phải ngày hợp lệ (ngày/tháng/năm)')
+    if not 1 <= number <= _MAX_SERIAL:  # NaN fails too
+        raise ValueError(f'"{shown(raw)}" không phải ngày hợp lệ (ngày/tháng/năm)')
     return EXCEL_EPOCH + dt.timedelta(days=int(number))
 
 
@@ -94,9 +158,9 @@ def parse_date(value: Any) -> tuple[dt.date, str | None]:
     (datetime.date(2021, 12, 15), 'date-text')
     """
     if isinstance(value, dt.datetime):
-        return value.date(), None
+        return _plausible(value.date(), value), None
     if isinstance(value, dt.date):
-        return value, None
+        return _plausible(value, value), None
     if isinstance(value, bool):
         raise ValueError(f'"{text_of(value)}" không phải ngày hợp lệ (ngày/tháng/năm)')
     if isinstance(value, int | float):
@@ -178,12 +242,13 @@ def parse_number(value: Any, *, integer: bool = False) -> tuple[float, str | Non
     ``"1.234,5"`` -> 1234.5; ``"66,5"`` -> 66.5; ``"66.5"`` -> 66.5. A lone group of
     thousands (``"1.234"``) is read as 1234 only when ``integer`` is true.
     """
-    if isinstance(value, bool):
-        raise ValueError(f'"{text_of(value)}" không phải là số')
-    if isinstance(value, int | float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f'"{value}" không phải là số')
+    kind = type(value)
+    if kind is float or kind is int or (isinstance(value, int | float) and kind is not bool):
+        if not -MAX_NUMBER < value < MAX_NUMBER:  # NaN fails too
+            raise ValueError(f'"{shown(value)}" không phải là số hợp lệ')
         return float(value), None
+    if kind is bool:
+        raise ValueError(f'"{text_of(value)}" không phải là số')
     raw = text_of(value)
     text = raw.replace(" ", "").replace("\u202f", "").replace("'", "")
     if text.startswith("+"):
@@ -201,8 +266,8 @@ def parse_number(value: Any, *, integer: bool = False) -> tuple[float, str | Non
         if not _THOUSANDS_DOT.match(text):
             raise ValueError(f'"{raw}" không phải là số')
         text = text.replace(".", "")
-    if not _NUMBER.match(text):
-        raise ValueError(f'"{raw}" không phải là số')
+    if not _NUMBER.match(text) or not -MAX_NUMBER < float(text) < MAX_NUMBER:
+        raise ValueError(f'"{raw}" không phải là số hợp lệ')
     return float(text), "number-text"
 
 
@@ -247,6 +312,7 @@ _SYNONYMS: dict[str, Status] = {
     )},
 }
 _FUZZY_CANDIDATES = tuple((*_CANONICAL.items(), *_SYNONYMS.items()))
+_DROPDOWN = {s.value: s for s in Status}  # exactly as the template's dropdown writes them
 
 
 def parse_status(value: Any) -> tuple[Status, str | None]:
@@ -255,6 +321,8 @@ def parse_status(value: Any) -> tuple[Status, str | None]:
     >>> parse_status("đã xong")
     (<Status.DONE: 'Hoàn thành'>, 'status-synonym')
     """
+    if type(value) is str and value in _DROPDOWN:
+        return _DROPDOWN[value], None
     from rapidfuzz import fuzz  # loaded when a status needs guessing, not with camket
 
     raw = text_of(value)

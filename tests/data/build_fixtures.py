@@ -6,6 +6,7 @@ one defect, and named for it. ``tests/test_ingest_fixtures.py`` says what ingest
 make of each one.
 
     python tests/data/build_fixtures.py            # needs LibreOffice for the .xls/.ods copies
+    python tests/data/build_fixtures.py returned_absurd_numbers.xlsx   # rebuild these alone
     PYTHONPATH=/path/to/msoffcrypto python tests/data/build_fixtures.py   # for the encrypted one
 """
 
@@ -193,9 +194,11 @@ def build() -> None:
         for c in ("status", "progress", "date", "result", "score")])
     edit("returned_table_moved_down.xlsx", lambda ws: ws.insert_rows(3, 2))
     edit("returned_rows_reordered.xlsx", _swap_rows)
-    _tall_sheet()
+    _stray_values_below_table()
+    _robustness()
     # --- archives ---------------------------------------------------------------------
     _archives()
+    _archive_members()
 
 
 INJECTIONS = {  # text an office may type that a spreadsheet would run if written as a formula
@@ -235,12 +238,132 @@ def _copied(book: openpyxl.Workbook, name: str, header: bool, codes: bool = True
     save(new, name)
 
 
-def _tall_sheet() -> None:
+def _stray_values_below_table() -> None:
     book = fill(TEMPLATES["VPC"])
     sheet = book["Báo cáo"]
     for i in range(40, 20_041):  # thousands of stray rows pasted below the report table
         sheet.cell(i, 16).value = i
-    save(book, "returned_sheet_too_large.xlsx")
+    save(book, "returned_stray_values_below_table.xlsx")
+
+
+def _edit_sheet(source: bytes, change: Callable[[str], str], sheet: str = "Báo cáo",
+                part: str | None = None) -> bytes:
+    """``source`` with the XML of one sheet (or of ``part``) changed as text."""
+    from camket.ingest.package import package_of
+
+    found = package_of(source)
+    assert found is not None
+    target = part or found.sheet_parts()[sheet]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == target:
+                data = change(data.decode("utf-8")).encode("utf-8")
+            z.writestr(info.filename, data)
+    return buffer.getvalue()
+
+
+def _append_rows(xml: str) -> Callable[[str], str]:
+    return lambda sheet: sheet.replace("</sheetData>", xml + "</sheetData>")
+
+
+def _set_cell(ref: str, cell: str) -> Callable[[str], str]:
+    """Replace the whole element of cell ``ref`` (keeping nothing of it) with ``cell``."""
+    import re
+
+    return lambda sheet: re.sub(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)', cell, sheet, count=1, flags=re.S)
+
+
+def _set_values(values: dict[str, str]) -> Callable[[str], str]:
+    """Give cells new raw <v> texts, keeping their style (a date cell stays a date cell)."""
+    import re
+
+    def change(sheet: str) -> str:
+        for ref, value in values.items():
+            sheet = re.sub(rf'(<c r="{ref}"[^>]*>)<v>[^<]*</v>', rf"\g<1><v>{value}</v>", sheet, count=1)
+        return sheet
+    return change
+
+
+def _chain(*changes: Callable[[str], str]) -> Callable[[str], str]:
+    def change(sheet: str) -> str:
+        for step in changes:
+            sheet = step(sheet)
+        return sheet
+    return change
+
+
+def _robustness() -> None:
+    """Files that once cost gigabytes, aborted the process, or lost a whole file for one cell."""
+    clean = (OUT / "returned_clean.xlsx").read_bytes()
+    far = '<row r="5000"><c r="XFD5000" t="inlineStr"><is><t>x</t></is></c></row>'
+    (OUT / "returned_stray_cell_far_right.xlsx").write_bytes(_edit_sheet(clean, _append_rows(far)))
+    implicit = '<row r="5000">' + "<c/>" * 16_383 + '<c t="inlineStr"><is><t>x</t></is></c></row>'
+    (OUT / "returned_stray_cell_without_reference.xlsx").write_bytes(_edit_sheet(clean, _append_rows(implicit)))
+    for name, row in (("far_away", '<row r="65536"><c r="IV65536"><v>7</v></c></row>'),
+                      ("far_below", '<row r="30000"><c r="A30000"><v>7</v></c></row>')):
+        source = Path(tempfile.mkdtemp()) / f"returned_stray_cell_{name}.xlsx"
+        source.write_bytes(_edit_sheet(clean, _append_rows(row)))
+        _converted(source, ("xls", "ods") if name == "far_away" else ("ods",))
+    _sheet_elsewhere(_edit_sheet(clean, _append_rows(far)))
+    _lying_dimensions()
+    text = {"L8": "Đã ban hành văn bản_x000B_Kế hoạch số 12/KH-VPC", "M8": "Thiếu kinh phí_x0000_",
+            "N8": "Đề nghị bổ sung&#x2028;(xem phụ lục)&#x202E;"}
+    cells = _chain(*(_set_cell(ref, f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>')
+                     for ref, value in text.items()))
+    (OUT / "returned_text_with_control_characters.xlsx").write_bytes(_edit_sheet(clean, cells))
+    numbers = _set_values({"K8": "-INF", "O8": "1E+29", "J9": "NaN", "K10": "NaN"})
+    (OUT / "returned_absurd_numbers.xlsx").write_bytes(_edit_sheet(clean, numbers))
+    as_text = _chain(*(_set_cell(ref, f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>')
+                       for ref, value in {"O8": "1E+29", "J8": "-INF", "K9": "NaN"}.items()))
+    (OUT / "returned_absurd_numbers_as_text.xlsx").write_bytes(_edit_sheet(clean, as_text))
+    padding = "<!--" + "đệm " * 3000 + "-->"
+    doctype = '<!DOCTYPE workbook [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    (OUT / "returned_doctype_after_padding.xlsx").write_bytes(_edit_sheet(
+        clean, lambda xml: xml.replace("<workbook", padding + doctype + "<workbook", 1), part="xl/workbook.xml"))
+
+
+def _sheet_elsewhere(source: bytes) -> None:
+    """The report sheet's part moved out of xl/worksheets/, where its relationship still finds it."""
+    from camket.ingest.package import package_of
+
+    found = package_of(source)
+    assert found is not None
+    old = found.sheet_parts()["Báo cáo"]
+    new = "xl/du-lieu/bao-cao.xml"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename in ("[Content_Types].xml", "xl/_rels/workbook.xml.rels"):
+                target = "/" + new if info.filename.startswith("[") else new.removeprefix("xl/")
+                data = data.replace(("/" + old if info.filename.startswith("[") else old.removeprefix("xl/")).encode(),
+                                    target.encode())
+            z.writestr(new if info.filename == old else info.filename, data)
+    (OUT / "returned_stray_cell_sheet_elsewhere.xlsx").write_bytes(buffer.getvalue())
+
+
+def _lying_dimensions() -> None:
+    """An .xls whose DIMENSIONS record claims two billion rows: calamine reserved them and the
+    whole process was aborted (not even an exception)."""
+    import struct
+
+    from camket.ingest.biff import workbook_stream
+
+    data = bytearray((OUT / "returned_saved_by_libreoffice.xls").read_bytes())
+    stream = workbook_stream(bytes(data))
+    records, pos = [], 0
+    while pos + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, pos)
+        if kind == 0x0200:
+            records.append(stream[pos:pos + 4 + length])
+        pos += 4 + length
+    record = records[1]  # the report sheet's (the second sheet)
+    assert data.count(record) == 1
+    at = data.find(record)
+    data[at:at + len(record)] = record[:4] + struct.pack("<IIHH", 0, 0x7FFFFFF0, 0, 15) + record[16:]
+    (OUT / "returned_xls_claims_billions_of_cells.xls").write_bytes(bytes(data))
 
 
 def _encrypted(source: Path, target: Path) -> None:
@@ -308,6 +431,69 @@ def _archives() -> None:
     (OUT / "returned_archive_too_deep.zip").write_bytes(data)
 
 
+def _archive_members() -> None:
+    """Members that cannot be read (an error naming them), one that can (LZMA), and names
+    written in the code page of a Vietnamese Windows."""
+    import struct
+    import unicodedata
+
+    clean = (OUT / "returned_clean.xlsx").read_bytes()
+    with zipfile.ZipFile(OUT / "returned_archive_member_lzma.zip", "w", zipfile.ZIP_LZMA) as z:
+        z.writestr("bao-cao-VPC.xlsx", clean)
+    whole = io.BytesIO()
+    with zipfile.ZipFile(whole, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("bao-cao-VPC.xlsx", clean)
+    damaged = bytearray(whole.getvalue())
+    damaged[len(damaged) // 3] ^= 0xFF  # inside the stored member: its CRC no longer matches
+    (OUT / "returned_archive_member_bad_crc.zip").write_bytes(bytes(damaged))
+    deflate64 = bytearray(whole.getvalue())
+    central = deflate64.rfind(b"PK\x01\x02")  # the archive's own (the member is a zip package too)
+    for at in (8, central + 10):  # the method field of the local and the central header
+        deflate64[at:at + 2] = struct.pack("<H", 9)
+    (OUT / "returned_archive_member_deflate64.zip").write_bytes(bytes(deflate64))
+    zip_tool = shutil.which("zip")
+    if zip_tool is None:
+        print("zip not found: keeping the existing password-protected archive", file=sys.stderr)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "bao-cao-VPC.xlsx").write_bytes(clean)
+            target = OUT / "returned_archive_member_encrypted.zip"
+            target.unlink(missing_ok=True)
+            subprocess.run([zip_tool, "-q", "-P", "matkhau", str(target), "bao-cao-VPC.xlsx"], cwd=tmp, check=True)
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+
+    def cp1258(text: str) -> bytes:
+        """As Windows writes Vietnamese in CP1258: vowels with their hats, tone marks apart."""
+        out = []
+        for ch in text:
+            parts = unicodedata.normalize("NFD", ch)
+            out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+                       + "".join(c for c in parts if c in tones))
+        return "".join(out).encode("cp1258")
+    raw = cp1258(ARCHIVE_NAME_CP1258)
+    placeholder = b"N" * len(raw)  # zipfile would write a non-ASCII name as flagged UTF-8: patch the bytes in
+    named = io.BytesIO()
+    with zipfile.ZipFile(named, "w") as z:
+        z.writestr(placeholder.decode("ascii"), clean)
+    (OUT / "returned_archive_names_cp1258.zip").write_bytes(named.getvalue().replace(placeholder, raw))
+
+
+ARCHIVE_NAME_CP1258 = "Vụ Pháp chế/Báo cáo 6 tháng đầu năm.xlsx"
+
+
+def _converted(source: Path, formats: tuple[str, ...]) -> None:
+    """``source`` converted by LibreOffice to each of ``formats``, into OUT under its own name."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        print(f"soffice not found: keeping the existing copies of {source.name}", file=sys.stderr)
+        return
+    for kind in formats:
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/p", "--headless", "--convert-to",
+                            kind, "--outdir", tmp, str(source)], check=True, capture_output=True, timeout=120)
+            shutil.copy(Path(tmp) / f"{source.stem}.{kind}", OUT / f"{source.stem}.{kind}")
+
+
 def _libreoffice_copies(source: Path) -> None:
     soffice = shutil.which("soffice")
     if soffice is None:
@@ -325,5 +511,13 @@ def _libreoffice_copies(source: Path) -> None:
 
 if __name__ == "__main__":
     TEMPLATES = templates()
-    build()
-    print(f"{len(list(OUT.iterdir()))} fixtures in {OUT}")
+    wanted = set(sys.argv[1:])  # names of fixtures to rebuild alone (the others are left as committed)
+    if not wanted:
+        build()
+        print(f"{len(list(OUT.iterdir()))} fixtures in {OUT}")
+    else:
+        committed, OUT = OUT, Path(tempfile.mkdtemp()) / "returned"
+        build()
+        for name in sorted(wanted):
+            shutil.copy(OUT / name, committed / name)
+            print(f"rebuilt {committed / name}")

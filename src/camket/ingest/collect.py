@@ -2,26 +2,33 @@
 messages and mailboxes, :mod:`.mail`), in any mix.
 
 Archives are read in memory, never extracted, so no member can be written outside the
-workspace whatever its name (``../``, absolute, links). Members over the limits are
-skipped with a finding; an archive inside an archive is opened up to ``max_depth``.
+workspace whatever its name (``../``, absolute, links). A member that cannot be read
+(password, damaged data, a compression zipfile does not know, over the limits) is an
+error finding on the archive that names it; an archive inside an archive is opened up to
+``max_depth``. Member names are decoded as their sender's system wrote them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import lzma
 import stat
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .. import findings as F
 from ..model import Finding, Location
+from ..values import clean_text
+from ..vi import nfc
 from .limits import Limits
 from .sniff import is_plain_zip
 
-__all__ = ["Item", "collect", "plan"]
+__all__ = ["Item", "collect", "member_name", "plan"]
 
 
 @dataclass
@@ -49,10 +56,16 @@ def _walk(path: Path, exclude: tuple[Path, ...]) -> list[tuple[Path, str]]:
             if p.is_file() and not p.is_symlink() and not p.name.startswith((".~lock", "~$"))
             and not (exclude and _inside(p.resolve(), exclude))
         ]
-        return [(p, p.relative_to(base).as_posix()) for p in found]
+        return [(p, _shown_name(p.relative_to(base).as_posix())) for p in found]
     if exclude and _inside(path.resolve(), exclude):
         return []
-    return [(path, path.name)]
+    return [(path, _shown_name(path.name))]
+
+
+def _shown_name(name: str) -> str:
+    """A file name as it is shown and recorded: control characters (which some systems allow in
+    names) removed, line breaks made spaces."""
+    return clean_text(name).replace("\n", " ")
 
 
 def _inside(path: Path, exclude: tuple[Path, ...]) -> bool:
@@ -138,49 +151,69 @@ def _expand(item: Item, limits: Limits, depth: int, budget: list[int]) -> Iterat
         item.findings.append(F.ARCHIVE_TOO_MANY(where, limit=limits.max_members))
         infos = infos[: limits.max_members]
     for info in sorted(infos, key=lambda i: (i.date_time, i.filename)):
-        if info.is_dir():
+        member = member_name(info)
+        if info.is_dir() or _ignored(member):
             continue
-        member = info.filename
-        skip = _skip_reason(info, limits, budget[0])
-        if skip:
-            item.findings.append(F.ARCHIVE_MEMBER_SKIPPED(where, member=member, reason=skip))
-            continue
-        posix = PurePosixPath(member.replace("\\", "/"))
-        if posix.is_absolute() or ".." in posix.parts or (len(member) > 1 and member[1] == ":"):
-            item.findings.append(F.ARCHIVE_UNSAFE_NAME(where, member=member))
-        clean = "/".join(p for p in posix.parts if p not in ("..", "/", "")) or "tep"
-        if PurePosixPath(clean).name.startswith(("~$", ".~lock")) or clean.startswith("__MACOSX/"):
-            continue
-        try:
-            with archive.open(info) as handle:
-                data = handle.read(limits.max_file_bytes + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
-            item.findings.append(F.ARCHIVE_MEMBER_SKIPPED(where, member=member, reason=f"hỏng ({exc})"))
-            continue
-        if len(data) > limits.max_file_bytes:
-            item.findings.append(F.ARCHIVE_MEMBER_SKIPPED(where, member=member, reason="tệp quá lớn"))
-            continue
-        budget[0] -= len(data)
-        child = Item(f"{item.name}/{clean}", item.source, data, _zip_time(info, item.mtime), item.name,
-                     arrived=item.arrived, sender=item.sender)
-        if is_plain_zip(data) and depth + 1 >= limits.max_depth:
-            item.findings.append(F.ARCHIVE_MEMBER_SKIPPED(
-                where, member=member, reason=f"tệp nén lồng quá {limits.max_depth} cấp"))
-            continue
-        yield from _expand(child, limits, depth + 1, budget)
+        child = _member(archive, info, member, item, limits, depth, budget)
+        if child is not None:
+            yield from _expand(child, limits, depth + 1, budget)
     yield item
 
 
-def _skip_reason(info: zipfile.ZipInfo, limits: Limits, budget: int) -> str:
+def _ignored(member: str) -> bool:
+    """Lock files of office programs and the resource forks macOS adds to archives."""
+    return PurePosixPath(member).name.startswith(("~$", ".~lock")) or member.startswith("__MACOSX/")
+
+
+def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, member: str, item: Item, limits: Limits,
+            depth: int, budget: list[int]) -> Item | None:
+    """One member of an archive as a received file; None (with a finding on the archive) when it
+    cannot be read: an error, since a report it may hold would otherwise go unseen."""
+    where = Location(item.name)
     mode = info.external_attr >> 16
     if mode and stat.S_ISLNK(mode):
-        return "là liên kết (symlink), không phải tệp"
-    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        return "kiểu nén không được hỗ trợ"
-    if info.flag_bits & 0x1:
+        item.findings.append(F.ARCHIVE_MEMBER_SKIPPED(where, member=member,
+                                                      reason="là liên kết (symlink), không phải tệp"))
+        return None
+    reason = _unreadable(info, limits, budget[0])
+    data = b""
+    if not reason:
+        try:
+            with archive.open(info) as handle:
+                data = handle.read(limits.max_file_bytes + 1)
+            if len(data) > limits.max_file_bytes:
+                reason = "tệp quá lớn"
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, RuntimeError,
+                zlib.error, lzma.LZMAError) as exc:
+            reason = "dữ liệu hỏng (sai mã kiểm tra CRC)" if "CRC" in str(exc) else f"dữ liệu hỏng ({exc})"
+    if not reason and is_plain_zip(data) and depth + 1 >= limits.max_depth:
+        reason = f"tệp nén lồng quá {limits.max_depth} cấp"
+    if reason:
+        item.findings.append(F.ARCHIVE_MEMBER_UNREADABLE(where, member=member, reason=reason))
+        return None
+    posix = PurePosixPath(member.replace("\\", "/"))
+    if posix.is_absolute() or ".." in posix.parts or (len(member) > 1 and member[1] == ":"):
+        item.findings.append(F.ARCHIVE_UNSAFE_NAME(where, member=member))
+    clean = "/".join(p for p in posix.parts if p not in ("..", "/", "")) or "tep"
+    budget[0] -= len(data)
+    return Item(f"{item.name}/{clean}", item.source, data, _zip_time(info, item.mtime), item.name,
+                arrived=item.arrived, sender=item.sender)
+
+
+# Compression methods zipfile reads: stored, deflate, bzip2, LZMA (7-Zip offers the last two).
+_READABLE = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
+_METHODS = {9: "Deflate64", 98: "PPMd", 99: "AES", 95: "XZ", 93: "Zstandard", 97: "WavPack"}
+
+
+def _unreadable(info: zipfile.ZipInfo, limits: Limits, budget: int) -> str:
+    """Why a member cannot be read, or "" (checked before inflating it)."""
+    if info.flag_bits & 0x1 or info.compress_type == 99:
         return "được đặt mật khẩu"
+    if info.compress_type not in _READABLE:
+        method = _METHODS.get(info.compress_type, f"số {info.compress_type}")
+        return f"nén theo kiểu {method}, camket không giải nén được"
     if info.file_size > limits.max_file_bytes:
-        return f"tệp quá lớn ({info.file_size:,} byte)"
+        return f"tệp quá lớn ({info.file_size:,} byte)".replace(",", ".")
     if info.file_size > 1 << 20 and info.compress_size and info.file_size / info.compress_size > limits.max_ratio:
         return "tỉ lệ nén bất thường (nghi tệp nén bom)"
     if info.file_size > budget:
@@ -195,3 +228,54 @@ def _zip_time(info: zipfile.ZipInfo, fallback: float) -> float:
         return fallback
 
 
+_VIETNAMESE = frozenset(
+    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+    "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ")
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as its sender wrote it, cleaned of control characters.
+
+    A name flagged as UTF-8 is read as UTF-8. Otherwise zipfile has read it as CP437, the
+    original DOS code page; but Windows Explorer and 7-Zip write the code page of the
+    system, CP1258 on Vietnamese Windows, and other tools UTF-8 without the flag. So, in
+    order: the Unicode path field 7-Zip and WinRAR add (0x7075), UTF-8, CP1258 when that
+    gives Vietnamese letters, and CP437 as zipfile read it.
+
+    >>> member_name(zipfile.ZipInfo("b\u00e1o c\u00e1o.xlsx"))
+    'báo cáo.xlsx'
+    """
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            raw = info.orig_filename.encode("cp437")
+        except UnicodeEncodeError:
+            raw = b""
+        name = _unicode_path(info.extra, raw) or (None if name.isascii() else _decoded(raw)) or name
+    return _shown_name(name)
+
+
+def _unicode_path(extra: bytes, raw: bytes) -> str | None:
+    """The UTF-8 name of an Info-ZIP Unicode Path extra field, when it belongs to this name."""
+    pos = 0
+    while pos + 4 <= len(extra):
+        kind, size = struct.unpack_from("<HH", extra, pos)
+        body = extra[pos + 4:pos + 4 + size]
+        pos += 4 + size
+        if kind == 0x7075 and len(body) > 5 and body[0] == 1 \
+                and struct.unpack_from("<I", body, 1)[0] == zlib.crc32(raw):
+            try:
+                return body[5:].decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _decoded(raw: bytes) -> str | None:
+    """``raw`` as UTF-8, or as CP1258 when that reads as Vietnamese; None otherwise."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = nfc(raw.decode("cp1258", "replace"))
+    return text if all(ch.isascii() or ch in _VIETNAMESE for ch in text) else None

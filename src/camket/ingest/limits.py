@@ -18,5 +18,8 @@ class Limits:
     max_members: int = 5_000                 # files in one zip archive of submissions
     max_unpacked_bytes: int = 1024 * 2**20   # everything unpacked from one archive
     max_depth: int = 3                       # zips inside zips
-    max_rows: int = 20_000                   # rows of one sheet
+    max_rows: int = 20_000                   # rows of a sheet that are read (the window's height)
+    max_columns: int = 64                    # columns of a sheet that are read (the template has 15)
+    max_cells: int = 500_000                 # cells holding a value in a workbook (a report has a few thousand)
+    max_text: int = 32 * 2**20               # bytes of text a reader may hold for a workbook
     max_ratio: int = 200                     # compression ratio of a large member

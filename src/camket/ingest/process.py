@@ -17,7 +17,7 @@ from ..model import Finding, Location, Master, Round, Severity
 from ..schema import REPORT
 from ..stamp import META_SHEET
 from .appraisal import AppraisalRecord, read_appraisal
-from .book import Book, BookError, EncryptedError, TooTallError, open_book
+from .book import Book, BookError, EncryptedError, RefusedError, open_book
 from .collect import Item
 from .formulas import uncached_formulas
 from .identify import (
@@ -184,11 +184,11 @@ def _process(item: Item, ctx: Context, result: FileResult) -> None:
             result.rejected = True
             return
     try:
-        book = open_book(item.data, ctx.limits.max_rows)
+        book = open_book(item.data, ctx.limits)
         _identify_and_read(item, ctx, result, book)
-    except TooTallError as exc:
-        result.findings.append(F.SHEET_TOO_LARGE(
-            Location(item.name, exc.sheet), sheet=exc.sheet, rows=exc.rows, limit=ctx.limits.max_rows))
+        result.findings.extend(book.findings(item.name))
+    except RefusedError as exc:
+        result.findings.append(exc.finding(item.name))
         result.rejected = True
     except EncryptedError:
         result.findings.append(F.FILE_ENCRYPTED(where))
@@ -293,7 +293,7 @@ def _several(item: Item, ctx: Context, result: FileResult, table: Table, covered
             part.findings.append(F.LINK_MISMATCH(where, unit=ctx.expected_unit, content=unit,
                                                  submission=SUBMISSION_MARK))
         rows, findings = read_rows(unit_table(table, unit, ctx.master), unit, ctx.master, file=item.name,
-                                   year=ctx.settings.year, today=ctx.today, formulas=formulas)
+                                   year=ctx.settings.year, today=ctx.today, formulas=formulas, settings=ctx.settings)
         part.rows = rows
         part.findings.extend(f for f in findings if rows or f.code != F.TASK_NOT_FILLED.code)
         if not rows:

@@ -1,8 +1,10 @@
 """The rows of a returned report table: matched to the master list, each value
 normalised (keeping the raw value and its cell), each row checked.
 
-Repairs that need no action (a date or number typed as text, decomposed Unicode) are
-summarised in one ``info`` finding per file; everything else is a finding per cell.
+Each input column has one acceptance rule (:data:`_RULES`): parse, check the range, record
+a finding at the cell. Repairs that need no action (a date or number typed as text,
+decomposed Unicode) are summarised in one ``info`` finding per file; everything else is a
+finding per cell.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 from xlsxwriter.utility import xl_col_to_name
@@ -25,12 +28,25 @@ from ..schema import REPORT
 from ..scoring import self_score_check
 from ..stamp import Stamp, locked_values, row_hash
 from ..targets import Target, parse_target, read_amount
-from ..values import is_blank, parse_date, parse_number, parse_percent, parse_status, text_of
+from ..values import (
+    clean_text,
+    is_blank,
+    parse_date,
+    parse_number,
+    parse_percent,
+    parse_status,
+    shown,
+    text_of,
+    unsafe_characters,
+)
 from ..vi import fold, fold_key, format_date, format_number, normalize_code
 from ..vntext import repair_legacy
 from .identify import Table
 
 __all__ = ["RowRecord", "read_rows"]
+
+T = TypeVar("T")
+_READ_FROM_TEXT = frozenset({"date-text", "date-serial", "number-text", "percent-text"})
 
 _INPUTS = tuple(c.key for c in REPORT.columns if not c.locked)
 _OPTIONAL_INPUTS = frozenset({"achieved"})  # templates issued before had no such column: never required
@@ -39,6 +55,8 @@ _MARKER = fold("nhiệm vụ phát sinh")
 _END_MARKERS = (fold("người lập biểu"), fold("thủ trưởng đơn vị"), fold("(ký, ghi rõ họ tên)"))
 _DATELINE = re.compile(r"ngay\W+thang\W+nam")
 _LETTERS = [xl_col_to_name(i) for i in range(256)]
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_DONE, _NOT_DONE = Status.DONE.value, Status.NOT_DONE.value
 
 
 def xl_rowcol_to_cell(row: int, col: int) -> str:
@@ -70,10 +88,13 @@ class RowRecord:
 
     @property
     def raw_json(self) -> str:
-        """``raw`` as stored in the ledger (computed once, where the row is read)."""
+        """``raw`` as stored in the ledger (computed once, where the row is read); a lone
+        surrogate, which no database text can hold, is kept as a JSON escape."""
         cached = self.__dict__.get("_raw_json")
         if cached is None:
             cached = json.dumps(self.raw, ensure_ascii=False, default=str)
+            if not cached.isascii() and _SURROGATE.search(cached):
+                cached = json.dumps(self.raw, ensure_ascii=True, default=str)
             self.__dict__["_raw_json"] = cached
         return cached
 
@@ -97,21 +118,97 @@ class _Ctx:
         return Location(self.file, self.sheet, cell)
 
 
-def _shown(value: Any) -> str:
-    """A raw value as a Vietnamese reader expects to see it (``0,8`` not ``0.8``)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return format_number(value)
-    return text_of(value)
-
-
 def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+# --- one acceptance rule per input column --------------------------------------------------
+
+def _parsed(ctx: _Ctx, parse: Callable[[Any], tuple[T, str | None]], value: Any, cell: str, rec: RowRecord,
+            invalid: F.FindingKind) -> tuple[T, str | None] | None:
+    """``parse(value)``, or None with the column's ``invalid`` finding at the cell. A value read
+    from text (a date or a number typed as text) is noted for the file's summary."""
+    try:
+        parsed = parse(value)
+    except ValueError:
+        ctx.findings.append(invalid(ctx.at(cell), unit=ctx.unit, task=rec.task, value=f'"{shown(value)}"'))
+        return None
+    if parsed[1] in _READ_FROM_TEXT:
+        ctx.as_text.append(cell)
+    return parsed
+
+
+def _status(ctx: _Ctx, value: Any, cell: str, rec: RowRecord, task: Task | None) -> None:
+    parsed = _parsed(ctx, parse_status, value, cell, rec, F.STATUS_INVALID)
+    if parsed is None:
+        return
+    status, note = parsed
+    rec.status = status._value_
+    if note in ("status-synonym", "status-fuzzy"):
+        kind = F.STATUS_SYNONYM if note == "status-synonym" else F.STATUS_FUZZY
+        ctx.findings.append(kind(ctx.at(cell), unit=ctx.unit, task=rec.task, raw=shown(value), status=status.value))
+
+
+def _progress(ctx: _Ctx, value: Any, cell: str, rec: RowRecord, task: Task | None) -> None:
+    parsed = _parsed(ctx, parse_percent, value, cell, rec, F.PROGRESS_INVALID)
+    if parsed is None:
+        return
+    number, note = parsed
+    if not 0 <= number <= 100:
+        ctx.findings.append(F.PROGRESS_RANGE(ctx.at(cell), unit=ctx.unit, task=rec.task, value=format_number(number)))
+        return
+    rec.progress = number
+    if note == "percent-fraction":
+        ctx.findings.append(F.PROGRESS_FRACTION(ctx.at(cell), unit=ctx.unit, task=rec.task, raw=shown(value),
+                                                value=format_number(number)))
+
+
+def _completed_on(ctx: _Ctx, value: Any, cell: str, rec: RowRecord, task: Task | None) -> None:
+    parsed = _parsed(ctx, parse_date, value, cell, rec, F.DATE_INVALID)
+    if parsed is None:
+        return
+    day = parsed[0]
+    if day > ctx.today:
+        ctx.findings.append(F.DATE_FUTURE(ctx.at(cell), unit=ctx.unit, task=rec.task, value=format_date(day),
+                                          today=format_date(ctx.today)))
+        return
+    if day.year < ctx.year:
+        ctx.findings.append(F.DATE_BEFORE_PROGRAMME(ctx.at(cell), unit=ctx.unit, task=rec.task,
+                                                    value=format_date(day), year=ctx.year))
+    rec.completed_on = day
+
+
+def _score(value: Any) -> tuple[float, str | None]:
+    """A self-score: a number, not negative."""
+    score, note = parse_number(value)
+    if score < 0:
+        raise ValueError(f"{score} < 0")
+    return score, note
+
+
+def _self_score(ctx: _Ctx, value: Any, cell: str, rec: RowRecord, task: Task | None) -> None:
+    parsed = _parsed(ctx, _score, value, cell, rec, F.SCORE_INVALID)
+    if parsed is None:
+        return
+    score = parsed[0]
+    if task is not None and score > task.points:
+        ctx.findings.append(F.SCORE_ABOVE_POINTS(ctx.at(cell), unit=ctx.unit, task=rec.task,
+                                                 value=format_number(score), points=format_number(task.points)))
+        return
+    rec.self_score = score
+
+
 def _text(ctx: _Ctx, value: Any, cell: str, task: str) -> str:
+    """A text cell as stored: NFC, trimmed, control characters cleaned (an info finding at the
+    cell), legacy TCVN3/VNI text converted."""
     if isinstance(value, str) and not value.isascii() and not unicodedata.is_normalized("NFC", value):
         ctx.decomposed.append(cell)
     text = text_of(value)
+    cleaned = clean_text(text)
+    if cleaned is not text:
+        ctx.findings.append(F.TEXT_CLEANED(ctx.at(cell), unit=ctx.unit, task=task,
+                                           chars=", ".join(unsafe_characters(text))))
+        text = cleaned.strip()
     if not text or text.isascii():
         return text
     repair = repair_legacy(text)
@@ -125,187 +222,11 @@ def _text(ctx: _Ctx, value: Any, cell: str, task: str) -> str:
     return text
 
 
-_CANONICAL_STATUS = {s.value: s.value for s in Status}
-_TEXT_KEYS = frozenset({"result", "difficulties", "proposals"})
+def _text_rule(key: str) -> Callable[[_Ctx, Any, str, RowRecord, Task | None], None]:
+    def rule(ctx: _Ctx, value: Any, cell: str, rec: RowRecord, task: Task | None) -> None:
+        setattr(rec, key, _text(ctx, value, cell, rec.task))
+    return rule
 
-
-def _fast(ctx: _Ctx, key: str, value: Any, rec: RowRecord, task: Task | None) -> bool:
-    """Take a value exactly as a template's dropdown or validation lets it be typed; False
-    sends it through the careful path (synonyms, text, ranges, findings)."""
-    kind = type(value)
-    if key == "status":
-        status = _CANONICAL_STATUS.get(value) if kind is str else None
-        if status is not None:
-            rec.status = status
-            return True
-    elif key == "progress":
-        if (kind is float or kind is int) and (value == 0 or 1 <= value <= 100):
-            rec.progress = float(value)
-            return True
-    elif key == "completed_on":
-        if kind is dt.date and ctx.year <= value.year and value <= ctx.today:
-            rec.completed_on = value
-            return True
-    elif key == "self_score":
-        if (kind is float or kind is int) and value >= 0 and (task is None or value <= task.points):
-            rec.self_score = float(value)
-            return True
-    elif key in _TEXT_KEYS and kind is str and value.isascii():
-        setattr(rec, key, value.strip())
-        return True
-    return False
-
-
-def _inputs(ctx: _Ctx, row: list[Any], columns: dict[str, int], number: int, rec: RowRecord,
-            task: Task | None) -> None:
-    """Normalise the input cells of one row into ``rec`` with findings."""
-    code = rec.task
-    width = len(row)
-    for key in _INPUTS:
-        c = columns.get(key)
-        if c is None or c >= width:
-            continue
-        value = row[c]
-        if value is None or value == "" or (type(value) is str and not value.strip()):
-            continue
-        cell = xl_rowcol_to_cell(number - 1, c)
-        rec.raw[key] = (cell, value.isoformat() if isinstance(value, dt.date) else value)
-        if _fast(ctx, key, value, rec, task):
-            continue
-        where = ctx.at(cell)
-        if key == "status":
-            try:
-                status, note = parse_status(value)
-            except ValueError:
-                ctx.findings.append(F.STATUS_INVALID(where, unit=ctx.unit, task=code, value=f'"{_shown(value)}"'))
-                continue
-            rec.status = status.value
-            if note == "status-synonym":
-                ctx.findings.append(F.STATUS_SYNONYM(
-                    where, unit=ctx.unit, task=code, raw=text_of(value), status=status.value))
-            elif note == "status-fuzzy":
-                ctx.findings.append(F.STATUS_FUZZY(
-                    where, unit=ctx.unit, task=code, raw=text_of(value), status=status.value))
-        elif key == "progress":
-            try:
-                number_, note = parse_percent(value)
-            except ValueError:
-                ctx.findings.append(F.PROGRESS_INVALID(where, unit=ctx.unit, task=code, value=f'"{_shown(value)}"'))
-                continue
-            if not 0 <= number_ <= 100:
-                ctx.findings.append(F.PROGRESS_RANGE(where, unit=ctx.unit, task=code, value=format_number(number_)))
-                continue
-            rec.progress = number_
-            if note == "percent-fraction":
-                ctx.findings.append(F.PROGRESS_FRACTION(where, unit=ctx.unit, task=code, raw=_shown(value),
-                                                        value=format_number(number_)))
-            elif note:
-                ctx.as_text.append(cell)
-        elif key == "completed_on":
-            try:
-                day, note = parse_date(value)
-            except ValueError:
-                ctx.findings.append(F.DATE_INVALID(where, unit=ctx.unit, task=code, value=f'"{_shown(value)}"'))
-                continue
-            if note:
-                ctx.as_text.append(cell)
-            if day > ctx.today:
-                ctx.findings.append(F.DATE_FUTURE(where, unit=ctx.unit, task=code, value=format_date(day),
-                                                  today=format_date(ctx.today)))
-                continue
-            if day.year < ctx.year:
-                ctx.findings.append(F.DATE_BEFORE_PROGRAMME(
-                    where, unit=ctx.unit, task=code, value=format_date(day), year=ctx.year))
-            rec.completed_on = day
-        elif key == "self_score":
-            try:
-                score, note = parse_number(value)
-                if score < 0:
-                    raise ValueError
-            except ValueError:
-                ctx.findings.append(F.SCORE_INVALID(where, unit=ctx.unit, task=code, value=f'"{_shown(value)}"'))
-                continue
-            if note:
-                ctx.as_text.append(cell)
-            if task is not None and score > task.points:
-                ctx.findings.append(F.SCORE_ABOVE_POINTS(where, unit=ctx.unit, task=code, value=format_number(score),
-                                                         points=format_number(task.points)))
-                continue
-            rec.self_score = score
-        elif key == "achieved":
-            _achieved(ctx, value, cell, rec, task)
-        else:
-            setattr(rec, key, _text(ctx, value, cell, code))
-    # A percent-formatted cell holding 100% reads as 1.0.
-    raw_progress = rec.raw.get("progress", ("", None))[1]
-    if rec.status == Status.DONE.value and rec.progress == 1 and isinstance(raw_progress, int | float):
-        rec.progress = 100.0
-        ctx.findings.append(F.PROGRESS_FRACTION(ctx.at(rec.raw["progress"][0]), unit=ctx.unit, task=code,
-                                                raw="1", value="100"))
-
-
-def _checks(ctx: _Ctx, rec: RowRecord, task: Task, columns: dict[str, int]) -> None:
-    def cell(key: str) -> str:
-        return xl_rowcol_to_cell(rec.row - 1, columns.get(key, 0))
-
-    code, unit = rec.task, ctx.unit
-    status = rec.status
-    if status is None:
-        if "status" not in rec.raw:
-            ctx.findings.append(F.STATUS_MISSING(ctx.at(cell("status")), unit=unit, task=code))
-        return
-    if status == Status.DONE.value:
-        if rec.progress is not None and rec.progress < 100:
-            ctx.findings.append(F.DONE_BELOW_100(
-                ctx.at(cell("progress")), unit=unit, task=code, value=format_number(rec.progress)))
-        if rec.completed_on is None and "completed_on" not in rec.raw:
-            ctx.findings.append(F.DONE_WITHOUT_DATE(ctx.at(cell("completed_on")), unit=unit, task=code))
-    else:
-        if rec.completed_on is not None:
-            ctx.findings.append(F.DATE_WITHOUT_DONE(ctx.at(cell("completed_on")), unit=unit, task=code, status=status))
-        if rec.progress == 100 and status != Status.NOT_DONE.value:
-            ctx.findings.append(F.PROGRESS_100_NOT_DONE(ctx.at(cell("progress")), unit=unit, task=code, status=status))
-    if status == Status.NOT_DONE.value and not (rec.difficulties or rec.result):
-        ctx.findings.append(F.NOT_DONE_WITHOUT_REASON(ctx.at(cell("difficulties")), unit=unit, task=code))
-    if task.points > 0 and rec.self_score is None and "self_score" not in rec.raw and "self_score" in columns:
-        ctx.unscored.append(F.SCORE_MISSING(ctx.at(cell("self_score")), unit=unit, task=code))
-    _target_checks(ctx, rec, task, columns)
-    _self_score_checks(ctx, rec, task, columns)
-
-
-def _locked(ctx: _Ctx, row: list[Any], columns: dict[str, int], number: int, task: Task,
-            stamped: str | None) -> None:
-    """Locked cells edited by the office (errors), or the master changed since (info)."""
-    native = {"content": task.content, "group": task.group, "product": task.product, "target": task.target,
-              "deadline": task.deadline if task.deadline is not None else task.deadline_text, "points": task.points}
-    width = len(row)
-    if all(key not in columns or columns[key] >= width or row[columns[key]] == native[key]
-           or (native[key] == "" and row[columns[key]] is None) for key in _LOCKED_CHECKED):
-        return  # the usual case: every locked cell exactly as written
-    file_values = {key: text_of(row[columns[key]]) if key in columns and columns[key] < width else None
-                   for key in _LOCKED_CHECKED}
-    master_values = dict(zip(("task_code", *_LOCKED_CHECKED), locked_values(task), strict=True))
-    if all(v is None or v == master_values[k] for k, v in file_values.items()):
-        return
-    if stamped is not None and all(v is not None for v in file_values.values()):
-        file_hash = row_hash((task.code, *(file_values[k] for k in _LOCKED_CHECKED)))
-        if file_hash == stamped:
-            if stamped != row_hash(locked_values(task)):
-                changed = [REPORT[k].header for k in _LOCKED_CHECKED
-                           if _clean(file_values[k] or "") != _clean(master_values[k])]
-                ctx.findings.append(F.MASTER_CHANGED(
-                    ctx.at(f"A{number}"), unit=ctx.unit, task=task.code, column=", ".join(changed) or "nội dung"))
-            return
-    for key in _LOCKED_CHECKED:
-        new = file_values[key]
-        if new is None or _clean(new) == _clean(master_values[key]):
-            continue
-        ctx.findings.append(F.LOCKED_CHANGED(
-            ctx.at(xl_rowcol_to_cell(number - 1, columns[key])), unit=ctx.unit, task=task.code,
-            column=REPORT[key].header, old=master_values[key][:80], new=new[:80]))
-
-
-# --- achieved values and self-scores (issue 15) ----------------------------------------------
 
 def _amount(value: Any, target: Target | None) -> tuple[float, str | None]:
     """An achieved value: a number, not negative; as text, the target's unit may follow it."""
@@ -321,24 +242,87 @@ def _achieved(ctx: _Ctx, value: Any, cell: str, rec: RowRecord, task: Task | Non
     """The value achieved against a numeric target (``10``, ``"10 lớp"``); a fraction under a
     percentage target (0,95 for 95%) is read as a percentage, with a warning."""
     target = parse_target(task.target) if task is not None else None
-    try:
-        number, note = _amount(value, target)
-    except ValueError:
-        ctx.findings.append(F.ACHIEVED_INVALID(ctx.at(cell), unit=ctx.unit, task=rec.task, value=f'"{_shown(value)}"'))
+    parsed = _parsed(ctx, lambda v: _amount(v, target), value, cell, rec, F.ACHIEVED_INVALID)
+    if parsed is None:
         return
-    if note:
-        ctx.as_text.append(cell)
+    number = parsed[0]
     if task is not None and target is not None and target.unit.startswith("%") and 0 < number < 1 < target.value:
-        ctx.findings.append(F.ACHIEVED_FRACTION(ctx.at(cell), unit=ctx.unit, task=rec.task, raw=_shown(value),
+        ctx.findings.append(F.ACHIEVED_FRACTION(ctx.at(cell), unit=ctx.unit, task=rec.task, raw=shown(value),
                                                 value=target.amount(number * 100), target=task.target))
         number *= 100
     rec.achieved = number
 
 
+_RULES: dict[str, Callable[[_Ctx, Any, str, RowRecord, Task | None], None]] = {
+    "status": _status, "progress": _progress, "achieved": _achieved, "completed_on": _completed_on,
+    "self_score": _self_score,
+    **{key: _text_rule(key) for key in ("result", "difficulties", "proposals")},
+}
+assert set(_RULES) == set(_INPUTS), "every input column of the schema has its rule"
+
+
+_Rule = Callable[[_Ctx, Any, str, RowRecord, Task | None], None]
+
+
+def _input_columns(columns: dict[str, int]) -> list[tuple[str, int, _Rule]]:
+    """(key, column, rule) of the table's input columns, in the schema's order."""
+    return [(key, columns[key], _RULES[key]) for key in _INPUTS if key in columns]
+
+
+def _inputs(ctx: _Ctx, row: list[Any], inputs: list[tuple[str, int, _Rule]], number: int, rec: RowRecord,
+            task: Task | None) -> None:
+    """Normalise the input cells of one row into ``rec`` with findings."""
+    width = len(row)
+    for key, c, rule in inputs:
+        if c >= width or is_blank(value := row[c]):
+            continue
+        cell = xl_rowcol_to_cell(number - 1, c)
+        rec.raw[key] = (cell, value.isoformat() if isinstance(value, dt.date) else value)
+        rule(ctx, value, cell, rec, task)
+    # A percent-formatted cell holding 100% reads as 1.0.
+    raw_progress = rec.raw.get("progress", ("", None))[1]
+    if rec.status == _DONE and rec.progress == 1 and isinstance(raw_progress, int | float):
+        rec.progress = 100.0
+        ctx.findings.append(F.PROGRESS_FRACTION(ctx.at(rec.raw["progress"][0]), unit=ctx.unit, task=rec.task,
+                                                raw="1", value="100"))
+
+
+# --- checks of a whole row -----------------------------------------------------------------
+
+def _checks(ctx: _Ctx, rec: RowRecord, task: Task, columns: dict[str, int]) -> None:
+    def cell(key: str) -> str:
+        return xl_rowcol_to_cell(rec.row - 1, columns.get(key, 0))
+
+    code, unit = rec.task, ctx.unit
+    status = rec.status
+    if status is None:
+        if "status" not in rec.raw:
+            ctx.findings.append(F.STATUS_MISSING(ctx.at(cell("status")), unit=unit, task=code))
+        return
+    if status == _DONE:
+        if rec.progress is not None and rec.progress < 100:
+            ctx.findings.append(F.DONE_BELOW_100(
+                ctx.at(cell("progress")), unit=unit, task=code, value=format_number(rec.progress)))
+        if rec.completed_on is None and "completed_on" not in rec.raw:
+            ctx.findings.append(F.DONE_WITHOUT_DATE(ctx.at(cell("completed_on")), unit=unit, task=code))
+    else:
+        if rec.completed_on is not None:
+            ctx.findings.append(F.DATE_WITHOUT_DONE(ctx.at(cell("completed_on")), unit=unit, task=code, status=status))
+        if rec.progress == 100 and status != _NOT_DONE:
+            ctx.findings.append(F.PROGRESS_100_NOT_DONE(ctx.at(cell("progress")), unit=unit, task=code, status=status))
+    if status == _NOT_DONE and not (rec.difficulties or rec.result):
+        ctx.findings.append(F.NOT_DONE_WITHOUT_REASON(ctx.at(cell("difficulties")), unit=unit, task=code))
+    if task.points > 0 and rec.self_score is None and "self_score" not in rec.raw and "self_score" in columns:
+        ctx.unscored.append(F.SCORE_MISSING(ctx.at(cell("self_score")), unit=unit, task=code))
+    _target_checks(ctx, rec, task, columns)
+    _self_score_checks(ctx, rec, task, columns)
+
+
 def _target_checks(ctx: _Ctx, rec: RowRecord, task: Task, columns: dict[str, int]) -> None:
-    """A task reported done with a numeric target: its achieved value, and whether it reaches the target."""
+    """A task reported done with a numeric target: its achieved value, and whether it reaches the
+    target (explained in Khó khăn, vướng mắc: information only)."""
     target = parse_target(task.target)
-    if rec.status != Status.DONE.value or target is None or "achieved" not in columns:
+    if rec.status != _DONE or target is None or "achieved" not in columns:
         return
     where = ctx.at(xl_rowcol_to_cell(rec.row - 1, columns["achieved"]))
     if rec.achieved is None:
@@ -372,6 +356,174 @@ def _self_score_checks(ctx: _Ctx, rec: RowRecord, task: Task, columns: dict[str,
                                                         margin=format_number(ctx.self_score.progress_margin)))
 
 
+def _locked(ctx: _Ctx, row: list[Any], columns: dict[str, int], number: int, task: Task,
+            stamped: str | None) -> None:
+    """Locked cells edited by the office (errors), or the master changed since (info)."""
+    native = {"content": task.content, "group": task.group, "product": task.product, "target": task.target,
+              "deadline": task.deadline if task.deadline is not None else task.deadline_text, "points": task.points}
+    width = len(row)
+    if all(key not in columns or columns[key] >= width or row[columns[key]] == native[key]
+           or (native[key] == "" and row[columns[key]] is None) for key in _LOCKED_CHECKED):
+        return  # the usual case: every locked cell exactly as written
+    file_values = {key: clean_text(text_of(row[columns[key]])) if key in columns and columns[key] < width else None
+                   for key in _LOCKED_CHECKED}
+    master_values = dict(zip(("task_code", *_LOCKED_CHECKED), locked_values(task), strict=True))
+    if all(v is None or v == master_values[k] for k, v in file_values.items()):
+        return
+    if stamped is not None and all(v is not None for v in file_values.values()):
+        file_hash = row_hash((task.code, *(file_values[k] for k in _LOCKED_CHECKED)))
+        if file_hash == stamped:
+            if stamped != row_hash(locked_values(task)):
+                changed = [REPORT[k].header for k in _LOCKED_CHECKED
+                           if _clean(file_values[k] or "") != _clean(master_values[k])]
+                ctx.findings.append(F.MASTER_CHANGED(
+                    ctx.at(f"A{number}"), unit=ctx.unit, task=task.code, column=", ".join(changed) or "nội dung"))
+            return
+    for key in _LOCKED_CHECKED:
+        new = file_values[key]
+        if new is None or _clean(new) == _clean(master_values[key]):
+            continue
+        ctx.findings.append(F.LOCKED_CHANGED(
+            ctx.at(xl_rowcol_to_cell(number - 1, columns[key])), unit=ctx.unit, task=task.code,
+            column=REPORT[key].header, old=master_values[key][:80], new=_clean(new)[:80]))
+
+
+# --- the table, row by row -----------------------------------------------------------------
+
+class _TableReader:
+    """Walks the table once: task rows matched to the unit's tasks, then the added rows."""
+
+    def __init__(self, ctx: _Ctx, table: Table, stamp: Stamp | None) -> None:
+        self.ctx, self.table = ctx, table
+        self.columns = table.columns
+        self.code_col, self.content_col = self.columns.get("task_code"), self.columns.get("content")
+        self.data_columns = [(k, c) for k, c in self.columns.items() if k != "stt"]
+        self.inputs = _input_columns(self.columns)
+        self.stamped = {code: digest for code, _, digest in stamp.tasks} if stamp else {}
+        self.own = {t.code: t for t in ctx.master.tasks_of(ctx.unit)}
+        self.texts: dict[str, str] | None = None  # folded contents, for rows without a code (made on demand)
+        self.seen: dict[str, int] = {}
+        self.records: list[RowRecord] = []
+        self.added = False
+
+    def read(self) -> list[RowRecord]:
+        rows = self.table.rows
+        for index in range(self.table.header + 1, len(rows)):
+            if not self._row(index, rows[index]):
+                break
+        return self.records
+
+    def _row(self, index: int, row: list[Any]) -> bool:
+        """Read one row; False at the signature block that ends the table."""
+        code_cell = row[self.code_col] if self.code_col is not None and self.code_col < len(row) else None
+        if is_blank(code_cell) or (isinstance(code_cell, str) and " " in code_cell.strip()):
+            joined = fold(" ".join(v for v in row if isinstance(v, str)))
+            if _MARKER in joined and not any(isinstance(v, float) for v in row):
+                self.added = True
+                return True
+            if any(m in joined for m in _END_MARKERS) or _DATELINE.search(joined):
+                return False
+        cells = {k: row[c] for k, c in self.data_columns if c < len(row)}
+        if all(is_blank(v) for v in cells.values()):
+            return True
+        code = normalize_code(text_of(cells.get("task_code"))) if self.code_col is not None else ""
+        task = None if self.added else self._task(index, code, text_of(cells.get("content")))
+        if task is not None:
+            self._task_row(index, row, task)
+        elif not (code and not self.added and self._foreign(index, code)):
+            self._added_row(index, row, cells, code)
+        return True
+
+    def _task(self, index: int, code: str, content: str) -> Task | None:
+        """The unit's task this row reports on: by its code, or by its content when the code is blank."""
+        if code:
+            return self.own.get(code)
+        if not content:
+            return None
+        if self.texts is None:
+            self.texts = {t.code: fold_key(t.content) for t in self.own.values()}
+        match = process.extractOne(fold_key(content), {c: t for c, t in self.texts.items() if c not in self.seen},
+                                   scorer=fuzz.ratio, score_cutoff=85)
+        if not match:
+            return None
+        self.ctx.findings.append(F.TASK_MATCHED_BY_TEXT(self.ctx.at(f"A{index + 1}"), unit=self.ctx.unit,
+                                                        task=match[2]))
+        return self.own[match[2]]
+
+    def _foreign(self, index: int, code: str) -> bool:
+        """A code that is not the unit's: another unit's task (the row is left out) or unknown
+        (read as an added task)."""
+        ctx, where = self.ctx, self.ctx.at(xl_rowcol_to_cell(index, self.code_col or 0))
+        other = ctx.master.task(code)
+        if other is not None and other.unit != ctx.unit:
+            ctx.findings.append(F.TASK_OF_OTHER_UNIT(where, unit=ctx.unit, task=code, owner=other.unit))
+            return True
+        ctx.findings.append(F.TASK_UNKNOWN(where, unit=ctx.unit, task=code))
+        return False
+
+    def _task_row(self, index: int, row: list[Any], task: Task) -> None:
+        ctx, number = self.ctx, index + 1
+        if task.code in self.seen:
+            ctx.findings.append(F.TASK_DUPLICATED(ctx.at(xl_rowcol_to_cell(index, self.code_col or 0)),
+                                                  unit=ctx.unit, task=task.code, first=self.seen[task.code]))
+            return
+        self.seen[task.code] = number
+        rec = RowRecord("task", task.code, self.table.sheet, number)
+        _inputs(ctx, row, self.inputs, number, rec, task)
+        if not rec.raw:
+            ctx.findings.append(F.TASK_NOT_FILLED(ctx.at(f"A{number}"), unit=ctx.unit, task=task.code))
+        else:
+            _checks(ctx, rec, task, self.columns)
+        _locked(ctx, row, self.columns, number, task, self.stamped.get(task.code))
+        if rec.raw:
+            self.records.append(rec)
+
+    def _added_row(self, index: int, row: list[Any], cells: dict[str, Any], code: str) -> None:
+        ctx, number = self.ctx, index + 1
+        rec = RowRecord("added", code, self.table.sheet, number)
+        _inputs(ctx, row, self.inputs, number, rec, None)
+        rec.content = _text(ctx, cells.get("content"), xl_rowcol_to_cell(index, self.content_col or 0), code)
+        rec.product = clean_text(text_of(cells.get("product")))
+        rec.deadline = clean_text(text_of(cells.get("deadline")))
+        if not rec.content:
+            ctx.findings.append(F.ADDED_INCOMPLETE(ctx.at(f"A{number}"), unit=ctx.unit))
+            return
+        ctx.findings.append(F.TASK_ADDED(ctx.at(f"A{number}"), unit=ctx.unit, task=code, content=rec.content[:80]))
+        self.records.append(rec)
+
+
+# --- the whole table -----------------------------------------------------------------------
+
+def _table_findings(ctx: _Ctx, table: Table, formulas: dict[str, str] | None) -> None:
+    """Formulas without a value in input cells, and input columns missing from the table."""
+    if formulas:
+        inputs = {xl_col_to_name(c) for k, c in table.columns.items() if k in _INPUTS}
+        for cell, formula in sorted(formulas.items()):
+            letters = cell.rstrip("0123456789")
+            if letters in inputs and int(cell[len(letters):]) > table.header + 1:
+                ctx.findings.append(F.FORMULA_WITHOUT_VALUE(ctx.at(cell), unit=ctx.unit, formula=formula[:60]))
+    for column in REPORT.columns:
+        if not column.locked and column.key not in table.columns and column.key not in _OPTIONAL_INPUTS:
+            ctx.findings.append(F.COLUMN_MISSING(ctx.at(f"A{table.header + 1}"), unit=ctx.unit, column=column.header))
+
+
+def _summaries(ctx: _Ctx, reader: _TableReader) -> None:
+    """Scores missing, tasks missing, and the repairs made quietly, for the file as a whole."""
+    records = reader.records
+    scored = any(r.self_score is not None or "self_score" in r.raw for r in records if r.kind == "task")
+    if scored:
+        ctx.findings.extend(ctx.unscored)
+    elif ctx.unscored:
+        ctx.findings.append(F.SCORE_NONE(Location(ctx.file, ctx.sheet), unit=ctx.unit, count=len(ctx.unscored)))
+    for code in reader.own:
+        if code not in reader.seen:
+            ctx.findings.append(F.TASK_MISSING(Location(ctx.file, ctx.sheet), unit=ctx.unit, task=code))
+    for cells, kind in ((ctx.as_text, F.VALUE_AS_TEXT), (ctx.decomposed, F.TEXT_DECOMPOSED)):
+        if cells:
+            listed = ", ".join(cells[:8]) + (", …" if len(cells) > 8 else "")
+            ctx.findings.append(kind(Location(ctx.file, ctx.sheet), unit=ctx.unit, count=len(cells), cells=listed))
+
+
 def read_rows(
     table: Table, unit: str, master: Master, *, file: str, year: int, today: dt.date,
     stamp: Stamp | None = None, formulas: dict[str, str] | None = None, settings: Settings | None = None,
@@ -384,96 +536,10 @@ def read_rows(
     ctx = _Ctx(file, table.sheet, unit, master, year, today)
     if settings is not None:
         ctx.targets, ctx.self_score = settings.targets, settings.self_score
-    if formulas:
-        inputs = {xl_col_to_name(c) for k, c in table.columns.items() if k in _INPUTS}
-        for cell, formula in sorted(formulas.items()):
-            letters = cell.rstrip("0123456789")
-            if letters in inputs and int(cell[len(letters):]) > table.header + 1:
-                ctx.findings.append(F.FORMULA_WITHOUT_VALUE(ctx.at(cell), unit=unit, formula=formula[:60]))
-    columns = table.columns
-    for column in REPORT.columns:
-        if not column.locked and column.key not in columns and column.key not in _OPTIONAL_INPUTS:
-            ctx.findings.append(F.COLUMN_MISSING(ctx.at(f"A{table.header + 1}"), unit=unit, column=column.header))
-    stamped = {code: digest for code, _, digest in stamp.tasks} if stamp else {}
-    own = {t.code: t for t in master.tasks_of(unit)}
-    texts: dict[str, str] | None = None  # folded contents, for rows without a code (rare: made on demand)
-    seen: dict[str, int] = {}
-    records: list[RowRecord] = []
-    added = False
-    code_col, content_col = columns.get("task_code"), columns.get("content")
-    data_columns = [(k, c) for k, c in columns.items() if k != "stt"]
-    for index in range(table.header + 1, len(table.rows)):
-        row = table.rows[index]
-        number = index + 1
-        code_cell = row[code_col] if code_col is not None and code_col < len(row) else None
-        if is_blank(code_cell) or (isinstance(code_cell, str) and " " in code_cell.strip()):
-            joined = fold(" ".join(v for v in row if isinstance(v, str)))
-            if _MARKER in joined and not any(isinstance(v, float) for v in row):
-                added = True
-                continue
-            if any(m in joined for m in _END_MARKERS) or _DATELINE.search(joined):
-                break
-        cells = {k: row[c] for k, c in data_columns if c < len(row)}
-        if all(v is None or v == "" or (type(v) is str and not v.strip()) for v in cells.values()):
-            continue
-        code = normalize_code(text_of(cells.get("task_code"))) if code_col is not None else ""
-        content = text_of(cells.get("content"))
-        task = own.get(code) if code else None
-        if not added and task is None and not code and content:
-            if texts is None:
-                texts = {t.code: fold_key(t.content) for t in own.values()}
-            match = process.extractOne(fold_key(content), {c: t for c, t in texts.items() if c not in seen},
-                                       scorer=fuzz.ratio, score_cutoff=85)
-            if match:
-                task = own[match[2]]
-                ctx.findings.append(F.TASK_MATCHED_BY_TEXT(
-                    ctx.at(f"A{number}"), unit=unit, task=task.code))
-        if task is not None and not added:
-            if task.code in seen:
-                ctx.findings.append(F.TASK_DUPLICATED(ctx.at(xl_rowcol_to_cell(index, code_col or 0)),
-                                                      unit=unit, task=task.code, first=seen[task.code]))
-                continue
-            seen[task.code] = number
-            rec = RowRecord("task", task.code, table.sheet, number)
-            _inputs(ctx, row, columns, number, rec, task)
-            if not rec.raw:
-                ctx.findings.append(F.TASK_NOT_FILLED(ctx.at(f"A{number}"), unit=unit, task=task.code))
-                _locked(ctx, row, columns, number, task, stamped.get(task.code))
-                continue
-            _checks(ctx, rec, task, columns)
-            _locked(ctx, row, columns, number, task, stamped.get(task.code))
-            records.append(rec)
-            continue
-        if code and not added:
-            other = master.task(code)
-            if other is not None and other.unit != unit:
-                ctx.findings.append(F.TASK_OF_OTHER_UNIT(
-                    ctx.at(xl_rowcol_to_cell(index, code_col or 0)), unit=unit, task=code, owner=other.unit))
-                continue
-            ctx.findings.append(F.TASK_UNKNOWN(
-                ctx.at(xl_rowcol_to_cell(index, code_col or 0)), unit=unit, task=code))
-        rec = RowRecord("added", code, table.sheet, number)
-        _inputs(ctx, row, columns, number, rec, None)
-        rec.content = _text(ctx, cells.get("content"), xl_rowcol_to_cell(index, content_col or 0), code)
-        rec.product = text_of(cells.get("product"))
-        rec.deadline = text_of(cells.get("deadline"))
-        if not rec.content:
-            ctx.findings.append(F.ADDED_INCOMPLETE(ctx.at(f"A{number}"), unit=unit))
-            continue
-        ctx.findings.append(F.TASK_ADDED(ctx.at(f"A{number}"), unit=unit, task=code, content=rec.content[:80]))
-        records.append(rec)
-    scored = any(r.self_score is not None or "self_score" in r.raw for r in records if r.kind == "task")
-    if scored:
-        ctx.findings.extend(ctx.unscored)
-    elif ctx.unscored:
-        ctx.findings.append(F.SCORE_NONE(Location(file, table.sheet), unit=unit, count=len(ctx.unscored)))
-    for code in own:
-        if code not in seen:
-            ctx.findings.append(F.TASK_MISSING(Location(file, table.sheet), unit=unit, task=code))
-    for cells_list, kind in ((ctx.as_text, F.VALUE_AS_TEXT), (ctx.decomposed, F.TEXT_DECOMPOSED)):
-        if cells_list:
-            shown = ", ".join(cells_list[:8]) + (", …" if len(cells_list) > 8 else "")
-            ctx.findings.append(kind(Location(file, table.sheet), unit=unit, count=len(cells_list), cells=shown))
+    _table_findings(ctx, table, formulas)
+    reader = _TableReader(ctx, table, stamp)
+    records = reader.read()
+    _summaries(ctx, reader)
     for record in records:
         _ = record.raw_json  # encode here (in a worker process) rather than where the ledger is written
     return records, ctx.findings

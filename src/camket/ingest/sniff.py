@@ -3,12 +3,13 @@ package is safe to hand to a parser (size, ratio, entry count, XML DOCTYPE)."""
 
 from __future__ import annotations
 
-import io
+import re
 import struct
 import zipfile
 import zlib
 
 from .limits import DEFLATE_MAX_RATIO, Limits
+from .package import Package, PartError, package_of
 
 __all__ = ["Kind", "check_package", "is_plain_zip", "sniff"]
 
@@ -18,20 +19,10 @@ ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 Kind = str  # "xlsx", "xlsm", "ods", "xls", "zip", "encrypted", "empty", or a description
 
 
-_LAST: list[tuple[int, int, zipfile.ZipFile | None]] = []
-
-
 def open_zip(data: bytes) -> zipfile.ZipFile | None:
     """The package's zip directory (parsed once per bytes object), None when unreadable."""
-    key = (id(data), len(data))
-    if _LAST and _LAST[0][:2] == key:
-        return _LAST[0][2]
-    try:
-        archive: zipfile.ZipFile | None = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        archive = None
-    _LAST[:] = [(key[0], key[1], archive)]
-    return archive
+    package = package_of(data)
+    return None if package is None else package.archive
 
 
 def _zip_names(data: bytes) -> list[str] | None:
@@ -127,13 +118,13 @@ def sniff(data: bytes) -> Kind:
         return "tệp không rõ định dạng"
 
 
-_PARSED = ("xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml", "xl/_rels/workbook.xml.rels",
-           "[Content_Types].xml", "content.xml", "styles.xml")
+_UNPARSED = ("docProps/", "xl/theme/", "xl/media/", "Thumbnails/", "Pictures/", "Configurations2/")
 
 
 def _parsed(name: str) -> bool:
-    """Parts a spreadsheet reader parses (where a DOCTYPE would matter)."""
-    return name in _PARSED or (name.startswith("xl/worksheets/") and name.endswith(".xml"))
+    """Parts a spreadsheet reader may parse (where a DOCTYPE would matter): every XML part but the
+    document properties, themes and images (a sheet's relationship may point anywhere)."""
+    return name.endswith((".xml", ".rels")) and not name.startswith(_UNPARSED)
 
 
 def check_package(data: bytes, limits: Limits) -> tuple[str, str] | None:
@@ -143,10 +134,10 @@ def check_package(data: bytes, limits: Limits) -> tuple[str, str] | None:
     the limit (deflate expands at most ~1032x) is decompressed with a cap to learn its
     real size. XML parts must not carry a DOCTYPE (entity expansion, external entities).
     """
-    archive = open_zip(data)
-    if archive is None:
+    package = package_of(data)
+    if package is None:
         return "corrupt", "không mở được gói tệp"
-    infos = archive.infolist()
+    infos = package.archive.infolist()
     if len(infos) > limits.max_parts:
         return "too-large", f"{len(infos)} thành phần"
     total = 0
@@ -168,29 +159,35 @@ def check_package(data: bytes, limits: Limits) -> tuple[str, str] | None:
         total += size
         if total > limits.max_package_bytes:
             return "too-large", f"tổng dung lượng giải nén vượt {limits.max_package_bytes:,} byte"
-        if _parsed(info.filename) and _has_doctype(data, info):
-            return "unsafe", f"khai báo DOCTYPE trong {info.filename}"
     if compressed > len(data):
         return "unsafe", "các thành phần chồng lấn nhau (kỹ thuật nén bom)"
+    for info in infos:
+        if _parsed(info.filename):
+            try:
+                if _has_doctype(package, info.filename):
+                    return "unsafe", f"khai báo DOCTYPE trong {info.filename}"
+            except PartError:
+                return "corrupt", f"{info.filename} hỏng"
     return None
 
 
-def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
-    """A member's compressed bytes, read from its local header."""
+def _raw(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
+    """A member's compressed bytes, read from its local header (a view: nothing is copied)."""
     offset = info.header_offset
     header = data[offset:offset + 30]
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
         return None
     name_len, extra_len = struct.unpack("<HH", header[26:30])
     start = offset + 30 + name_len + extra_len
-    return data[start:start + info.compress_size]
+    return memoryview(data)[start:start + info.compress_size]
 
 
 def _real_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
     """Bytes a part really expands to, stopping once past ``cap``; -1 if unreadable.
 
     Decompresses the raw member stream itself: ``zipfile`` would stop at the size the
-    header declares, and a zip bomb lies there.
+    header declares, and a zip bomb lies there. The input is fed in small pieces, so that
+    neither it nor its unconsumed rest is ever copied whole.
     """
     raw = _raw(data, info)
     if raw is None:
@@ -199,15 +196,15 @@ def _real_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
         return len(raw)
     inflater = zlib.decompressobj(-15)
     total = 0
-    pending = raw
     try:
-        while pending:
-            out = inflater.decompress(pending, 1 << 20)
-            total += len(out)
-            if total > cap:
-                return total
-            pending = inflater.unconsumed_tail
-            if not out and not pending:
+        for start in range(0, len(raw), 1 << 16):
+            pending: bytes | memoryview = raw[start:start + (1 << 16)]
+            while pending:
+                total += len(inflater.decompress(pending, 1 << 20))
+                if total > cap:
+                    return total
+                pending = inflater.unconsumed_tail
+            if inflater.eof:
                 break
         total += len(inflater.flush())
     except zlib.error:
@@ -215,15 +212,18 @@ def _real_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
     return total
 
 
-def _has_doctype(data: bytes, info: zipfile.ZipInfo) -> bool:
-    """A DOCTYPE or ENTITY declaration near the start of an XML part."""
-    raw = _raw(data, info)
-    if raw is None:
-        return False
-    try:
-        head = raw[:4096] if info.compress_type == zipfile.ZIP_STORED else \
-            zlib.decompressobj(-15).decompress(raw[:4096], 2048)
-    except zlib.error:
-        return False
-    upper = head.upper()
-    return b"<!DOCTYPE" in upper or b"<!ENTITY" in upper
+_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _has_doctype(package: Package, name: str) -> bool:
+    """A DOCTYPE or ENTITY declaration anywhere in an XML part (a large part is read in bounded
+    chunks), so that padding before the declaration does not hide it."""
+    if package.small(name):
+        content = package.read(name)
+        return b"<!" in content and _DECLARATION.search(content) is not None
+    tail = b""
+    for chunk in package.chunks(name):
+        if _DECLARATION.search(tail + chunk):
+            return True
+        tail = chunk[-9:]
+    return False
