@@ -305,3 +305,17 @@ def test_typing_an_achieved_value_in_calc(bo_2022: Path, tmp_path: Path) -> None
     assert rows["VP-02"].achieved == 98.5
     assert [(f.code, f.location.cell) for f in result.findings if f.code.startswith("target")] == [
         ("target-not-met", numeric)]
+
+
+@pytest.mark.parametrize("typed", [True, -3, 1e300, "mười", "10 hội nghị"])
+def test_an_achieved_value_that_is_no_figure_is_an_error_at_its_cell(bo_2022: Path, tmp_path: Path,
+                                                                     typed: Any) -> None:
+    ws = Workspace.open(bo_2022)
+    job = ws.template_jobs("2022-6T", units=["VP"], generated=SAMPLE_TIME)[0]
+    answers = {"VP-02": {"status": DOING, "progress": 50, "achieved": typed}}  # VP-02: 100% văn bản
+    write_template(replace(job, path=tmp_path / "VP.xlsx", prefill=answers))
+    result = ws.ingest([tmp_path / "VP.xlsx"], "2022-6T", now=dt.datetime(2022, 7, 4, 9))
+    assert [(f.code, f.location.cell) for f in result.findings if f.code.startswith("achieved")] == [
+        ("achieved-invalid", cell_of(ws, "VP-02", "achieved"))]
+    with ws.ledger() as ledger:
+        assert [r.achieved for r in ledger.accepted_rows("2022-6T")] == [None]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from ..scoring import self_score_check
 from ..stamp import Stamp, locked_values, row_hash
 from ..targets import Target, parse_target, read_amount
 from ..values import (
+    MAX_NUMBER,
     clean_text,
     is_blank,
     parse_date,
@@ -230,11 +230,12 @@ def _text_rule(key: str) -> Callable[[_Ctx, Any, str, RowRecord, Task | None], N
 
 def _amount(value: Any, target: Target | None) -> tuple[float, str | None]:
     """An achieved value: a number, not negative; as text, the target's unit may follow it."""
-    if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
-        raise ValueError(f'"{value}" không phải là số')
-    number, note = (float(value), None) if isinstance(value, int | float) else read_amount(value, target or Target(0))
-    if number < 0:
-        raise ValueError(f"{number} < 0")
+    if isinstance(value, int | float):
+        number, note = parse_number(value)  # a boolean, NaN or an absurd magnitude is refused there
+    else:
+        number, note = read_amount(value, target or Target(0))
+    if not 0 <= number < MAX_NUMBER:
+        raise ValueError(f"{number} không phải giá trị đạt được")
     return number, note
 
 
