@@ -27,6 +27,8 @@ import os
 import platform
 import resource
 import shutil
+import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -326,6 +328,48 @@ def stage_word(root: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - start, "tasks": len(result.tasks)}
 
 
+# --- start-up -----------------------------------------------------------------------------
+
+STARTUP_RUNS = 15
+
+
+def stage_startup(work: Path) -> dict[str, float]:
+    """Median wall time of commands people type, started afresh each time, beside bare Python:
+    on the bo-2022 demo (26 units, its first round ingested)."""
+    demo = work / "demo"
+    exe = shutil.which("camket") or "camket"
+    subprocess.run([exe, "demo", str(demo), "--no-pdf"], check=True, capture_output=True)
+    commands = {
+        "python": [sys.executable, "-c", "pass"],
+        "imports": [sys.executable, "-c", "import click, sqlite3, tomllib"],
+        "help": [exe, "--help"],
+        "status": [exe, "-w", str(demo), "status", "--round", "2022-6T"],
+    }
+    out = {}
+    for key, command in commands.items():
+        subprocess.run(command, capture_output=True)  # warm the file cache
+        times = []
+        for _ in range(STARTUP_RUNS):
+            start = time.perf_counter()
+            subprocess.run(command, capture_output=True)
+            times.append(time.perf_counter() - start)
+        out[key] = statistics.median(times)
+    return out
+
+
+STARTUP = {"python": ("bare python (`python -c pass`)", ""),
+           "imports": ("python importing click, sqlite3 and tomllib", ""),
+           "help": ("`camket --help`", "≤ 0.1 s"),
+           "status": ("`camket status --round 2022-6T` (bo-2022 demo, 26 units)", "≤ 0.2 s")}
+
+
+def render_startup(times: dict[str, float]) -> str:
+    lines = ["", f"Start-up (median of {STARTUP_RUNS} runs, each a new process):", "",
+             "| command | seconds | goal |", "|---|---:|---|"]
+    lines += [f"| {label} | {times[key]:.3f} | {goal} |" for key, (label, goal) in STARTUP.items()]
+    return "\n".join(lines) + "\n"
+
+
 # --- report --------------------------------------------------------------------------
 
 def machine() -> str:
@@ -356,9 +400,14 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--readme", action="store_true",
                         help="also put the table into README.md (for the full run at 10,000 units)")
+    parser.add_argument("--startup-only", action="store_true", help="only the start-up row (about a minute)")
     args = parser.parse_args()
     if args.work.exists():
         shutil.rmtree(args.work)
+    if args.startup_only:
+        args.work.mkdir(parents=True)
+        print(render_startup(stage_startup(args.work)))
+        return
     root, returned = args.work / "ws", args.work / "nhan"
     started = time.perf_counter()
     size = _in_child(prepare, root, args.units, args.tasks)
@@ -384,7 +433,9 @@ def main() -> None:
     for kind in LARGE:
         results[f"large-{kind}"] = _in_child(stage_large, args.work, kind)
         print(f"large ({kind})", results[f"large-{kind}"], flush=True)
-    table = render(results, size, args.units, time.perf_counter() - started)
+    startup = stage_startup(args.work)
+    print("start-up", startup, flush=True)
+    table = render(results, size, args.units, time.perf_counter() - started) + render_startup(startup)
     print(table)
     args.results.write_text(table, encoding="utf-8")
     if args.readme:

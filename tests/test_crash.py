@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -154,3 +155,36 @@ def test_templates_reissue_killed_at_a_random_point_leaves_the_old_or_the_new_li
     assert deadlines == {dt.date(2022, 11, 30)} and adjustments > 0
     out = root / "out" / "2022-6T" / "templates"
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no half-written file among the outputs
+
+
+def test_a_file_that_kills_its_reader_neither_hangs_nor_sinks_the_batch(
+        many: tuple[Path, Path, int], tmp_path: Path) -> None:
+    """A native crash of the spreadsheet reader (simulated: the worker aborts on one file) ends a
+    worker process: the batch goes on, that file is camket's own error, every other file counts."""
+    pristine, inbox, files = many
+    root = tmp_path / "ws"
+    shutil.copytree(pristine, root)
+    poison = sorted(inbox.rglob("*.xlsx"))[40].name
+    script = f"""
+import datetime as dt, importlib, json, os
+from pathlib import Path
+from camket import Workspace
+process = importlib.import_module("camket.ingest.process")
+real = process.read_rows
+def reader(table, unit, *args, **kwargs):
+    if kwargs.get("file", "").endswith({poison!r}):
+        os.abort()  # what a crash in native code does to the process
+    return real(table, unit, *args, **kwargs)
+process.read_rows = reader
+result = Workspace.open(Path({str(root)!r})).ingest([Path({str(inbox)!r})], "2022-6T",
+                                                  now=dt.datetime(2022, 7, 3), processes=2)
+print(json.dumps({{o.name: o.state for o in result.files}}))
+"""
+    env = {k: v for k, v in os.environ.items() if k != "CAMKET_STRICT"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    states = json.loads(done.stdout.splitlines()[-1])
+    [state] = [s for n, s in states.items() if n.endswith(poison)]
+    assert state == "error"
+    assert sum(s == "accepted" for s in states.values()) == files - 1
+    assert_complete(root, files)  # the dead file is recorded and archived too

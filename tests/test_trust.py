@@ -347,3 +347,41 @@ def test_the_report_lists_pending_files_adjustments_and_how_each_arrival_is_know
     assert "Có 1 tệp báo cáo đang được kiểm tra lại, chưa tính vào số liệu" in text
     assert "nội dung là báo cáo của Vụ Pháp chế nhưng tệp ghi là của Văn phòng Bộ" in text
     assert "bổ sung 1 nhiệm vụ (VP-03); điều chỉnh thời hạn của 1 nhiệm vụ (VPC-01)" in text
+
+
+def test_a_large_agencys_appraisal_workbook_is_read_whole(tmp_path: Path) -> None:
+    """The window read of each sheet (20,000 rows) grows with the round's list: the department's
+    appraisal workbook of an agency with 22,000 tasks lists every one of them, and is read whole."""
+    import openpyxl
+
+    from camket.ingest import Limits
+    from camket.samples import load_sample
+    from camket.simulate import scale_rows
+
+    assert Limits().for_tasks(19_000) == Limits()  # an ordinary agency keeps the defaults
+    root = tmp_path / "lon"
+    Workspace.init(root, sample="bo-2022")
+    sample = load_sample("bo-2022")
+    units, tasks = scale_rows(sample.units, sample.tasks, 1_000, 22)
+    write_master(root / "danh-muc.xlsx", units, tasks)
+    ws = Workspace.open(root)
+    path = ws.appraise("2022-6T")
+    book = openpyxl.load_workbook(path)
+    sheet = book["Thẩm định"]
+    last = sheet.max_row
+    sheet.cell(last, 10).value = 1  # the last task's appraised score, far below row 20,000
+    book.save(path)
+    [outcome] = ws.ingest([path], "2022-6T", now=RECEIVED).files
+    assert outcome.state == "accepted", [str(f) for f in outcome.findings]
+    assert last > 22_000
+    assert not [f for f in outcome.findings if f.code in ("cells-outside-table", "sheet-too-large", "file-too-large")]
+
+
+def test_a_file_named_on_purpose_in_the_workspace_is_read(ws: Workspace) -> None:
+    """Walking the workspace skips its own folders, but a file named on purpose is read: the
+    department's filled appraisal workbook lives in ``out/`` (camket appraise writes it there)."""
+    one(ws, RETURNED / "returned_clean.xlsx")
+    path = ws.appraise("2022-6T")
+    [outcome] = ws.ingest([path], "2022-6T", now=LATER).files
+    assert (outcome.kind, outcome.state) == ("appraisal", "accepted")
+    assert ws.ingest([path.parent], "2022-6T", now=LATER).files[0].state == "duplicate"  # a folder inside out/

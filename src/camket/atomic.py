@@ -88,8 +88,10 @@ def clean_temporaries(root: Path) -> int:
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path; on success rename it over ``path``.
 
-    >>> with atomic_path(Path("out.xlsx")) as tmp:  # doctest: +SKIP
-    ...     workbook.save(tmp)
+    >>> with atomic_path(Path("ws/out/ghi-chu.txt")) as tmp:
+    ...     _ = tmp.write_text("đã ghi trọn vẹn", encoding="utf-8")
+    >>> Path("ws/out/ghi-chu.txt").read_text(encoding="utf-8")
+    'đã ghi trọn vẹn'
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     folder = temporary_folder(path.parent)

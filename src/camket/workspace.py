@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .atomic import write_text_atomic
+from .atomic import clean_temporaries, write_text_atomic
 from .check import CheckReport, check_workspace
 from .config import Settings, read_config
 from .errors import ConfigError, InputError, LedgerBusyError, WorkspaceError
@@ -239,6 +239,7 @@ class Workspace:
                 f"Một lệnh camket khác đang ghi vào thư mục làm việc {self.root} (đã chờ {wait:g} giây). "
                 "Chờ lệnh đó xong rồi chạy lại.") from None
         try:
+            clean_temporaries(self.root)  # what a killed command left half-written (it held this lock)
             yield
         finally:
             lock.release()
@@ -292,8 +293,8 @@ class Workspace:
             master = self.master_for(round_id) if dry else self._issue_if_needed(round_id, now)
             if expected:
                 self.units([expected], master)  # raises on a unit the round does not have
-            ctx = Context(master, self.settings, round_, self.id, self.secret, now.date(), limits or Limits(),
-                          expected_unit=expected, strict=self.strict)
+            ctx = Context(master, self.settings, round_, self.id, self.secret, now.date(),
+                          limits or Limits().for_tasks(len(master.tasks)), expected_unit=expected, strict=self.strict)
             return run_ingest(self.root, ctx, [Path(p) for p in paths], now=now, dry_run=dry,
                               keep_first=keep_first, on_progress=on_progress, processes=processes,
                               received_on=received_on, exclude=self._own_files(), via=via)

@@ -49,17 +49,24 @@ class Item:
 
 
 def _walk(path: Path, exclude: tuple[Path, ...]) -> list[tuple[Path, str]]:
-    if path.is_dir():
-        base = path.parent
-        found = [
-            p for p in path.rglob("*")
-            if p.is_file() and not p.is_symlink() and not p.name.startswith((".~lock", "~$"))
-            and not (exclude and _inside(p.resolve(), exclude))
-        ]
-        return [(p, _shown_name(p.relative_to(base).as_posix())) for p in found]
-    if exclude and _inside(path.resolve(), exclude):
-        return []
-    return [(path, _shown_name(path.name))]
+    """The files of a given path. ``exclude`` applies to what is found below it: a file or
+    folder named on purpose (a filled appraisal workbook in ``out/``) is always read."""
+    if not path.is_dir():
+        return [(path, _shown_name(path.name))]
+    below = excluded_below(path, exclude)
+    base = path.parent
+    found = [
+        p for p in path.rglob("*")
+        if p.is_file() and not p.is_symlink() and not p.name.startswith((".~lock", "~$"))
+        and not (below and _inside(p.resolve(), below))
+    ]
+    return [(p, _shown_name(p.relative_to(base).as_posix())) for p in found]
+
+
+def excluded_below(path: Path, exclude: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The paths of ``exclude`` strictly below the folder ``path`` (not those holding it)."""
+    top = path.resolve()
+    return tuple(x for x in exclude if x != top and x.is_relative_to(top))
 
 
 def _shown_name(name: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = ["DEFLATE_MAX_RATIO", "Limits"]
 
@@ -23,3 +23,13 @@ class Limits:
     max_cells: int = 500_000                 # cells holding a value in a workbook (a report has a few thousand)
     max_text: int = 32 * 2**20               # bytes of text a reader may hold for a workbook
     max_ratio: int = 200                     # compression ratio of a large member
+
+    def for_tasks(self, tasks: int) -> Limits:
+        """These limits, with the window and the cell budget grown to hold a workbook listing
+        ``tasks`` tasks, one a row (the department's appraisal workbook of a large agency);
+        an agency of up to 20,000 tasks keeps the defaults."""
+        rows = tasks + 100  # the header block and the blank rows below the table
+        if rows <= self.max_rows:
+            return self
+        return replace(self, max_rows=rows, max_cells=max(self.max_cells, rows * 16),
+                       max_text=max(self.max_text, rows * 1024))

@@ -101,7 +101,7 @@ def process(item: Item, ctx: Context) -> FileResult:
     or raised when ``ctx.strict``.
     """
     data = item.data
-    digest, size = (_file_digest(item.big) if item.big else (hashlib.sha256(data).hexdigest(), len(data)))
+    digest, size = (file_digest(item.big) if item.big else (hashlib.sha256(data).hexdigest(), len(data)))
     result = FileResult(item.name, item.source, digest, size, item.mtime, item.container,
                         findings=list(item.findings))
     try:
@@ -134,7 +134,7 @@ def _attribute_by_name(item: Item, ctx: Context, result: FileResult) -> None:
     result.findings = [replace(f, unit=f.unit or found[0]) for f in result.findings]
 
 
-def _file_digest(path: Path) -> tuple[str, int]:
+def file_digest(path: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
     try:

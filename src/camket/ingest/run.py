@@ -19,7 +19,6 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import logging
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -29,8 +28,9 @@ from pathlib import Path
 from .. import findings as F
 from ..ledger import Ledger, Submission, row_values
 from ..model import Finding, Location, Round, Severity
-from .collect import Item, collect, plan
+from .collect import Item, collect, excluded_below, plan
 from .process import SUBMISSION_MARK, Context, FileResult, process
+from .workers import read_in_workers
 
 __all__ = ["FileOutcome", "IngestResult", "run_ingest"]
 
@@ -102,8 +102,8 @@ def _work(item: Item) -> FileResult:
 class _Stream:
     """Received items in order, read ahead at most ``window`` items beyond those recorded.
 
-    Iterated by the pool's feeder thread; ``pending`` keeps each item (and how many
-    planned entries were done when it was read) until its result is recorded.
+    ``pending`` keeps each item (and how many planned entries were done when it was read)
+    until its result is recorded.
     """
 
     def __init__(self, entries: list[tuple[float, str, Path]], ctx: Context, window: int) -> None:
@@ -180,12 +180,9 @@ def run_ingest(
     run.via = via
     outcomes: list[FileOutcome] = []
     processes = processes if processes is not None else (os.cpu_count() or 1)
-    pool = None
-    if processes > 1 and len(entries) >= _PARALLEL_FROM:
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        pool = multiprocessing.get_context(method).Pool(processes, initializer=_init_worker, initargs=(ctx,))
     stream = _Stream(entries, ctx, _WINDOW)
-    results: Iterator[FileResult] = (pool.imap(_work, stream, chunksize=8) if pool is not None
+    parallel = processes > 1 and len(entries) >= _PARALLEL_FROM
+    results: Iterator[FileResult] = (read_in_workers(stream, ctx, processes, _work, _init_worker) if parallel
                                      else (process(item, ctx) for item in stream))
     try:
         with _nothing() if dry_run else ledger.transaction():
@@ -200,9 +197,9 @@ def run_ingest(
             if not dry_run:
                 ledger.finish_run(run.run_id, sum(o.state != "duplicate" for o in outcomes), now)
     finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # the workers end with the run, however it ends
         ledger.close()
     ingested = IngestResult(ctx.round, outcomes, dry_run, notices)
     states = collections.Counter(o.state for o in outcomes)
@@ -218,8 +215,8 @@ def _planned(paths: list[Path], exclude: dict[Path, str]) -> tuple[list[tuple[fl
     resolved = {p.resolve(): what for p, what in exclude.items()}
     skipped: dict[Path, str] = {}
     for given in paths:
-        top = Path(given).resolve()
-        skipped.update({p: w for p, w in resolved.items() if p.exists() and (p == top or p.is_relative_to(top))})
+        if Path(given).is_dir():
+            skipped.update({p: resolved[p] for p in excluded_below(Path(given), tuple(resolved)) if p.exists()})
     notices = []
     if skipped:
         shown = "; ".join(f"{p.name}{'/' if p.is_dir() else ''} ({what})" for p, what in skipped.items())
