@@ -13,6 +13,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from camket import Workspace
 from camket.findings import TITLES
@@ -171,8 +172,9 @@ def test_formats_charts_and_printing(reported: tuple[Workspace, Path]) -> None:
 
     # printing: header repeated, technical columns out of the print area, legible across pages
     assert detail.print_title_rows == "$1:$1"
-    assert header[18:] == ["Mã nhiệm vụ", "Mã đơn vị", "Tệp nguồn", "Ô"]
-    assert str(detail.print_area).endswith(f"$A$1:$R${detail.max_row}")  # ends before the codes
+    codes = header.index("Mã nhiệm vụ")
+    assert header[codes:] == ["Mã nhiệm vụ", "Mã đơn vị", "Tệp nguồn", "Ô"]
+    assert str(detail.print_area).endswith(f"$A$1:${get_column_letter(codes)}${detail.max_row}")  # before the codes
     assert detail.page_setup.fitToWidth == 2 and detail.print_title_cols == "$A:$C"
     summary = book["Tổng hợp"]
     assert summary.sheet_properties.pageSetUpPr.fitToPage and summary.page_setup.fitToWidth in (None, 1)

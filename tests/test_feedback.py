@@ -24,15 +24,17 @@ def test_a_corrected_feedback_workbook_clears_the_units_findings(tmp_path: Path)
     ws = Workspace.open(tmp_path / "ws")
     job = ws.template_jobs("2022-6T", units=["VPC"], generated=SAMPLE_TIME)[0]
     answers = {
-        "VPC-01": {"status": "Hoàn thành", "progress": 150, "completed_on": dt.date(2022, 6, 1), "self_score": 50},
+        "VPC-01": {"status": "Hoàn thành", "progress": 150, "achieved": 100, "completed_on": dt.date(2022, 6, 1),
+                   "self_score": 50},
         "VPC-02": {"status": "xong", "progress": 100, "completed_on": dt.date(2022, 6, 2), "self_score": 30},
-        "VPC-03": {"status": "Hoàn thành", "progress": 100, "completed_on": "31/02/2022", "self_score": 20},
+        "VPC-03": {"status": "Hoàn thành", "progress": 100, "achieved": 2, "completed_on": "31/02/2022",
+                   "self_score": 20},
     }
     sent = tmp_path / "nhan" / "VPC.xlsx"
     write_template(replace(job, path=sent, prefill=answers))
     first = ws.ingest([sent], "2022-6T", now=dt.datetime(2022, 7, 4, 9))
     assert sorted((f.code, f.location.cell) for f in first.findings if f.severity is not Severity.INFO) == [
-        ("date-invalid", "K10"), ("progress-out-of-range", "J8"), ("status-synonym", "I9")]
+        ("date-invalid", "L10"), ("progress-out-of-range", "I8"), ("status-synonym", "H9")]
 
     files = ws.report("2022-6T", generated=SAMPLE_TIME)
     names = {p.name.split("_")[2]: p for p in files.feedback}
@@ -49,11 +51,12 @@ def test_a_corrected_feedback_workbook_clears_the_units_findings(tmp_path: Path)
     assert headings == ["Nội dung cần sửa", "Lưu ý cho lần báo cáo sau (không cần sửa)"]
     assert "xong" in listed[-1][2]  # the understood synonym is a note for next time, not a fix
     sheet = book["Báo cáo"]
-    assert sheet["J8"].value == 150 and "0–100" in sheet["J8"].comment.text
-    assert sheet["I9"].value == "Hoàn thành" and sheet["I9"].comment is None
-    assert sheet["K10"].value == "31/02/2022" and "ngày hợp lệ" in sheet["K10"].comment.text
-    assert sheet["J8"].fill.fgColor.rgb.endswith("FFC7CE")
-    assert sheet["J9"].comment is None  # cells without problems are left alone
+    assert sheet["I8"].value == 150 and "0–100" in sheet["I8"].comment.text
+    assert sheet["H9"].value == "Hoàn thành" and sheet["H9"].comment is None
+    assert sheet["L10"].value == "31/02/2022" and "ngày hợp lệ" in sheet["L10"].comment.text
+    assert sheet["I8"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert sheet["I9"].comment is None  # cells without problems are left alone
+    assert sheet["K8"].value == 100  # the achieved value sent back as it was
     assert sheet["D5"].value == "Hạn gửi lại:" and sheet["E5"].value == dt.datetime(2022, 7, 8)
     reminder = " ".join(str(c) for r in openpyxl.load_workbook(names["VP"])[PROBLEMS_SHEET].iter_rows(
         values_only=True) for c in r if c)
@@ -64,8 +67,8 @@ def test_a_corrected_feedback_workbook_clears_the_units_findings(tmp_path: Path)
     assert mailing[0][7] == "Hạn gửi lại" and by_code["VP"][7] == dt.datetime(2022, 7, 8)
     assert (by_code["VP"][9], by_code["VPC"][9]) == ("Nhắc gửi báo cáo", "Sửa và gửi lại báo cáo")
 
-    sheet["J8"].value = 100                       # the office fixes what is highlighted …
-    sheet["K10"].value = dt.datetime(2022, 6, 20)
+    sheet["I8"].value = 100                       # the office fixes what is highlighted …
+    sheet["L10"].value = dt.datetime(2022, 6, 20)
     corrected = tmp_path / "nhan-lai" / "VPC-sua.xlsx"
     corrected.parent.mkdir()
     book.save(corrected)                          # … in whatever program, and sends it back

@@ -20,12 +20,19 @@ from hypothesis import strategies as st
 from camket import Workspace
 from camket.ledger import Ledger
 from camket.model import Severity
-from camket.templates import col
+from camket.schema import REPORT
 
 DATA = Path(__file__).parent / "data"
 BASE = (DATA / "returned" / "returned_clean.xlsx").read_bytes()
 INPUTS = ["status", "progress", "completed_on", "result", "difficulties", "proposals", "self_score"]
 TASK_ROWS = [8, 9, 10]
+_HEADER = [c.value for c in openpyxl.load_workbook(io.BytesIO(BASE))["Báo cáo"][7]]
+
+
+def col(key: str) -> int:
+    """0-based column of an input in the returned file (laid out by the template it was made from)."""
+    return _HEADER.index(REPORT[key].header)
+
 
 values = st.one_of(
     st.none(),

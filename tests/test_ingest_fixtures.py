@@ -62,8 +62,10 @@ CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "returned_status_unknown.xlsx": ("accepted", [("status-invalid", "I8")]),
     "returned_status_missing.xlsx": ("accepted", [("status-missing", "I8")]),
     "returned_progress_as_text.xlsx": ("accepted", [("value-as-text", "")]),
-    "returned_progress_decimal_comma.xlsx": ("accepted", [("value-as-text", "")]),
-    "returned_progress_fraction.xlsx": ("accepted", [("progress-fraction", "J8")]),
+    # these rows keep the clean return's full self-score on a task now open (or not done): that too is said
+    "returned_progress_decimal_comma.xlsx": ("accepted", [("value-as-text", ""), ("self-score-full-unfinished", "O8")]),
+    "returned_progress_fraction.xlsx": ("accepted", [("progress-fraction", "J8"),
+                                                     ("self-score-full-unfinished", "O8")]),
     "returned_progress_150.xlsx": ("accepted", [("progress-out-of-range", "J8")]),
     "returned_progress_words.xlsx": ("accepted", [("progress-invalid", "J8")]),
     "returned_date_as_text.xlsx": ("accepted", [("value-as-text", "")]),
@@ -89,9 +91,12 @@ CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     # consistency of a row
     "returned_done_without_date.xlsx": ("accepted", [("done-without-date", "K8")]),
     "returned_done_progress_60.xlsx": ("accepted", [("done-progress-below-100", "J8")]),
-    "returned_progress_100_in_progress.xlsx": ("accepted", [("progress-100-not-done", "J8")]),
-    "returned_date_without_done.xlsx": ("accepted", [("date-without-done", "K8")]),
-    "returned_not_done_without_reason.xlsx": ("accepted", [("not-done-without-reason", "M8")]),
+    "returned_progress_100_in_progress.xlsx": ("accepted", [("progress-100-not-done", "J8"),
+                                                            ("self-score-full-unfinished", "O8")]),
+    "returned_date_without_done.xlsx": ("accepted", [("date-without-done", "K8"),
+                                                     ("self-score-full-unfinished", "O8")]),
+    "returned_not_done_without_reason.xlsx": ("accepted", [("not-done-without-reason", "M8"),
+                                                           ("self-score-not-done", "O8")]),
     # rows against the master list
     "returned_locked_text_edited.xlsx": ("accepted", [("locked-cell-changed", "C8")]),
     "returned_locked_deadline_edited.xlsx": ("accepted", [("locked-cell-changed", "G8")]),

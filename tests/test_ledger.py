@@ -81,7 +81,8 @@ def test_accepted_rows_keep_texts_that_look_like_dates_as_texts(tmp_path: Path) 
     with Ledger(tmp_path) as ledger, ledger.transaction():
         run = ledger.start_run("2022-6T", "test", NOW)
         sid = submission(ledger, run, "c" * 64, unit="2022-06-30")
-        row = ("task", "T1", "Báo cáo", 8, "Hoàn thành", 100.0, "2022-06-30", "", "", "", None, "", "", "", "{}", "I8")
+        row = ("task", "T1", "Báo cáo", 8, "Hoàn thành", 100.0, None, "2022-06-30", "", "", "", None, "", "", "", "{}",
+               "I8")
         ledger.add_rows(sid, [row, (*row[:1], "T2", *row[2:])])
     with Ledger(tmp_path, create=False) as ledger:
         rows = ledger.accepted_rows("2022-6T", raw=False)

@@ -29,6 +29,7 @@ from camket.report.basis import basis_of
 from camket.report.dates import working_days_after
 from camket.report.pdf import soffice, to_pdf
 from camket.safetext import XLSX_CELL_LIMIT, safe_text
+from camket.schema import REPORT
 from camket.templates import example_date, write_template
 
 from .conftest import CONFIG, SAMPLE_TIME
@@ -144,7 +145,8 @@ def test_text_ingest_would_clean_is_still_written_safely(bo_2022_reported: tuple
                   notes={(job.tasks[0].code, "status"): HOSTILE["nul"]},
                   prefill={job.tasks[0].code: {"result": HOSTILE["surrogate"]}})
     write_template(job)
-    assert openpyxl.load_workbook(job.path)["Báo cáo"].cell(8, 12).value == "Lỗi mã \ufffd giữa"
+    result_column = REPORT.index("result") + 1
+    assert openpyxl.load_workbook(job.path)["Báo cáo"].cell(8, result_column).value == "Lỗi mã \ufffd giữa"
 
 
 def test_importing_camket_loads_no_plotting_library() -> None:

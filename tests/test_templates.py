@@ -16,6 +16,7 @@ from camket.errors import InputError
 from camket.model import Unit
 from camket.schema import REPORT, STATUS_VALUES
 from camket.stamp import META_SHEET, Stamp, locked_values, row_hash
+from camket.targets import parse_target
 from camket.templates import HEADER_ROW, col, letter, run_jobs, template_filename, write_template
 
 from .conftest import SAMPLE_TIME
@@ -57,10 +58,14 @@ def test_each_workbook_holds_its_units_tasks_locked_and_inputs_open(
         codes = [sheet.cell(FIRST + i, col("task_code") + 1).value for i in range(len(tasks))]
         assert codes == [t.code for t in tasks]
         assert sheet.protection.sheet is True
-        for i in range(len(tasks)):
+        for i, task in enumerate(tasks):
             for column in REPORT.columns:
                 cell = sheet.cell(FIRST + i, col(column.key) + 1)
-                assert cell.protection.locked is column.locked, (path.name, cell.coordinate)
+                # an achieved value is asked only against a numeric target: elsewhere the cell is locked, grey
+                locked = column.locked or (column.key == "achieved" and parse_target(task.target) is None)
+                assert cell.protection.locked is locked, (path.name, cell.coordinate)
+                if column.key == "achieved" and locked:
+                    assert cell.fill.fgColor.rgb.endswith("EDEDED")
 
 
 def test_validations_have_types_ranges_and_vietnamese_messages(
@@ -75,6 +80,9 @@ def test_validations_have_types_ranges_and_vietnamese_messages(
     assert (progress.formula1, progress.formula2) == ("0", "100")
     done = rules[f"date:{letter('completed_on')}{FIRST}"]
     assert (done.formula1, done.formula2) == ("44562", "44747")  # 01/01/2022 .. due 05/07/2022
+    achieved = rules[f"decimal:{letter('achieved')}{FIRST}"]
+    assert (achieved.operator, achieved.formula1) == ("greaterThanOrEqual", "0")
+    assert achieved.error == REPORT["achieved"].error
     score = rules[f"decimal:{letter('self_score')}{FIRST}"]
     assert (score.formula1, score.formula2) == ("0", f"${letter('points')}{FIRST}")
     for dv in sheet.data_validations.dataValidation:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import email.policy
 import json
+import re
 import sqlite3
 from collections import Counter, defaultdict
 from decimal import ROUND_HALF_UP, Decimal
@@ -97,6 +98,29 @@ def recount_round(root: Path, round_id: str, as_of: dt.date) -> tuple[int, int, 
     completed = sum(1 for code, unit, _ in tasks if unit in accepted and (unit, code) in done)
     due = [(code, unit) for code, unit, deadline in tasks if deadline and dt.date.fromisoformat(deadline) <= as_of]
     return len(tasks), completed, len(due), sum(1 for code, unit in due if unit in accepted and (unit, code) in done)
+
+
+_NUMERIC = re.compile(r"^(?:Tăng |Giảm )?(≥ |Không quá )?(\d{1,3}(?:\.\d{3})*(?:,\d+)?)(?:/\d+)?\s*(%?)")
+
+
+def recount_targets(root: Path, round_id: str) -> dict[str, int]:
+    """Numeric targets of a round as a clerk reads the sample's Chỉ tiêu ("≥ 03 lớp", "Không quá 07 ngày",
+    "0 kiến nghị quá hạn": the last two are ceilings) against the achieved values in the ledger."""
+    targets: dict[tuple[str, str], tuple[float, bool]] = {}
+    for code, unit, text in ledger_rows(root, "SELECT code, unit, target FROM round_tasks WHERE round = ?", round_id):
+        m = _NUMERIC.match(text)
+        if text and m:
+            value = float(m.group(2).replace(".", "").replace(",", "."))
+            targets[(unit, code)] = (value, m.group(1) == "Không quá " or value == 0)
+    rows = ledger_rows(
+        root, "SELECT s.unit, r.task, r.status, r.achieved FROM rows r JOIN submissions s ON s.id = r.submission_id "
+              "WHERE s.round = ? AND s.kind = 'report' AND s.state = 'accepted' AND r.kind = 'task'", round_id)
+    done = {(u, t): a for u, t, status, a in rows if status == "Hoàn thành" and (u, t) in targets}
+    met = sum(1 for key, a in done.items() if a is not None and (
+        a <= targets[key][0] if targets[key][1] else a >= targets[key][0]))
+    no_value = sum(1 for a in done.values() if a is None)
+    return {"numeric": len(targets), "reported_done": len(done), "met": met, "not_met": len(done) - met - no_value,
+            "no_value": no_value}
 
 
 def recount_year(root: Path, settings: Any, as_of: dt.date, basis: str) -> dict[str, dict[str, Any]]:
@@ -234,6 +258,11 @@ def test_the_department_runs_its_whole_year(tmp_path: Path) -> None:
         tasks, completed, due, due_done = recount_round(root, round_id, result.round.as_of)
         assert (result.overall.total, result.overall.completed) == (tasks, completed), round_id
         assert (result.due.total, result.due.completed) == (due, due_done), round_id
+    for round_id in MAIN:  # numeric targets and the values achieved against them
+        figures = ws.reconcile(round_id).status_json()["targets"]
+        assert {k: v for k, v in figures.items() if k in ("numeric", "reported_done", "met", "not_met", "no_value")} \
+            == recount_targets(root, round_id), round_id
+    assert figures["numeric"] > 80 and figures["not_met"] > 0  # the year: targets some tasks fell short of
     assert ws.reconcile("2023-CN").overall.total == 130
     assert ws.reconcile("2023-T07").previous.id == "2023-T06"  # type: ignore[union-attr]
 

@@ -29,9 +29,11 @@ __all__ = [
     "RegistrationSettings",
     "ReportSettings",
     "ScoringRules",
+    "SelfScoreRules",
     "Settings",
     "Signer",
     "StructureRule",
+    "TargetRules",
     "read_config",
 ]
 
@@ -128,6 +130,32 @@ class ScoringRules:
 
 
 @dataclass(frozen=True)
+class TargetRules:
+    """``[targets]``: a task reported done whose achieved value is below its numeric target
+    still counts as done (flagged) unless ``count_below_target_as_done`` is false; then it
+    counts as in progress. See docs/scoring.md."""
+
+    count_below_target_as_done: bool = True
+
+
+@dataclass(frozen=True)
+class SelfScoreRules:
+    """``[self_score]``: when a self-score contradicts the reported status (docs/scoring.md).
+
+    Shares are percentages of the task's maximum points: ``not_started_max`` for *Chưa thực
+    hiện*, ``not_done_max`` for *Không thực hiện*; an unfinished task scores at most its
+    progress plus ``progress_margin`` percentage points; with ``full_points_only_done`` only a
+    task reported done may take its maximum points. ``check = false`` turns the checks off.
+    """
+
+    check: bool = True
+    not_started_max: float = 0
+    not_done_max: float = 0
+    full_points_only_done: bool = True
+    progress_margin: float = 10
+
+
+@dataclass(frozen=True)
 class StructureRule:
     """``[[structure]]``: each head has between ``minimum`` and ``maximum`` tasks of ``source``
     (*Nguồn*); ``block`` limits the rule to the units of one block (*Khối*)."""
@@ -199,6 +227,8 @@ class Settings:
     report: ReportSettings = ReportSettings()
     scoring: ScoringRules = ScoringRules()
     feedback: FeedbackSettings = FeedbackSettings()
+    targets: TargetRules = TargetRules()
+    self_score: SelfScoreRules = SelfScoreRules()
     structure: tuple[StructureRule, ...] = ()
     registration: RegistrationSettings | None = None
     emulation: EmulationSettings = EmulationSettings()
@@ -309,6 +339,14 @@ _TABLES: dict[str, _Spec] = {
         name: ((int, float), False, "")
         for name in ScoringRules.__dataclass_fields__
     },
+    "targets": {"count_below_target_as_done": (bool, False, "")},
+    "self_score": {
+        "check": (bool, False, ""),
+        "not_started_max": ((int, float), False, ""),
+        "not_done_max": ((int, float), False, ""),
+        "full_points_only_done": (bool, False, ""),
+        "progress_margin": ((int, float), False, ""),
+    },
     "web": {"base_url": (str, False, "địa chỉ camket serve mà các đơn vị truy cập")},
 }
 _REQUIRED_TABLES = {"agency": "cơ quan ban hành", "programme": "chương trình", "signer": "người ký"}
@@ -389,7 +427,7 @@ class _Reader:
 
 def _type_reason(wanted: tuple[type, ...], value: Any) -> str:
     names = {str: "chuỗi trong dấu nháy kép", int: "số nguyên", float: "số", list: "danh sách [...]",
-             dt.date: "ngày dạng 2022-06-30"}
+             dt.date: "ngày dạng 2022-06-30", bool: "true hoặc false"}
     expected = " hoặc ".join(names.get(t, t.__name__) for t in wanted)
     return f"cần {expected}, đang là {value!r}"
 
@@ -440,6 +478,7 @@ def _settings(r: _Reader, data: dict[str, Any]) -> ConfigRead:
     registration = _registration(r, tables.get("registration"), year, structure, lines)
     report = _report(r, tables.get("report", {}))
     feedback = _feedback(r, tables.get("feedback", {}))
+    self_score = _self_score(r, tables.get("self_score", {}))
     if any(f.severity is Severity.ERROR for f in r.findings):
         return ConfigRead(None, tuple(r.findings))
     agency, programme, signer = tables["agency"], tables["programme"], tables["signer"]
@@ -458,6 +497,8 @@ def _settings(r: _Reader, data: dict[str, Any]) -> ConfigRead:
         report=report,
         scoring=ScoringRules(**{k: float(v) for k, v in tables.get("scoring", {}).items()}),
         feedback=feedback,
+        targets=TargetRules(**tables.get("targets", {})),
+        self_score=self_score,
         structure=structure,
         registration=registration,
         emulation=emulation,
@@ -696,6 +737,20 @@ def _feedback(r: _Reader, table: dict[str, Any]) -> FeedbackSettings:
             r.at("feedback", "holidays"), key="holidays", reason="cần danh sách ngày dạng [2022-09-01, 2022-09-02]"))
         holidays = []
     return FeedbackSettings(days, tuple(sorted(x.date() if isinstance(x, dt.datetime) else x for x in holidays)))
+
+
+def _self_score(r: _Reader, table: dict[str, Any]) -> SelfScoreRules:
+    """``[self_score]``: percentages between 0 and 100."""
+    values = dict(table)
+    for key in ("not_started_max", "not_done_max", "progress_margin"):
+        if key in values:
+            if 0 <= values[key] <= 100:
+                values[key] = float(values[key])
+            else:
+                r.findings.append(F.CONFIG_BAD_VALUE(
+                    r.at("self_score", key), key=key, reason="cần số phần trăm từ 0 đến 100"))
+                del values[key]
+    return SelfScoreRules(**values)
 
 
 def _signer_among_recipients(r: _Reader, settings: Settings) -> list[Finding]:

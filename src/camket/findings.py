@@ -170,6 +170,19 @@ TASK_POINTS_MISSING = _kind(
 TASK_GROUP_MISSING = _kind(
     "task-group-missing", W, 'Nhiệm vụ "{code}" chưa ghi nhóm',
     "Nhập nhóm nhiệm vụ để số liệu được tổng hợp theo nhóm", "master")
+TASK_TARGET_UNREAD = _kind(
+    "task-target-unread", INFO,
+    'Chỉ tiêu "{text}" của nhiệm vụ "{code}" không đọc được thành một số và đơn vị tính; nhiệm vụ được theo '
+    "dõi như chỉ tiêu định tính (không có Giá trị đạt được)",
+    "Nếu là chỉ tiêu định lượng, ghi một số và đơn vị tính, ví dụ 12 lớp, ≥ 95% hồ sơ, 1.200 người (mỗi nhiệm vụ "
+    "một chỉ tiêu), hoặc ghi ở hai cột Chỉ tiêu (số) và Đơn vị tính", "master")
+TASK_TARGET_VALUE_INVALID = _kind(
+    "task-target-value-invalid", W, 'Chỉ tiêu (số) của nhiệm vụ "{code}" không hợp lệ: {reason}',
+    "Nhập một số không âm, ví dụ 12 hoặc 1,6; đơn vị ghi ở cột Đơn vị tính", "master")
+TASK_TARGET_CONFLICT = _kind(
+    "task-target-conflict", W,
+    'Chỉ tiêu của nhiệm vụ "{code}" ghi "{text}" nhưng cột Chỉ tiêu (số), Đơn vị tính ghi {numeric}; camket dùng '
+    "{numeric}", "Sửa cho hai nơi khớp nhau, hoặc để trống một trong hai", "master")
 ROUND_DIFFERS_FROM_MASTER = _kind(
     "round-differs-from-master", W,
     'Kỳ "{round}" đã phát hành với danh sách đơn vị, nhiệm vụ khác danh mục hiện hành ({count} điểm khác: '
@@ -357,6 +370,42 @@ SCORE_MISSING = _kind(
 SCORE_NONE = _kind(
     "score-none", W, "Đơn vị chưa tự chấm điểm nhiệm vụ nào ({count} nhiệm vụ, được tính 0 điểm)",
     'Ghi điểm tự chấm từ 0 đến Điểm tối đa ở cột "Tự chấm điểm"', "row", OFFICE)
+SELF_SCORE_NOT_STARTED = _kind(
+    "self-score-not-started", W, 'Nhiệm vụ "{task}" Chưa thực hiện nhưng tự chấm {score} điểm',
+    "Theo hướng dẫn chấm điểm, nhiệm vụ chưa thực hiện được tự chấm tối đa {allowed} điểm; chấm lại", "row",
+    OFFICE)
+SELF_SCORE_NOT_DONE = _kind(
+    "self-score-not-done", W, 'Nhiệm vụ "{task}" Không thực hiện nhưng tự chấm {score} điểm',
+    "Theo hướng dẫn chấm điểm, nhiệm vụ không thực hiện được tự chấm tối đa {allowed} điểm; chấm lại", "row",
+    OFFICE)
+SELF_SCORE_FULL_UNFINISHED = _kind(
+    "self-score-full-unfinished", W,
+    'Nhiệm vụ "{task}" chưa hoàn thành ({progress}) nhưng tự chấm đủ {points} điểm tối đa',
+    "Theo hướng dẫn chấm điểm, chỉ nhiệm vụ Hoàn thành mới được điểm tối đa; chấm lại theo tiến độ thực hiện",
+    "row", OFFICE)
+SELF_SCORE_ABOVE_PROGRESS = _kind(
+    "self-score-above-progress", W,
+    'Nhiệm vụ "{task}" có tiến độ {progress}% nhưng tự chấm {score}/{points} điểm',
+    "Theo hướng dẫn chấm điểm, nhiệm vụ đang thực hiện được tự chấm không quá {allowed} điểm (tiến độ cộng "
+    "{margin} điểm phần trăm của điểm tối đa); chấm lại", "row", OFFICE)
+ACHIEVED_INVALID = _kind(
+    "achieved-invalid", E, '{value} không phải giá trị đạt được hợp lệ',
+    "Chỉ ghi một số không âm, theo đơn vị của cột Chỉ tiêu bên trái (không ghi đơn vị), ví dụ 10", "row", OFFICE)
+ACHIEVED_FRACTION = _kind(
+    "achieved-fraction", W, 'Giá trị đạt được ghi "{raw}" đã được hiểu là {value} (chỉ tiêu {target})',
+    "Ghi số phần trăm theo thang 0–100 (95 nghĩa là 95%)", "row", OFFICE)
+ACHIEVED_MISSING = _kind(
+    "achieved-missing", W,
+    'Nhiệm vụ "{task}" có chỉ tiêu {target}, chọn Hoàn thành nhưng chưa ghi Giá trị đạt được',
+    "Ghi số đã đạt được để so với chỉ tiêu", "row", OFFICE)
+TARGET_NOT_MET = _kind(
+    "target-not-met", W,
+    'Nhiệm vụ "{task}" chọn Hoàn thành nhưng giá trị đạt được {achieved} chưa đạt chỉ tiêu {target} ({counted})',
+    "Kiểm tra lại Giá trị đạt được; nếu chưa đạt chỉ tiêu, nêu rõ lý do ở cột Khó khăn, vướng mắc", "row", OFFICE)
+TARGET_NOT_MET_EXPLAINED = _kind(
+    "target-not-met-explained", INFO,
+    'Nhiệm vụ "{task}" hoàn thành nhưng giá trị đạt được {achieved} chưa đạt chỉ tiêu {target} ({counted}); đơn vị '
+    "đã nêu lý do", "Không cần sửa; đơn vị tổng hợp xem lý do ở cột Khó khăn, vướng mắc", "row")
 DONE_BELOW_100 = _kind(
     "done-progress-below-100", W, 'Nhiệm vụ "{task}" chọn Hoàn thành nhưng tiến độ chỉ {value}%',
     "Nếu đã hoàn thành, ghi tiến độ 100; nếu chưa, chọn Đang thực hiện", "row", OFFICE)
@@ -606,6 +655,15 @@ TITLES: dict[str, str] = {
     "rollup-no-children": "Nhiệm vụ cấp trên chưa gắn nhiệm vụ",
     "rollup-unknown-parent": "Mã nhiệm vụ cấp trên không có", "resubmission": "Báo cáo gửi lại",
     "resubmission-kept-first": "Giữ báo cáo nhận trước",
+    "task-target-unread": "Chỉ tiêu không đọc được thành số", "task-target-value-invalid": "Chỉ tiêu (số) không hợp lệ",
+    "task-target-conflict": "Chỉ tiêu ghi hai cách khác nhau",
+    "self-score-not-started": "Tự chấm điểm nhiệm vụ chưa thực hiện",
+    "self-score-not-done": "Tự chấm điểm nhiệm vụ không thực hiện",
+    "self-score-full-unfinished": "Điểm tối đa cho nhiệm vụ chưa hoàn thành",
+    "self-score-above-progress": "Điểm tự chấm cao hơn tiến độ", "achieved-invalid": "Giá trị đạt được không hợp lệ",
+    "achieved-fraction": "Giá trị đạt được ghi dạng phân số", "achieved-missing": "Chưa ghi giá trị đạt được",
+    "target-not-met": "Hoàn thành nhưng chưa đạt chỉ tiêu",
+    "target-not-met-explained": "Chưa đạt chỉ tiêu, đã nêu lý do",
 }
 
 TITLES.update({
@@ -629,7 +687,7 @@ TITLES.update({
 NEXT_TIME: frozenset[str] = frozenset({
     "status-synonym", "progress-fraction", "value-as-text", "text-decomposed", "metadata-missing",
     "task-matched-by-text", "task-unknown", "task-added", "legacy-text-converted", "resubmission",
-    "resubmission-kept-first", "master-changed", "archive-unsafe-name", "multi-unit-workbook",
+    "resubmission-kept-first", "master-changed", "archive-unsafe-name", "multi-unit-workbook", "achieved-fraction",
 })
 
 

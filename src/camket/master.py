@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,8 @@ from xlsxwriter.utility import xl_col_to_name
 
 from . import findings as F
 from .model import Finding, Location, Master, Task, Unit
-from .schema import MASTER_TASKS, MASTER_UNITS, Sheet, find_header
+from .schema import MASTER_TARGETS, MASTER_TASKS, MASTER_UNITS, Sheet, find_header, match_header
+from .targets import Target, looks_numeric, parse_target
 from .values import is_blank, parse_deadline, parse_flag, parse_number, text_of
 from .vi import fold_key, format_date, normalize_code
 from .vntext import repair_legacy
@@ -66,10 +67,11 @@ class _Row:
 
 
 def _sheet_rows(
-    book: calamine.CalamineWorkbook, sheet: Sheet, file: str, findings: list[Finding]
+    book: calamine.CalamineWorkbook, sheet: Sheet, file: str, findings: list[Finding], optional: Sheet | None = None
 ) -> tuple[_Table, Iterator[_Row]] | None:
     """The data rows of a master sheet, read as they are used (a national master list has
-    hundreds of thousands); None when the sheet or its header is unusable."""
+    hundreds of thousands); None when the sheet or its header is unusable. Columns of
+    ``optional`` found in the header row are read too."""
     names = {fold_key(n): n for n in book.sheet_names}
     name = next((names[k] for k in sheet.keys if k in names), None)
     if name is None:
@@ -89,6 +91,9 @@ def _sheet_rows(
             Location(file, name, f"A{head_index + 1}"), column=column.header))
     if missing:
         return None
+    if optional is not None:
+        taken = set(columns.values())
+        columns |= {k: c for k, c in match_header(top[head_index], optional).items() if c not in taken}
     table = _Table(name, columns)
     return table, _data_rows(table, itertools.chain(top[head_index + 1:], source), head_index + 1,
                              required[0].key, file, findings)
@@ -129,7 +134,7 @@ def read_master(path: Path, year: int | None = None) -> MasterRead:
         book = calamine.CalamineWorkbook.from_path(str(path))
         unit_rows = _sheet_rows(book, MASTER_UNITS, file, findings)
         units = _units(unit_rows[1] if unit_rows else (), file, findings)
-        task_rows = _sheet_rows(book, MASTER_TASKS, file, findings)
+        task_rows = _sheet_rows(book, MASTER_TASKS, file, findings, MASTER_TARGETS)
         tasks = _tasks(task_rows[1] if task_rows else (), file, year, findings)
     except (calamine.CalamineError, OSError, ValueError) as exc:
         return MasterRead(Master((), ()), (F.MASTER_UNREADABLE(Location(file), reason=str(exc)),))
@@ -238,7 +243,8 @@ def _tasks(
         group = row.text("group")
         if not group:
             findings.append(F.TASK_GROUP_MISSING(at("group"), unit=unit, task=code, code=code))
-        source, target, parent = row.text("source"), row.text("target"), normalize_code(row.text("parent"))
+        source, parent = row.text("source"), normalize_code(row.text("parent"))
+        target = _target(row, code, unit, at, findings)
         tasks.append((Task(
             code=code, unit=share(unit), content=content, group=share(group),
             source=share(source), product=row.text("product"), target=share(target),
@@ -251,6 +257,40 @@ def _tasks(
         if not content:
             findings.append(F.TASK_CONTENT_MISSING(at("content"), unit=unit, task=code, code=code))
     return tasks
+
+
+def _target(row: _Row, code: str, unit: str, at: Callable[[str], Location], findings: list[Finding]) -> str:
+    """The *Chỉ tiêu* text; with the columns Chỉ tiêu (số) and Đơn vị tính filled, the text that
+    states their target ("12 lớp", or "Mở lớp bồi dưỡng: 12 lớp" after a descriptive text)."""
+    text = row.text("target")
+    raw = row.values.get("target_value")
+    if not is_blank(raw):
+        try:
+            value, _ = parse_number(raw)
+            if value < 0:
+                raise ValueError(f"{text_of(raw)} là số âm")
+        except ValueError as exc:
+            findings.append(F.TASK_TARGET_VALUE_INVALID(at("target_value"), unit=unit, task=code, code=code,
+                                                        reason=str(exc)))
+        else:
+            return _with_numbers(text, Target(value, row.text("target_unit")), code, unit, at, findings)
+    if text and parse_target(text) is None and looks_numeric(text):
+        findings.append(F.TASK_TARGET_UNREAD(at("target"), unit=unit, task=code, code=code, text=text[:80]))
+    return text
+
+
+def _with_numbers(text: str, numeric: Target, code: str, unit: str, at: Callable[[str], Location],
+                  findings: list[Finding]) -> str:
+    stated = parse_target(text) if text else None
+    if not text:
+        return numeric.text
+    if stated is not None and stated.value == numeric.value and fold_key(stated.unit) == fold_key(numeric.unit):
+        return text  # the same target written both ways (the text may say more: "≤", "trở lên")
+    if stated is None and not looks_numeric(text):
+        return f"{text.rstrip(' .;,:')}: {numeric.text}"
+    findings.append(F.TASK_TARGET_CONFLICT(at("target_value"), unit=unit, task=code, code=code, text=text[:80],
+                                           numeric=numeric.text))
+    return numeric.text
 
 
 def _cross_check(units: list[tuple[Unit, int]], tasks: list[tuple[Task, int]], unit_sheet: _Table,

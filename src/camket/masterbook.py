@@ -33,6 +33,9 @@ _GUIDE = [
     ("• Mã nhiệm vụ: duy nhất trong danh mục (ví dụ VPC-01).", ""),
     ('• Mã đơn vị: phải có trong sheet "Đơn vị".', ""),
     ("• Nhóm, Nguồn: để tổng hợp số liệu theo nhóm nhiệm vụ và theo nguồn giao.", ""),
+    ("• Chỉ tiêu định lượng: ghi một số và đơn vị tính (12 lớp; ≥ 95% hồ sơ; 1.200 người; không quá 5 ngày);", ""),
+    ("   đơn vị báo cáo Giá trị đạt được để so với chỉ tiêu. Chỉ tiêu định tính ghi bằng lời.", ""),
+    ("   Có thể thay bằng hai cột Chỉ tiêu (số) và Đơn vị tính (thêm vào sheet Nhiệm vụ).", ""),
     ("• Thời hạn: ngày/tháng/năm (30/06/2022), tháng/năm (6/2022 = cuối tháng 6), "
      f'quý (Quý II/2022), năm (2022) hoặc "{ONGOING}" (không tính quá hạn).', ""),
     ("• Điểm tối đa: số điểm của nhiệm vụ khi chấm điểm, tự chấm và thẩm định.", ""),

@@ -26,21 +26,26 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from .config import Settings
 from .ledger import StoredRow
 from .model import Adjustment, Derived, Finding, Master, Round, Severity, Status, Task, Unit
 from .schema import Answer
-from .scoring import ScoreBreakdown, score_unit
+from .scoring import ScoreBreakdown, score_unit, self_score_check
+from .targets import Target, TargetCounts, parse_target
 from .vi import format_number, format_percent, percent
 
 __all__ = [
+    "BANDS",
     "NOT_RATED",
+    "UNSCORED",
     "Accepted",
     "Change",
     "PendingFile",
     "Proposed",
     "Result",
+    "TargetCounts",
     "TaskResult",
     "Totals",
     "Trend",
@@ -49,6 +54,7 @@ __all__ = [
     "count_findings",
     "derive",
     "is_due",
+    "is_interim",
     "reconcile",
     "trend",
 ]
@@ -97,6 +103,36 @@ class TaskResult(Answer):
     def reason(self) -> str:
         """Why a task was not done, as the office wrote it."""
         return self.difficulties or self.result if self.derived is Derived.NOT_DONE else ""
+
+    @property
+    def numeric_target(self) -> Target | None:
+        """The task's target as a number and a unit, when its *Chỉ tiêu* states one."""
+        return parse_target(self.task.target)
+
+    @property
+    def target_met(self) -> bool | None:
+        """Whether the achieved value reaches the numeric target (None: no numeric target or no value)."""
+        target = self.numeric_target
+        return None if target is None or self.achieved is None else target.met(self.achieved)
+
+    @property
+    def target_rate(self) -> Decimal | None:
+        """Achieved over target in percent, for a target to reach (None otherwise)."""
+        target = self.numeric_target
+        return None if target is None or self.achieved is None else target.rate(self.achieved)
+
+    @property
+    def target_shown(self) -> str:
+        """The target with what was reached against it: ``≥ 12 lớp; đạt 10 lớp (83,3%)``."""
+        target = self.numeric_target
+        if target is None or self.achieved is None:
+            return self.task.target
+        return f"{self.task.target}; {target.reached(self.achieved, long=False)}"
+
+    @property
+    def below_target(self) -> bool:
+        """Reported done with an achieved value below its numeric target."""
+        return self.status == Status.DONE.value and self.target_met is False
 
 
 @dataclass(frozen=True)
@@ -217,6 +253,10 @@ class Result:
     order: tuple[str, ...] = ()                                # unit codes in master-list order
     pending: tuple[PendingFile, ...] = ()                      # files waiting for a decision
     adjustments: tuple[Adjustment, ...] = ()                   # changes of the round's frozen list
+    interim: bool = False                  # figures on the tasks due (see :func:`is_interim`)
+    below_target_done: bool = True         # a task done below its target counts as done ([targets])
+    self_score_flags: tuple[tuple[str, str], ...] = ()  # (task code, rule) of self-scores against [self_score]
+    rating_labels: tuple[str, ...] = ()    # the configured ratings, best first, then the one below
 
     def _in_order(self, units: Iterable[UnitResult]) -> list[UnitResult]:
         position = {code: i for i, code in enumerate(self.order)}
@@ -298,6 +338,24 @@ class Result:
                 bucket.append(t.derived)
         return {name: Totals.of(classes) for name, classes in buckets.items()}
 
+    @cached_property
+    def targets(self) -> TargetCounts:
+        """Numeric targets over the round's tasks (see :class:`TargetCounts`)."""
+        return TargetCounts.of(self.tasks)
+
+    @cached_property
+    def targets_by_unit(self) -> dict[str, TargetCounts]:
+        """Unit code -> numeric targets over its tasks (every unit of the result)."""
+        buckets: dict[str, list[TaskResult]] = {u.unit.code: [] for u in self.units}
+        for t in self.tasks:
+            buckets.setdefault(t.task.unit, []).append(t)
+        return {code: TargetCounts.of(results) for code, results in buckets.items()}
+
+    @property
+    def below_target(self) -> list[TaskResult]:
+        """Tasks reported done whose achieved value is below their numeric target, in list order."""
+        return [t for t in self.tasks if t.below_target]
+
     @property
     def unscored(self) -> list[UnitResult]:
         """Units that answered, have points to score, but entered no self-score and were not appraised."""
@@ -316,34 +374,51 @@ class Result:
         return counts
 
     def status_json(self) -> dict[str, object]:
-        """The figures of ``camket status --json`` (stable keys)."""
-        o = self.overall
+        """The figures of ``camket status --json`` (stable keys; see docs/api.md)."""
+        from .statusjson import status_json
+
+        return status_json(self)
+
+    # --- the basis of the round's headline figures and the heads' bands --------------------
+    @property
+    def basis_by_unit(self) -> dict[str, Totals]:
+        """Unit code -> totals on the round's basis: the tasks due in an interim round, all tasks otherwise."""
+        return self.due_by_unit if self.interim else {u.unit.code: u.totals for u in self.units}
+
+    def head_bands(self, by_unit: Mapping[str, Totals] | None = None) -> dict[str, list[UnitResult]]:
+        """Heads by completion band (see :data:`BANDS`) on ``by_unit`` (default: the round's
+        basis), in master-list order (the band below 50% lowest first). Every head is in one band."""
+        totals = {u.unit.code: (by_unit if by_unit is not None else self.basis_by_unit).get(u.unit.code, Totals())
+                  for u in self.heads}
+        heads = self._in_order(self.heads)
+        counted = [u for u in heads if u.answered and totals[u.unit.code].total]
+        rate = {u.unit.code: totals[u.unit.code].rate for u in counted}
+        full = {u.unit.code for u in counted if totals[u.unit.code].completed == totals[u.unit.code].total}
         return {
-            "round": self.round.id,
-            "as_of": self.round.as_of.isoformat(),
-            "due": self.round.due.isoformat(),
-            "units": {
-                "expected": len(self.heads),
-                "answered": sum(1 for u in self.heads if u.answered),
-                "missing": [u.unit.code for u in self.missing],
-                "late": [u.unit.code for u in self.late],
-            },
-            "tasks": {
-                "total": o.total, "completed": o.completed, "completed_on_time": o.done_on_time,
-                "completed_late": o.done_late, "in_progress": o.in_progress,
-                "in_progress_on_time": o.in_progress_on_time, "in_progress_overdue": o.in_progress_overdue,
-                "not_started": o.not_started, "not_done": o.not_done, "not_reported": o.not_reported,
-                "completion_rate": float(o.rate),
-            },
-            "by_group": {name: {"total": t.total, "completed": t.completed} for name, t in self.by_group.items()},
-            "by_block": {name: {"total": t.total, "completed": t.completed} for name, t in self.by_block.items()},
-            "heads_completed_all": self.heads_all_done,
-            "pending": [{"id": p.id, "file": p.name, "unit": p.unit, "claimed_unit": p.claimed_unit,
-                         "reason": p.reason} for p in self.pending],
-            "adjustments": len(self.adjustments),
-            "findings": {k: v for k, v in self.severity_counts().items() if k != "info"},
-            "sentences": {"completed": o.sentence(), "heads": self.heads_sentence()},
+            "100": [u for u in counted if u.unit.code in full],
+            "90_to_100": [u for u in counted if u.unit.code not in full and rate[u.unit.code] >= 90],
+            "50_to_90": [u for u in counted if 50 <= rate[u.unit.code] < 90],
+            "below_50": sorted((u for u in counted if rate[u.unit.code] < 50),
+                               key=lambda u: (rate[u.unit.code], u.unit.name)),
+            "no_task_due": [u for u in heads if u.answered and not totals[u.unit.code].total],
+            "not_reported": [u for u in heads if not u.answered],
         }
+
+    def rating_shown(self, unit: UnitResult) -> str:
+        """A unit's rating as the outputs show it: not rated without a report or a self-score."""
+        if not unit.answered:
+            return unit.rating
+        return UNSCORED if unit.unit.code in self._unscored_codes else unit.rating
+
+    @cached_property
+    def _unscored_codes(self) -> frozenset[str]:
+        return frozenset(u.unit.code for u in self.unscored)
+
+
+BANDS = ("100", "90_to_100", "50_to_90", "below_50", "no_task_due", "not_reported")
+"""Keys of :meth:`Result.head_bands`: 100%, 90% to below 100%, 50% to below 90%, below 50%,
+no task due yet (interim), no report."""
+UNSCORED = "Chưa tự chấm điểm"
 
 
 @dataclass(frozen=True)
@@ -381,17 +456,29 @@ def is_due(task: Task, as_of: dt.date) -> bool:
     return task.deadline is not None and task.deadline <= as_of
 
 
+def is_interim(round_: Round, rounds: Sequence[Round], result_due: Totals, overall: Totals) -> bool:
+    """Whether a round is reported against the tasks due by its reporting date: it is not the
+    programme's last round and some tasks are not due yet."""
+    last = max(rounds, key=lambda r: r.as_of, default=round_)
+    return last.id != round_.id and round_.as_of < last.as_of and result_due.total < overall.total
+
+
 def count(n: int) -> str:
     """A count as written in Vietnamese text: ``1.234``."""
     return format_number(n)
 
 
-def derive(task: Task, row: StoredRow | None, as_of: dt.date) -> Derived:
-    """The class of one task as of ``as_of`` (see the module's rules)."""
+def derive(task: Task, row: StoredRow | None, as_of: dt.date, *, below_target_done: bool = True) -> Derived:
+    """The class of one task as of ``as_of`` (see the module's rules); with ``below_target_done``
+    false, a task reported done below its numeric target is still in progress."""
     if row is None or row.status is None:
         return Derived.NOT_REPORTED
     status = row.status
     deadline = task.deadline
+    if status == Status.DONE.value and not below_target_done and row.achieved is not None:
+        target = parse_target(task.target)
+        if target is not None and not target.met(row.achieved):
+            status = Status.IN_PROGRESS.value
     if status == Status.DONE.value:
         if row.completed_on is None or deadline is None or row.completed_on <= deadline:
             return Derived.DONE_ON_TIME
@@ -436,12 +523,13 @@ def reconcile(
     ``adjustments`` the changes of the round's list (both shown, never counted).
     """
     appraisals = appraisals or {}
+    counted = settings.targets.count_below_target_as_done
     reported = {(r.unit, r.task): r for r in rows if r.kind == "task"}
     file_of = {a.id: a.name for a in accepted.values()}
     task_results: list[TaskResult] = []
     for task in master.tasks:
         row = reported.get((task.unit, task.code)) if task.unit in accepted else None
-        derived = derive(task, row, round_.as_of)
+        derived = derive(task, row, round_.as_of, below_target_done=counted)
         overdue = derived is Derived.IN_PROGRESS_OVERDUE or (
             derived in (Derived.NOT_STARTED, Derived.NOT_REPORTED)
             and task.deadline is not None and task.deadline < round_.as_of)
@@ -472,16 +560,18 @@ def reconcile(
         changes = tuple(
             Change(r.task, b, r.derived) for r in task_results
             if (b := derive(before_master.task(r.task.code) or r.task, before.get((r.task.unit, r.task.code)),
-                            before_round.as_of)) != r.derived
+                            before_round.as_of, below_target_done=counted)) != r.derived
         )
     proposed = tuple(
         Proposed(r.unit, r.content, r.product, r.deadline, r.status, r.progress, r.result)
         for r in rows if r.kind == "added")
+    overall = Totals.of(d for _, d in classes)
+    due = Totals.of(d for t, d in classes if is_due(t, round_.as_of))
     return Result(
         round=round_,
         tasks=tuple(task_results),
         units=tuple(unit_results),
-        overall=Totals.of(d for _, d in classes),
+        overall=overall,
         by_group=_group((t.group, d) for t, d in classes),
         by_block=_group((unit_of[t.unit].block if t.unit in unit_of else "", d) for t, d in classes),
         by_source=_group((t.source, d) for t, d in classes),
@@ -493,6 +583,11 @@ def reconcile(
         order=tuple(u.code for u in master.units),
         pending=tuple(pending),
         adjustments=tuple(adjustments),
+        interim=is_interim(round_, settings.series(round_.kind), due, overall),
+        below_target_done=counted,
+        self_score_flags=tuple((r.task.code, found.rule) for r in task_results if (found := self_score_check(
+            r.status, r.progress, r.self_score, r.task.points, settings.self_score)) is not None),
+        rating_labels=(*(band.label for band in settings.rating), settings.rating_below),
     )
 
 

@@ -20,6 +20,7 @@ from .vi import fold_key
 __all__ = [
     "ANSWER_KEYS",
     "APPRAISAL",
+    "MASTER_TARGETS",
     "MASTER_TASKS",
     "MASTER_UNITS",
     "REGISTRATION",
@@ -155,6 +156,17 @@ MASTER_TASKS = Sheet(
     aliases=("nhiem vu", "danh sach nhiem vu", "danh muc nhiem vu", "tasks"),
 )
 
+MASTER_TARGETS = Sheet(
+    "Nhiệm vụ",
+    (
+        Column("target_value", "Chỉ tiêu (số)", Kind.NUMBER, 10,
+               aliases=("chi tieu so", "so chi tieu", "chi tieu dinh luong", "gia tri chi tieu", "muc chi tieu")),
+        Column("target_unit", "Đơn vị tính", Kind.TEXT, 12, aliases=("dvt", "don vi do", "don vi tinh chi tieu")),
+    ),
+)
+"""Columns of the task sheet read when present, never written: a numeric target as a number
+and its unit (the *Chỉ tiêu* text may state it instead, "12 lớp")."""
+
 REPORT = Sheet(
     "Báo cáo",
     (
@@ -163,7 +175,6 @@ REPORT = Sheet(
         _CONTENT,
         _GROUP,
         _PRODUCT,
-        _TARGET,
         _DEADLINE,
         _POINTS,
         Column(
@@ -180,6 +191,17 @@ REPORT = Sheet(
             locked=False,
             hint="Số từ 0 đến 100, ví dụ 80 hoặc 66,5. Hoàn thành thì ghi 100.",
             error="Tiến độ phải là số từ 0 đến 100.",
+        ),
+        _TARGET,  # beside the value achieved against it
+        Column(
+            "achieved", "Giá trị đạt được", Kind.NUMBER, 9,
+            aliases=("gia tri dat", "so lieu dat duoc", "so dat duoc", "gia tri thuc hien", "chi tieu dat duoc",
+                     "ket qua dat duoc so"),
+            locked=False,
+            hint="Chỉ ghi khi nhiệm vụ có chỉ tiêu định lượng (ô nền vàng): số đã đạt được, theo đơn vị của cột "
+                 "Chỉ tiêu bên trái. Ví dụ chỉ tiêu 12 lớp, đã mở 10 lớp thì ghi 10; chỉ tiêu 95% hồ sơ, đạt 97% "
+                 "thì ghi 97.",
+            error="Giá trị đạt được phải là số không âm (chỉ ghi số, không ghi đơn vị).",
         ),
         Column(
             "completed_on", "Ngày hoàn thành", Kind.DATE, 11,
@@ -233,6 +255,7 @@ class Answer:
 
     status: str | None = None
     progress: float | None = None
+    achieved: float | None = None
     completed_on: dt.date | None = None
     result: str = ""
     difficulties: str = ""
@@ -258,7 +281,9 @@ APPRAISAL = Sheet(
         Column("content", _CONTENT.header, Kind.TEXT, 44, aliases=_CONTENT.aliases),
         _POINTS,
         Column("status", REPORT["status"].header, Kind.STATUS, 15, aliases=REPORT["status"].aliases),
+        Column("progress", REPORT["progress"].header, Kind.NUMBER, 8, aliases=REPORT["progress"].aliases),
         Column("result", REPORT["result"].header, Kind.TEXT, 32, aliases=REPORT["result"].aliases),
+        Column("target", "Chỉ tiêu, giá trị đạt được", Kind.TEXT, 18),
         Column("self_score", REPORT["self_score"].header, Kind.NUMBER, 9,
                aliases=REPORT["self_score"].aliases),
         Column(
@@ -380,6 +405,7 @@ UNIT_SUMMARY = Sheet("Theo đơn vị", (
     _out("completed", "Hoàn thành (cả năm)", _COUNT, 10),
     _out("on_time", "Hoàn thành đúng hạn", _COUNT, 10),
     _out("done_late", "Hoàn thành quá hạn", _COUNT, 10),
+    _out("below_target", "Hoàn thành chưa đạt chỉ tiêu", _COUNT, 11),
     _out("in_progress", "Đang thực hiện", _COUNT, 10),
     _out("overdue", "Quá hạn chưa hoàn thành", _COUNT, 11),
     _out("not_started", "Chưa thực hiện", _COUNT, 9),
@@ -400,15 +426,24 @@ UNIT_SUMMARY = Sheet("Theo đơn vị", (
     _out("file", "Tệp báo cáo", Kind.TEXT, 40),
 ))
 
+def _narrow(column: Column, width: float) -> Column:
+    """``column`` at another width (a wide list sheet prints on fewer pages)."""
+    return _out(column.key, column.header, column.kind, width)
+
+
 DETAIL = Sheet("Chi tiết", (
     _out("stt", "STT", _COUNT, 6),
-    _out("unit_name", _UNIT_NAME.header, Kind.TEXT, 22),
-    MASTER_TASKS["content"], MASTER_TASKS["group"], MASTER_TASKS["source"], MASTER_TASKS["product"],
-    MASTER_TASKS["target"], MASTER_TASKS["deadline"], MASTER_TASKS["points"],
-    REPORT["status"], PROGRESS, REPORT["completed_on"],
-    DERIVED_HEADER,
+    _out("unit_name", _UNIT_NAME.header, Kind.TEXT, 20),
+    MASTER_TASKS["content"], _narrow(MASTER_TASKS["group"], 12), _narrow(MASTER_TASKS["source"], 12),
+    _narrow(MASTER_TASKS["product"], 13),
+    _narrow(MASTER_TASKS["target"], 10), _out("achieved", REPORT["achieved"].header, Kind.NUMBER, 9),
+    _out("target_rate", "Tỉ lệ đạt chỉ tiêu", Kind.PERCENT, 8), _out("target_met", "Đạt chỉ tiêu", Kind.TEXT, 7),
+    MASTER_TASKS["deadline"], MASTER_TASKS["points"],
+    _narrow(REPORT["status"], 13), PROGRESS, REPORT["completed_on"],
+    _out("derived", DERIVED_HEADER.header, Kind.TEXT, 18),
     _out("overdue", "Quá hạn", Kind.TEXT, 8),
-    REPORT["result"], REPORT["difficulties"], REPORT["proposals"], REPORT["self_score"],
+    _narrow(REPORT["result"], 24), _narrow(REPORT["difficulties"], 17), _narrow(REPORT["proposals"], 17),
+    REPORT["self_score"],
     MASTER_TASKS["task_code"], MASTER_TASKS["unit_code"],
     _out("file", "Tệp nguồn", Kind.TEXT, 36),
     _out("cell", "Ô", Kind.TEXT, 12),

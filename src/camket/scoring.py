@@ -12,6 +12,12 @@ each 0 (off) by default, then add or remove points on that 100-point scale:
 - ``missing_report_penalty``: removed when the unit sent no report that counts.
 
 The total never goes below 0; it is rounded half up to one decimal. See docs/scoring.md.
+
+:func:`self_score_check` holds the guidance a self-score must follow (``[self_score]``):
+no more than ``not_started_max`` / ``not_done_max`` percent of the points on a task *Chưa
+thực hiện* / *Không thực hiện*; on a task *Đang thực hiện*, never the full points (with
+``full_points_only_done``) and no more than its progress plus ``progress_margin``
+percentage points of the points.
 """
 
 from __future__ import annotations
@@ -21,11 +27,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
-from .config import ScoringRules
-from .model import Derived, Task
+from .config import ScoringRules, SelfScoreRules
+from .model import Derived, Status, Task
 from .vi import percent
 
-__all__ = ["ScoreBreakdown", "Scored", "score_unit"]
+__all__ = ["ScoreBreakdown", "Scored", "SelfScoreCheck", "score_unit", "self_score_check"]
 
 _TENTH = Decimal("0.1")
 
@@ -95,3 +101,42 @@ def score_unit(tasks: Sequence[Scored], *, answered: bool, late: bool, rules: Sc
         late_report=_points(rules.late_report_penalty) if answered and late else Decimal(0),
         missing_report=_points(rules.missing_report_penalty) if not answered else Decimal(0),
     )
+
+
+@dataclass(frozen=True)
+class SelfScoreCheck:
+    """A self-score against the guidance: ``rule`` broken (``not-started``, ``not-done``,
+    ``full-unfinished``, ``above-progress``) and the most it allows, in points."""
+
+    rule: str
+    allowed: Decimal
+
+
+def _share(points: float, share: float) -> Decimal:
+    """``share`` percent of ``points``, to two decimals (half up)."""
+    exact = _points(points) * _points(share) / 100
+    return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def self_score_check(status: str | None, progress: float | None, score: float | None, points: float,
+                     rules: SelfScoreRules) -> SelfScoreCheck | None:
+    """The rule a self-score breaks, or None (see the module's docstring).
+
+    >>> self_score_check("Đang thực hiện", 40, 9, 10, SelfScoreRules())
+    SelfScoreCheck(rule='above-progress', allowed=Decimal('5.00'))
+    """
+    if not rules.check or score is None or points <= 0 or status is None or status == Status.DONE.value:
+        return None
+    given = _points(score)
+    if status in (Status.NOT_STARTED.value, Status.NOT_DONE.value):
+        started = status == Status.NOT_STARTED.value
+        allowed = _share(points, rules.not_started_max if started else rules.not_done_max)
+        return SelfScoreCheck("not-started" if started else "not-done", allowed) if given > allowed else None
+    if status != Status.IN_PROGRESS.value:
+        return None
+    allowed = _points(points)
+    if progress is not None:
+        allowed = min(allowed, _share(points, progress + rules.progress_margin))
+    if rules.full_points_only_done and given >= _points(points):
+        return SelfScoreCheck("full-unfinished", allowed)
+    return SelfScoreCheck("above-progress", allowed) if given > allowed else None

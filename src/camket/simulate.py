@@ -14,9 +14,11 @@ file. Used by ``camket demo``, the tests and the benchmark.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import random
 import unicodedata
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,6 +28,7 @@ import xlsxwriter
 
 from .model import Round, Status, Task
 from .schema import REPORT
+from .targets import parse_target
 from .templates import TemplateJob, run_jobs, template_filename
 from .vntext import encode_tcvn3
 from .xlsxkit import WORKBOOK_OPTIONS, write_value
@@ -145,6 +148,9 @@ def _answers(task: Task, round_: Round, rng: random.Random, profile: Profile, me
         if scores:
             answer["self_score"] = 0
     answer["status"] = status.value
+    achieved = _achieved(task, status, answer.get("progress"))
+    if achieved is not None:
+        answer["achieved"] = achieved
     if messy:
         if rng.random() < profile.free_typed_status:
             answer["status"] = rng.choice(STATUS_SYNONYMS[status])
@@ -158,6 +164,23 @@ def _answers(task: Task, round_: Round, rng: random.Random, profile: Profile, me
             if key in answer:
                 answer[key] = unicodedata.normalize("NFD", answer[key])
     return answer
+
+
+def _achieved(task: Task, status: Status, progress: object) -> float | None:
+    """The value achieved against a numeric target: reached when done, except one task in ten
+    (chosen by its code, so the random answers stay as they were) done at 80% of it; in
+    proportion to the progress when in progress."""
+    target = parse_target(task.target)
+    if target is None or status not in (Status.DONE, Status.IN_PROGRESS):
+        return None
+    short = zlib.crc32(task.code.encode("utf-8")) % 10 == 0
+    if target.op in ("<=", "<"):  # a ceiling: kept, or passed by one
+        return target.value + 1 if short else target.value
+    if status is Status.DONE:
+        reached = target.value if target.op == ">=" else target.value + 1
+        return math.floor(target.value * 0.8) if short else reached
+    share = float(progress) if isinstance(progress, int | float) else 50.0
+    return math.floor(target.value * share / 100)
 
 
 def simulate_returns(

@@ -263,7 +263,7 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
     formulas = uncached_formulas(item.data, table.sheet) if result.format in ("xlsx", "xlsm") else {}
     rows, findings = read_rows(
         table, identity.unit, ctx.master, file=item.name, year=ctx.settings.year, today=ctx.today,
-        stamp=identity.stamp, formulas=formulas)
+        stamp=identity.stamp, formulas=formulas, settings=ctx.settings)
     if not rows:
         findings = [f for f in findings if f.code != F.TASK_NOT_FILLED.code]
         findings.append(F.TEMPLATE_NOT_FILLED(where, unit=identity.unit, why="không nhiệm vụ nào được điền"))
@@ -293,7 +293,7 @@ def _several(item: Item, ctx: Context, result: FileResult, table: Table, covered
             part.findings.append(F.LINK_MISMATCH(where, unit=ctx.expected_unit, content=unit,
                                                  submission=SUBMISSION_MARK))
         rows, findings = read_rows(unit_table(table, unit, ctx.master), unit, ctx.master, file=item.name,
-                                   year=ctx.settings.year, today=ctx.today, formulas=formulas)
+                                   year=ctx.settings.year, today=ctx.today, formulas=formulas, settings=ctx.settings)
         part.rows = rows
         part.findings.extend(f for f in findings if rows or f.code != F.TASK_NOT_FILLED.code)
         if not rows:

@@ -21,10 +21,14 @@ from rapidfuzz import fuzz, process
 from xlsxwriter.utility import xl_col_to_name
 
 from .. import findings as F
+from ..config import SelfScoreRules, Settings, TargetRules
 from ..model import Finding, Location, Master, Status, Task
 from ..schema import REPORT
+from ..scoring import self_score_check
 from ..stamp import Stamp, locked_values, row_hash
+from ..targets import Target, parse_target, read_amount
 from ..values import (
+    MAX_NUMBER,
     clean_text,
     is_blank,
     parse_date,
@@ -45,6 +49,7 @@ T = TypeVar("T")
 _READ_FROM_TEXT = frozenset({"date-text", "date-serial", "number-text", "percent-text"})
 
 _INPUTS = tuple(c.key for c in REPORT.columns if not c.locked)
+_OPTIONAL_INPUTS = frozenset({"achieved"})  # templates issued before had no such column: never required
 _LOCKED_CHECKED = ("content", "group", "product", "target", "deadline", "points")
 _MARKER = fold("nhiệm vụ phát sinh")
 _END_MARKERS = (fold("người lập biểu"), fold("thủ trưởng đơn vị"), fold("(ký, ghi rõ họ tên)"))
@@ -70,6 +75,7 @@ class RowRecord:
     row: int                      # 1-based Excel row
     status: str | None = None
     progress: float | None = None
+    achieved: float | None = None
     completed_on: dt.date | None = None
     result: str = ""
     difficulties: str = ""
@@ -105,6 +111,8 @@ class _Ctx:
     as_text: list[str] = field(default_factory=list)
     decomposed: list[str] = field(default_factory=list)
     unscored: list[Finding] = field(default_factory=list)
+    targets: TargetRules = field(default_factory=TargetRules)
+    self_score: SelfScoreRules = field(default_factory=SelfScoreRules)
 
     def at(self, cell: str) -> Location:
         return Location(self.file, self.sheet, cell)
@@ -220,8 +228,35 @@ def _text_rule(key: str) -> Callable[[_Ctx, Any, str, RowRecord, Task | None], N
     return rule
 
 
+def _amount(value: Any, target: Target | None) -> tuple[float, str | None]:
+    """An achieved value: a number, not negative; as text, the target's unit may follow it."""
+    if isinstance(value, int | float):
+        number, note = parse_number(value)  # a boolean, NaN or an absurd magnitude is refused there
+    else:
+        number, note = read_amount(value, target or Target(0))
+    if not 0 <= number < MAX_NUMBER:
+        raise ValueError(f"{number} không phải giá trị đạt được")
+    return number, note
+
+
+def _achieved(ctx: _Ctx, value: Any, cell: str, rec: RowRecord, task: Task | None) -> None:
+    """The value achieved against a numeric target (``10``, ``"10 lớp"``); a fraction under a
+    percentage target (0,95 for 95%) is read as a percentage, with a warning."""
+    target = parse_target(task.target) if task is not None else None
+    parsed = _parsed(ctx, lambda v: _amount(v, target), value, cell, rec, F.ACHIEVED_INVALID)
+    if parsed is None:
+        return
+    number = parsed[0]
+    if task is not None and target is not None and target.unit.startswith("%") and 0 < number < 1 < target.value:
+        ctx.findings.append(F.ACHIEVED_FRACTION(ctx.at(cell), unit=ctx.unit, task=rec.task, raw=shown(value),
+                                                value=target.amount(number * 100), target=task.target))
+        number *= 100
+    rec.achieved = number
+
+
 _RULES: dict[str, Callable[[_Ctx, Any, str, RowRecord, Task | None], None]] = {
-    "status": _status, "progress": _progress, "completed_on": _completed_on, "self_score": _self_score,
+    "status": _status, "progress": _progress, "achieved": _achieved, "completed_on": _completed_on,
+    "self_score": _self_score,
     **{key: _text_rule(key) for key in ("result", "difficulties", "proposals")},
 }
 assert set(_RULES) == set(_INPUTS), "every input column of the schema has its rule"
@@ -280,6 +315,46 @@ def _checks(ctx: _Ctx, rec: RowRecord, task: Task, columns: dict[str, int]) -> N
         ctx.findings.append(F.NOT_DONE_WITHOUT_REASON(ctx.at(cell("difficulties")), unit=unit, task=code))
     if task.points > 0 and rec.self_score is None and "self_score" not in rec.raw and "self_score" in columns:
         ctx.unscored.append(F.SCORE_MISSING(ctx.at(cell("self_score")), unit=unit, task=code))
+    _target_checks(ctx, rec, task, columns)
+    _self_score_checks(ctx, rec, task, columns)
+
+
+def _target_checks(ctx: _Ctx, rec: RowRecord, task: Task, columns: dict[str, int]) -> None:
+    """A task reported done with a numeric target: its achieved value, and whether it reaches the
+    target (explained in Khó khăn, vướng mắc: information only)."""
+    target = parse_target(task.target)
+    if rec.status != _DONE or target is None or "achieved" not in columns:
+        return
+    where = ctx.at(xl_rowcol_to_cell(rec.row - 1, columns["achieved"]))
+    if rec.achieved is None:
+        if "achieved" not in rec.raw:
+            ctx.findings.append(F.ACHIEVED_MISSING(where, unit=ctx.unit, task=rec.task, target=task.target))
+    elif not target.met(rec.achieved):
+        counted = "vẫn được tính là hoàn thành" if ctx.targets.count_below_target_as_done else \
+            "không được tính là hoàn thành"
+        kind = F.TARGET_NOT_MET_EXPLAINED if rec.difficulties else F.TARGET_NOT_MET
+        ctx.findings.append(kind(where, unit=ctx.unit, task=rec.task, achieved=target.amount(rec.achieved),
+                                 target=task.target, counted=counted))
+
+
+def _self_score_checks(ctx: _Ctx, rec: RowRecord, task: Task, columns: dict[str, int]) -> None:
+    """A self-score that does not follow the guidance for the status reported (``[self_score]``)."""
+    check = self_score_check(rec.status, rec.progress, rec.self_score, task.points, ctx.self_score)
+    if check is None or rec.self_score is None:
+        return
+    where = ctx.at(xl_rowcol_to_cell(rec.row - 1, columns.get("self_score", 0)))
+    score, points, allowed = (format_number(x) for x in (rec.self_score, task.points, check.allowed))
+    common = {"unit": ctx.unit, "task": rec.task, "score": score, "points": points, "allowed": allowed}
+    if check.rule == "not-started":
+        ctx.findings.append(F.SELF_SCORE_NOT_STARTED(where, **common))
+    elif check.rule == "not-done":
+        ctx.findings.append(F.SELF_SCORE_NOT_DONE(where, **common))
+    elif check.rule == "full-unfinished":
+        progress = "chưa ghi tiến độ" if rec.progress is None else f"tiến độ {format_number(rec.progress)}%"
+        ctx.findings.append(F.SELF_SCORE_FULL_UNFINISHED(where, **common, progress=progress))
+    else:
+        ctx.findings.append(F.SELF_SCORE_ABOVE_PROGRESS(where, **common, progress=format_number(rec.progress or 0),
+                                                        margin=format_number(ctx.self_score.progress_margin)))
 
 
 def _locked(ctx: _Ctx, row: list[Any], columns: dict[str, int], number: int, task: Task,
@@ -429,7 +504,7 @@ def _table_findings(ctx: _Ctx, table: Table, formulas: dict[str, str] | None) ->
             if letters in inputs and int(cell[len(letters):]) > table.header + 1:
                 ctx.findings.append(F.FORMULA_WITHOUT_VALUE(ctx.at(cell), unit=ctx.unit, formula=formula[:60]))
     for column in REPORT.columns:
-        if not column.locked and column.key not in table.columns:
+        if not column.locked and column.key not in table.columns and column.key not in _OPTIONAL_INPUTS:
             ctx.findings.append(F.COLUMN_MISSING(ctx.at(f"A{table.header + 1}"), unit=ctx.unit, column=column.header))
 
 
@@ -452,13 +527,16 @@ def _summaries(ctx: _Ctx, reader: _TableReader) -> None:
 
 def read_rows(
     table: Table, unit: str, master: Master, *, file: str, year: int, today: dt.date,
-    stamp: Stamp | None = None, formulas: dict[str, str] | None = None,
+    stamp: Stamp | None = None, formulas: dict[str, str] | None = None, settings: Settings | None = None,
 ) -> tuple[list[RowRecord], list[Finding]]:
     """Every reported and added row of ``unit``'s table, with findings.
 
-    ``formulas`` are the cells holding a formula without a stored value (they read as blank).
+    ``formulas`` are the cells holding a formula without a stored value (they read as blank);
+    ``settings`` give the rules of ``[targets]`` and ``[self_score]`` (their defaults without).
     """
     ctx = _Ctx(file, table.sheet, unit, master, year, today)
+    if settings is not None:
+        ctx.targets, ctx.self_score = settings.targets, settings.self_score
     _table_findings(ctx, table, formulas)
     reader = _TableReader(ctx, table, stamp)
     records = reader.read()

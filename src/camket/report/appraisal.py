@@ -65,13 +65,13 @@ def write_appraisal(path: Path, result: Result, master: Master, settings: Settin
             status = t.status or _NOT_REPORTED
             context = [t.task.unit, t.task.code, t.task.content, t.task.points, status, t.result, t.self_score]
             values = [number, t.task.unit, names[t.task.unit], t.task.code, t.task.content, t.task.points, status,
-                      t.result, t.self_score, t.appraised, t.appraisal_note]
+                      t.progress, t.result, t.target_shown, t.self_score, t.appraised, t.appraisal_note]
             for c, (column, value) in enumerate(zip(APPRAISAL.columns, values, strict=True)):
                 numeric = column.kind in (Kind.NUMBER, Kind.INTEGER)
                 style = ("input_number" if numeric else "input") if not column.locked else (
                     "number" if numeric else "locked")
                 write_value(ws, row, c, value, fmt[style])
-            ws.set_row(row, row_height([(t.task.content, 44), (t.result, 32)]))
+            ws.set_row(row, row_height([(t.task.content, 44), (t.result, 32), (t.target_shown, 18)]))
             stamped.append((f"{t.task.unit}/{t.task.code}", row + 1, row_hash(context)))
         points = f"${xl_col_to_name(col['points'])}{_HEADER + 2}"
         score = col["appraised_score"]

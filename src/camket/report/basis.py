@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..config import Settings
-from ..reconcile import Result, Totals, UnitResult
+from ..reconcile import BANDS, Result, Totals, UnitResult, is_interim
 from ..vi import short_name, text_date
 
 __all__ = ["Bar", "Basis", "Bucket", "basis_of", "completion_bars", "unit_buckets"]
@@ -46,10 +46,8 @@ class Basis:
 
 def basis_of(result: Result, settings: Settings) -> Basis:
     """The basis of ``result``'s round under ``settings`` (see the module's docstring)."""
-    last = max(settings.series(result.round.kind), key=lambda r: r.as_of, default=result.round)
     due = result.due
-    interim = last.id != result.round.id and result.round.as_of < last.as_of and due.total < result.overall.total
-    if not interim:
+    if not is_interim(result.round, settings.series(result.round.kind), due, result.overall):
         return Basis(False, result.round.as_of, result.overall, result.overall,
                      {u.unit.code: u.totals for u in result.units}, result.by_group, result.by_block)
     return Basis(True, result.round.as_of, due, result.overall, result.due_by_unit, result.due_by_group,
@@ -106,26 +104,13 @@ class Bucket:
 
 def unit_buckets(result: Result, basis: Basis) -> list[Bucket]:
     """Heads by completion band on the basis: 100%, 90–<100%, 50–<90%, <50%, then (interim)
-    no task due yet, then no report. Every head is in exactly one bucket."""
+    no task due yet, then no report (:meth:`~camket.reconcile.Result.head_bands`). Every head
+    is in exactly one bucket."""
     scope = basis.scope
-    totals = {u.unit.code: basis.by_unit.get(u.unit.code, Totals()) for u in result.heads}
-    position = {code: i for i, code in enumerate(result.order)}
-    heads = sorted(result.heads, key=lambda u: position.get(u.unit.code, len(position)))  # master-list order
-    answered = [u for u in heads if u.answered and totals[u.unit.code].total]
-
-    def rate(u: UnitResult) -> Decimal:
-        return totals[u.unit.code].rate
-
-    def full(u: UnitResult) -> bool:
-        t = totals[u.unit.code]
-        return t.completed == t.total
-
-    lowest = sorted((u for u in answered if rate(u) < 50), key=lambda u: (rate(u), u.unit.name))
-    return [
-        Bucket(f"hoàn thành 100% {scope}", [u for u in answered if full(u)]),
-        Bucket(f"hoàn thành từ 90% đến dưới 100% {scope}", [u for u in answered if not full(u) and rate(u) >= 90]),
-        Bucket(f"hoàn thành từ 50% đến dưới 90% {scope}", [u for u in answered if 50 <= rate(u) < 90]),
-        Bucket(f"hoàn thành dưới 50% {scope}", lowest),
-        Bucket(f"chưa có {scope}", [u for u in heads if u.answered and not totals[u.unit.code].total]),
-        Bucket("chưa báo cáo", [u for u in heads if not u.answered]),
-    ]
+    bands = result.head_bands(basis.by_unit)
+    labels = {
+        "100": f"hoàn thành 100% {scope}", "90_to_100": f"hoàn thành từ 90% đến dưới 100% {scope}",
+        "50_to_90": f"hoàn thành từ 50% đến dưới 90% {scope}", "below_50": f"hoàn thành dưới 50% {scope}",
+        "no_task_due": f"chưa có {scope}", "not_reported": "chưa báo cáo",
+    }
+    return [Bucket(labels[key], bands[key]) for key in BANDS]

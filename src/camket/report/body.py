@@ -243,6 +243,7 @@ def results(c: Context) -> None:
             overdue = sum(1 for t in r.tasks if t.derived is Derived.IN_PROGRESS_OVERDUE)
             body_paragraph(c.doc, f"Còn {count(o.total - o.completed)} nhiệm vụ chưa hoàn thành: "
                                   f"{'; '.join(_open_parts(o, overdue))}.")
+    _targets(c)
     groups = [(name, t) for name, t in r.by_group.items() if t.total]
     if len(groups) > 1:
         body_paragraph(c.doc, "Theo nhóm nhiệm vụ: " + join(
@@ -255,6 +256,32 @@ def results(c: Context) -> None:
                           "từng nhiệm vụ tại Phụ lục kèm theo Báo cáo này.", keep_next=True)
     png, caption = classes_chart(r)
     c.figure(png, f"{caption} (đến ngày {b.as_of_text})")
+
+
+def _targets(c: Context) -> None:
+    """Tasks reported done against their numeric targets: how many reached them, which did not."""
+    r = c.result
+    g = r.targets
+    if not g.done:
+        return
+    parts = [f"{count(g.met)} nhiệm vụ đạt chỉ tiêu" if g.met else "chưa có nhiệm vụ nào đạt chỉ tiêu"]
+    if g.not_met:
+        counted = "" if r.below_target_done else " nên chưa được tính là hoàn thành"
+        parts.append(f"{count(g.not_met)} nhiệm vụ chưa đạt chỉ tiêu{counted}")
+    if g.no_value:
+        parts.append(f"{count(g.no_value)} nhiệm vụ chưa báo cáo giá trị đạt được")
+    text = (f"Trong {count(g.done)} nhiệm vụ có chỉ tiêu định lượng được báo cáo hoàn thành, "
+            f"{'; '.join(parts)}")
+    short = r.below_target
+    body_paragraph(c.doc, text + (":" if short else "."), keep_next=bool(short))
+    lines = []
+    for t in short:
+        target = t.numeric_target
+        if target is None or t.achieved is None:
+            continue
+        lines.append(f"{c.names.get(t.task.unit, t.task.unit)}: {t.task.content.rstrip('.;')} "
+                     f"(chỉ tiêu {t.task.target}; {target.reached(t.achieved)})")
+    _bullets(c, lines, "nhiệm vụ khác (tại Phụ lục)")
 
 
 def heads(c: Context) -> None:
@@ -460,6 +487,11 @@ def shortcomings(c: Context) -> None:
         points.append(f"{count(unreadable)} đơn vị có tệp báo cáo không đọc được, phải gửi lại")
     if r.unscored:
         points.append(f"{count(len(r.unscored))} đơn vị đã báo cáo nhưng chưa tự chấm điểm")
+    if r.targets.not_met:
+        points.append(f"{count(r.targets.not_met)} nhiệm vụ báo cáo hoàn thành nhưng chưa đạt chỉ tiêu")
+    if r.self_score_flags:
+        points.append(f"{count(len(r.self_score_flags))} nhiệm vụ tự chấm điểm chưa đúng hướng dẫn (cao hơn mức "
+                      "tình trạng, tiến độ thực hiện cho phép)")
     if points:
         body_paragraph(c.doc, f"Qua tổng hợp, {'; '.join(points)}.")
     _opinions(c, [(c.names.get(t.task.unit, t.task.unit), t.difficulties) for t in r.tasks if t.difficulties],

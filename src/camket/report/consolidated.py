@@ -26,7 +26,7 @@ from ..fastsheet import FastRows, splice
 from ..findings import title as finding_title
 from ..ledger import ARRIVAL_LABELS
 from ..model import Derived, Master
-from ..reconcile import Result, Totals, Trend
+from ..reconcile import Result, Totals, Trend, UnitResult
 from ..safetext import XLSX_CELL_LIMIT, safe_text
 from ..schema import (
     ADJUSTMENTS,
@@ -168,17 +168,17 @@ def _score(value: float) -> float:
 
 def _unit_rows(result: Result, basis: Basis) -> Iterable[list[Any]]:
     due = result.due_by_unit
-    unscored = {u.unit.code for u in result.unscored}
+    targets = result.targets_by_unit
     for i, u in enumerate(result.units, start=1):
         t = u.totals
         d = due.get(u.unit.code, Totals())
         submitted = u.submission.submitted if u.submission else None
         answered = u.answered
-        rating = u.rating if answered and u.unit.code not in unscored else (
-            "Chưa tự chấm điểm" if answered else "Chưa báo cáo")
+        rating = _rating(result, u)
         yield [i, _text(u.unit.name), u.unit.block, u.unit.head, t.total, d.total,
                d.completed if answered else None, _fraction(d.rate) if answered and d.total else None,
-               t.completed, t.done_on_time, t.done_late, t.in_progress, u.overdue, t.not_started, t.not_done,
+               t.completed, t.done_on_time, t.done_late, targets[u.unit.code].not_met if answered else None,
+               t.in_progress, u.overdue, t.not_started, t.not_done,
                t.not_reported, _fraction(t.rate) if answered else None, "Có" if u.all_done else "Không",
                _score(u.points), _score(u.self_score), float(u.score) if answered else None, rating, submitted,
                ARRIVAL_LABELS.get(u.submission.arrived_source, "") if u.submission else "",
@@ -194,10 +194,15 @@ def _missing_note(result: Result, code: str) -> str:
     return "Chưa gửi báo cáo"
 
 
+_MET = {True: "Đạt", False: "Chưa đạt", None: ""}
+
+
 def _detail_rows(result: Result, names: dict[str, str]) -> Iterable[list[Any]]:
     for i, r in enumerate(result.tasks, start=1):
         t = r.task
-        yield [i, names.get(t.unit, ""), t.content, t.group, t.source, t.product, t.target,
+        rate = r.target_rate
+        yield [i, names.get(t.unit, ""), t.content, t.group, t.source, t.product, t.target, r.achieved,
+               _fraction(rate) if rate is not None else None, _MET[r.target_met],
                t.deadline if t.deadline else t.deadline_text, t.points, r.status or "", r.progress,
                r.completed_on, r.derived.value, "x" if r.overdue else "", r.result, r.difficulties, r.proposals,
                r.self_score, t.code, t.unit, r.file, r.cell]
@@ -335,6 +340,7 @@ def _summary(book: Any, result: Result, basis: Basis, settings: Settings, fmt: d
         ("Chưa thực hiện", o.not_started, percent(o.not_started, o.total), True),
         ("Không thực hiện (có lý do)", o.not_done, percent(o.not_done, o.total), True),
         ("Chưa báo cáo", o.not_reported, percent(o.not_reported, o.total), True),
+        *_target_lines(result),
         ("Đơn vị đã báo cáo", answered, percent(answered, len(heads)), False),
         ("Đơn vị chưa báo cáo", len(result.missing), None, False),
         ("Đơn vị gửi sau thời hạn", len(result.late), None, False),
@@ -363,6 +369,22 @@ def _summary(book: Any, result: Result, basis: Basis, settings: Settings, fmt: d
     ws.print_area(0, 0, row, last)
     ws.fit_to_pages(1, 0)
     ws.set_footer("&CTổng hợp - Trang &P/&N")
+
+
+def _target_lines(result: Result) -> list[tuple[str, int, Any, bool]]:
+    """The numeric targets: tasks that have one, and of those reported done, how many reached it."""
+    g = result.targets
+    if not g.numeric:
+        return []
+    counted = "tính là hoàn thành" if result.below_target_done else "tính là đang thực hiện"
+    return [
+        ("Nhiệm vụ có chỉ tiêu định lượng", g.numeric, None, False),
+        ("Báo cáo hoàn thành", g.done, None, True),
+        ("trong đó: đạt chỉ tiêu", g.met, percent(g.met, g.done) if g.done else None, True),
+        (f"trong đó: chưa đạt chỉ tiêu ({counted})", g.not_met, percent(g.not_met, g.done) if g.done else None,
+         True),
+        ("trong đó: chưa ghi giá trị đạt được", g.no_value, None, True),
+    ]
 
 
 def _total_columns(basis: Basis) -> tuple[str, ...]:
@@ -578,14 +600,16 @@ def _trend(book: Any, progress: Trend, names: dict[str, str], fmt: dict[Any, Any
     ws.set_footer(f"&C{TREND_SHEET} - Trang &P/&N")
 
 
+def _rating(result: Result, u: UnitResult) -> str:
+    return result.rating_shown(u) if u.answered else "Chưa báo cáo"
+
+
 def _score_rows(result: Result) -> Iterable[list[Any]]:
-    unscored = {u.unit.code for u in result.unscored}
     for i, u in enumerate(result.units, start=1):
         b = u.breakdown
         if b is None:
             continue
-        rating = u.rating if u.answered and u.unit.code not in unscored else (
-            "Chưa tự chấm điểm" if u.answered else "Chưa báo cáo")
+        rating = _rating(result, u)
         yield [i, u.unit.name, b.source, _score(b.points), _score(b.earned), float(b.base), float(b.hard_bonus),
                float(b.late_completion), float(b.overdue), float(b.late_report), float(b.missing_report),
                float(b.total), rating, u.unit.code]

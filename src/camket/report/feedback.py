@@ -38,6 +38,7 @@ _CODE_KEY = {
     "status": "status", "progress": "progress", "done-progress-below-100": "progress",
     "progress-100-not-done": "progress", "date": "completed_on", "done-without-date": "completed_on",
     "date-without-done": "completed_on", "score": "self_score", "not-done-without-reason": "difficulties",
+    "self-score": "self_score", "achieved": "achieved", "target-not-met": "achieved",
 }
 
 

@@ -209,11 +209,13 @@ def _appendix(doc: Any, result: Result, master: Master, settings: Settings, date
     names = {u.code: u.name for u in master.units}
     d = DETAIL
     term = settings.report.units_term
-    headers = [d["stt"].header, term[0].upper() + term[1:], d["content"].header, d["deadline"].header,
-               d["status"].header, d["completed_on"].header, d["derived"].header, d["result"].header]
-    rows = ([str(i), names.get(t.task.unit, t.task.unit), t.task.content,
+    headers = [d["stt"].header, term[0].upper() + term[1:], d["content"].header, d["target"].header,
+               d["deadline"].header, d["status"].header, d["completed_on"].header, d["derived"].header,
+               d["result"].header]
+    rows = ([str(i), names.get(t.task.unit, t.task.unit), t.task.content, t.target_shown,
              format_date(t.task.deadline) if t.task.deadline else t.task.deadline_text,
              t.status or "", format_date(t.completed_on) if t.completed_on else "", t.derived.value,
              t.result or (t.reason if t.derived is Derived.NOT_DONE else "")]
             for i, t in enumerate(tasks[:MAX_APPENDIX_ROWS], start=1))
-    fast_table(doc, headers, rows, (1.2, 3.6, 7.0, 2.3, 2.3, 2.3, 2.7, 3.8), size=11, align="cllcccll")
+    fast_table(doc, headers, rows, (1.2, 3.0, 5.4, 2.7, 2.3, 2.0, 2.3, 2.6, 3.7), size=11, align="clllcccll")
+

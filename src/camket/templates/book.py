@@ -23,6 +23,7 @@ from ..model import Round, Status, Task, Unit
 from ..safetext import safe_text
 from ..schema import REPORT, STATUS_VALUES, Column, Kind
 from ..stamp import META_SHEET, Stamp, locked_values, row_hash
+from ..targets import parse_target
 from ..vi import format_date
 from ..xlsxkit import WORKBOOK_OPTIONS, row_height
 from .guide import guide_heights, write_guide, write_problems
@@ -32,6 +33,7 @@ __all__ = ["TemplateJob", "unit_texts", "write_template"]
 
 _FONT = {"font_name": "Times New Roman", "font_size": 11}
 _INPUT_FILL = "#FFF2CC"
+_NOT_APPLICABLE_FILL = "#EDEDED"  # an input that does not apply to the row (no numeric target): locked, grey
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ def _formats(book: Any) -> dict[str, Any]:
         "input_date": add({**base, "locked": False, "bg_color": _INPUT_FILL,
                            "num_format": "dd/mm/yyyy", "align": "center"}),
         "input_number": add({**base, "locked": False, "bg_color": _INPUT_FILL, "align": "center"}),
+        "not_applicable": add({**base, "bg_color": _NOT_APPLICABLE_FILL}),
         "marker": add({**_FONT, "bold": True, "bg_color": "#E2EFDA", "border": 1, "text_wrap": True,
                        "valign": "vcenter"}),
         "warn": add({"bg_color": "#F8CBAD", "font_color": "#9C0006"}),
@@ -150,6 +153,7 @@ def _task_rows(rows: FastRows, job: TemplateJob, fmt: dict[str, Any]) -> list[tu
     locked = [fmt[_LOCKED_STYLES.get(c.key, "locked")] if c.locked else None for c in REPORT.columns]
     plain = [style if style is not None else _input_format(c, fmt, False) for style, c in zip(
         locked, REPORT.columns, strict=True)]
+    achieved = col("achieved")
     for i, task in enumerate(job.tasks):
         row = HEADER_ROW + 1 + i
         answers = job.prefill.get(task.code) or {}
@@ -161,6 +165,8 @@ def _task_rows(rows: FastRows, job: TemplateJob, fmt: dict[str, Any]) -> list[tu
         if job.notes:
             styles = [style if c.locked else _input_format(c, fmt, (task.code, c.key) in job.notes)
                       for style, c in zip(locked, REPORT.columns, strict=True)]
+        if parse_target(task.target) is None and values[achieved] is None:
+            styles = [*styles[:achieved], fmt["not_applicable"], *styles[achieved + 1:]]
         texts = {**master, **answers}
         height = row_height((texts.get(key), width) for _, key, width in _WRAPPED)
         rows.add(values, styles, row=row, height=height)
@@ -223,6 +229,7 @@ def _validations(ws: Any, job: TemplateJob, first: int, last: int, added_first: 
     rules: list[tuple[Column, dict[str, Any]]] = [
         (status, {"validate": "list", "source": list(STATUS_VALUES)}),
         (progress, {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100}),
+        (REPORT["achieved"], {"validate": "decimal", "criteria": ">=", "value": 0}),
         (done, date_rule),
     ]
     for column, rule in rules:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import Status
 from ..safetext import XLSX_CELL_LIMIT, safe_text
 from ..schema import REPORT
-from ..vi import format_date
+from ..vi import format_date, format_number
 from ..xlsxkit import row_height
 from .layout import ADDED_MARKER, GUIDE_SHEET, PROBLEMS_SHEET, hint
 
@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 __all__ = ["STATUS_MEANING", "guide_heights", "write_guide", "write_problems"]
 
 STATUS_MEANING = {
-    Status.DONE: "Đã có sản phẩm theo cam kết. Ghi Ngày hoàn thành và Tiến độ 100.",
+    Status.DONE: "Đã có sản phẩm theo cam kết. Ghi Ngày hoàn thành, Tiến độ 100 và, với nhiệm vụ có chỉ tiêu "
+                 "định lượng, Giá trị đạt được.",
     Status.IN_PROGRESS: "Đang triển khai, chưa có sản phẩm cuối cùng. Ghi Tiến độ (%) ước đạt.",
     Status.NOT_STARTED: "Chưa triển khai. Ghi Tiến độ 0 và nêu khó khăn (nếu có).",
     Status.NOT_DONE: "Không thực hiện hoặc được cấp có thẩm quyền cho điều chỉnh. "
@@ -59,18 +60,45 @@ def _guide_rows(job: TemplateJob, texts: Mapping[str, str]) -> list[tuple[str, s
     rows += [(c.header, hint(c, job.round, job.settings.year), "text") for c in REPORT.columns if not c.locked]
     rows += [("", "", "text"), ("Ý NGHĨA TÌNH TRẠNG", "", "head")]
     rows += [(status.value, meaning, "text") for status, meaning in STATUS_MEANING.items()]
+    rows += _self_score_rows(job)
     rows += [
         ("", "", "text"),
         ("NHIỆM VỤ PHÁT SINH", f'Các dòng dưới mục "{ADDED_MARKER}" ở cuối bảng dành cho nhiệm vụ '
          "phát sinh trong kỳ: ghi đủ nội dung, sản phẩm, thời hạn và tình trạng.", "head"),
         ("MÀU NHẮC", "Ô Ngày hoàn thành tô đỏ: đã chọn Hoàn thành nhưng chưa ghi ngày. Dòng tô hồng: "
-         "đã quá thời hạn mà chưa hoàn thành. Tình trạng tô đỏ: tiến độ 100 nhưng chưa chọn Hoàn thành.",
+         "đã quá thời hạn mà chưa hoàn thành. Tình trạng tô đỏ: tiến độ 100 nhưng chưa chọn Hoàn thành. "
+         "Ô Giá trị đạt được tô xám: nhiệm vụ không có chỉ tiêu định lượng, không cần ghi.",
          "text"),
         ("LƯU Ý", "Không đổi tên sheet, không thêm hoặc xóa cột, không sửa các ô đã khóa, không xóa "
          "sheet ẩn (dữ liệu kiểm soát). Có thể mở và lưu bằng Excel, LibreOffice hoặc WPS ở dạng "
          ".xlsx, .xls hoặc .ods.", "text"),
     ]
     return rows
+
+
+def _self_score_rows(job: TemplateJob) -> list[tuple[str, str, str]]:
+    """How to self-score, as ``[self_score]`` checks it (only for tasks that carry points)."""
+    rules = job.settings.self_score
+    if not rules.check or not any(t.points > 0 for t in job.tasks):
+        return []
+
+    def share(value: float) -> str:
+        return "0 điểm." if value <= 0 else f"Tối đa {format_number(value)}% của Điểm tối đa."
+
+    margin = format_number(rules.progress_margin)
+    example = format_number(min(10, 10 * (60 + rules.progress_margin) / 100))
+    full = " và không được chấm đủ Điểm tối đa" if rules.full_points_only_done else ""
+    return [
+        ("", "", "text"),
+        ("TỰ CHẤM ĐIỂM", f'Ghi ở cột "{REPORT["self_score"].header}" số điểm từ 0 đến Điểm tối đa, theo tình trạng '
+         "đã chọn:", "head"),
+        (Status.DONE.value, "Đến Điểm tối đa của nhiệm vụ.", "text"),
+        (Status.IN_PROGRESS.value, f"Không quá (tiến độ + {margin})% của Điểm tối đa{full}; ví dụ tiến độ 60%, "
+         f"Điểm tối đa 10: tự chấm không quá {example} điểm.", "text"),
+        (Status.NOT_STARTED.value, share(rules.not_started_max), "text"),
+        (Status.NOT_DONE.value, share(rules.not_done_max), "text"),
+        ("", "Điểm tự chấm khác hướng dẫn này vẫn được ghi nhận nhưng có cảnh báo, và được thẩm định lại.", "text"),
+    ]
 
 
 def guide_heights(job: TemplateJob, texts: Mapping[str, str]) -> tuple[float, ...]:

@@ -20,14 +20,14 @@ PROBLEMS_SHEET = "Cần sửa"
 ADDED_MARKER = "NHIỆM VỤ PHÁT SINH"
 FROZEN_COLUMNS = 3  # STT, Mã nhiệm vụ, Nội dung nhiệm vụ stay on screen while the inputs scroll
 ZOOM = 90           # the Báo cáo sheet opens at 90%: on a 1366-pixel screen the inputs up to
-                    # "Khó khăn, vướng mắc" are in view beside the frozen task column
+                    # "Kết quả" are in view beside the frozen task column, "Khó khăn, vướng mắc" begins
 
 # Column widths of the Báo cáo sheet. The read-only columns after the frozen block are kept
 # narrow (their text wraps), so on a 1366-pixel screen the yellow inputs start mid-screen.
 WIDTHS = {c.key: c.width for c in REPORT.columns} | {
-    "content": 34, "group": 11, "product": 12, "target": 9, "deadline": 10.5, "points": 6.5,
-    "status": 15, "progress": 8, "completed_on": 11, "result": 28, "difficulties": 22, "proposals": 18,
-    "self_score": 8,
+    "content": 34, "group": 10, "product": 11, "target": 10, "deadline": 10.5, "points": 6.5,
+    "status": 14, "progress": 8, "achieved": 8.5, "completed_on": 11, "result": 22, "difficulties": 22,
+    "proposals": 18, "self_score": 8,
 }
 
 
