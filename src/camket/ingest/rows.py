@@ -14,7 +14,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
@@ -23,7 +23,7 @@ from xlsxwriter.utility import xl_col_to_name
 from .. import findings as F
 from ..config import SelfScoreRules, Settings, TargetRules
 from ..model import Finding, Location, Master, Status, Task
-from ..schema import REPORT
+from ..schema import ANSWER_KEYS, REPORT
 from ..scoring import self_score_check
 from ..stamp import Stamp, locked_values, row_hash
 from ..targets import Target, parse_target, read_amount
@@ -97,6 +97,14 @@ class RowRecord:
                 cached = json.dumps(self.raw, ensure_ascii=True, default=str)
             self.__dict__["_raw_json"] = cached
         return cached
+
+
+# The record is built field by field as each cell is read, so it cannot inherit the frozen
+# schema.Answer; it must still hold exactly the answer's fields (a new input column of REPORT
+# needs its field here too), which this check enforces when camket is imported.
+_MISSING = set(ANSWER_KEYS) - {f.name for f in fields(RowRecord)}
+if _MISSING:  # pragma: no cover - a developer's slip
+    raise RuntimeError(f"ingest.rows.RowRecord lacks the answer fields {sorted(_MISSING)} of schema.REPORT")
 
 
 @dataclass
