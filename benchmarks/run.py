@@ -164,7 +164,7 @@ def stage_ingest(root: Path, returned: Path) -> dict[str, Any]:
     from camket import Workspace
 
     ws = Workspace.open(root)
-    ws.master()  # the master list is read once per command; not part of reading returns
+    ws.master_for("2022-6T")  # the round's list (frozen by the templates stage) is loaded once per command
     start = time.perf_counter()
     result = ws.ingest([returned], "2022-6T", now=RECEIVED)
     seconds = time.perf_counter() - start
@@ -294,7 +294,7 @@ def stage_large(work: Path, kind: str) -> dict[str, Any]:
     root = work / f"ws-large-{kind}"
     shutil.copytree(work / "ws-large", root)
     ws = Workspace.open(root)
-    ws.master()
+    ws.master_for("2022-6T")
     path = work / f"large-{kind}.xlsx"
     start = time.perf_counter()
     result = ws.ingest([path], "2022-6T", now=RECEIVED)
@@ -309,10 +309,10 @@ def stage_reconcile(root: Path) -> dict[str, Any]:
     from camket.report import write_consolidated
 
     ws = Workspace.open(root)
-    ws.master()
+    ws.master_for("2022-6T")  # the round's list, frozen when its templates were issued
     start = time.perf_counter()
     result = ws.reconcile("2022-6T")
-    write_consolidated(root / "out" / "bench_tong-hop.xlsx", result, ws.master(), ws.settings, GENERATED,
+    write_consolidated(root / "out" / "bench_tong-hop.xlsx", result, ws.master_for("2022-6T"), ws.settings, GENERATED,
                        ws.trend("2022-6T", current=result))  # as `camket report` does
     return {"seconds": time.perf_counter() - start, "tasks": len(result.tasks)}
 
@@ -324,7 +324,7 @@ def stage_word(root: Path) -> dict[str, Any]:
     ws = Workspace.open(root)
     result = ws.reconcile("2022-6T")  # not timed: the consolidated stage measures it
     start = time.perf_counter()
-    write_word(root / "out" / "bench_bao-cao.docx", result, ws.master(), ws.settings, GENERATED)
+    write_word(root / "out" / "bench_bao-cao.docx", result, ws.master_for("2022-6T"), ws.settings, GENERATED)
     return {"seconds": time.perf_counter() - start, "tasks": len(result.tasks)}
 
 

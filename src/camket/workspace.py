@@ -62,6 +62,7 @@ class Workspace:
         self.root = root
         self.settings = settings
         self.config_findings = config_findings
+        self._lists: dict[str, tuple[int, Master]] = {}  # rounds' frozen lists, by the issue they come from
 
     # --- creation and opening ------------------------------------------------
     @classmethod
@@ -174,8 +175,21 @@ class Workspace:
         """The round's list: frozen when the round was issued, else the current master list."""
         self.round(round_id, registration=True)
         with self.ledger() as ledger:
-            frozen = ledger.frozen_master(round_id)
+            frozen = self._frozen(ledger, round_id)
         return frozen if frozen is not None else self.master()
+
+    def _frozen(self, ledger: Ledger, round_id: str) -> Master | None:
+        """The round's frozen list, loaded once per issue of it (a national list takes seconds)."""
+        issued = ledger.issue_of(round_id)
+        if issued is None:
+            return None
+        cached = self._lists.get(round_id)
+        if cached is None or cached[0] != issued:
+            frozen = ledger.frozen_master(round_id)
+            if frozen is None:
+                return None
+            cached = self._lists[round_id] = (issued, frozen)
+        return cached[1]
 
     def units(self, codes: list[str] | None = None, master: Master | None = None) -> list[Unit]:
         """Units of the master list (or ``master``), all or those named (raises on an unknown code)."""
@@ -316,7 +330,7 @@ class Workspace:
     def _issue_if_needed(self, round_id: str, now: dt.datetime) -> Master:
         """The round's list; a round receiving files before its templates were issued is frozen now."""
         with Ledger(self.root, now=now) as ledger:
-            frozen = ledger.frozen_master(round_id)
+            frozen = self._frozen(ledger, round_id)
             if frozen is not None:
                 return frozen
             master = self.master()
@@ -414,7 +428,7 @@ class Workspace:
         round_ = self.round(round_id)
         previous = self.settings.previous_round(round_id)
         with self.ledger() as ledger:
-            master = ledger.frozen_master(round_id) or self.master()
+            master = self._frozen(ledger, round_id) or self.master()
             subs = ledger.submissions(round_id)
             rows = ledger.accepted_rows(round_id, raw=False)
             current = [s for s in subs if s.state == "accepted" and s.kind == "report"]
@@ -422,7 +436,7 @@ class Workspace:
             shown = [s.id for s in subs if s.state not in ("superseded", "dismissed")]
             findings = ledger.findings_of(shown)
             previous_rows = ledger.accepted_rows(previous.id, raw=False) if previous else []
-            previous_master = (ledger.frozen_master(previous.id) or master) if previous else master
+            previous_master = (self._frozen(ledger, previous.id) or master) if previous else master
             appraisals = ledger.accepted_appraisals(round_id)
             adjustments = ledger.adjustments(round_id)
         accepted = {

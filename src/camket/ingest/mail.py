@@ -89,6 +89,8 @@ def mail_kind(data: bytes, name: str = "") -> str | None:
     """``eml``, ``msg`` or ``mbox`` when ``data`` is an e-mail message or a mailbox, else None."""
     if data.startswith(OLE_MAGIC):
         return "msg" if _MSG_MARK in data[: 1 << 20] else None
+    if data.startswith(b"PK") or (not _HEADER.match(data[:80]) and not data.startswith(b"From ")):
+        return None  # a zip package (every workbook), or text that does not start as a message does
     head = data[:16384]
     if head.startswith(b"From ") and b"\n" in head:
         first = head.split(b"\n", 1)[1]

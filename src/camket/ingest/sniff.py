@@ -30,10 +30,17 @@ def _zip_names(data: bytes) -> list[str] | None:
     return None if archive is None else archive.namelist()
 
 
+_PACKAGE_FIRST = (b"[Content_Types].xml", b"mimetype", b"xl/", b"_rels/", b"docProps/")
+
+
 def is_plain_zip(data: bytes) -> bool:
     """A zip archive of files, not an Office/OpenDocument package."""
     if not data.startswith(ZIP_MAGICS):
         return False
+    if data.startswith(b"PK\x03\x04") and len(data) > 30:
+        length = int.from_bytes(data[26:28], "little")
+        if data[30:30 + length].startswith(_PACKAGE_FIRST):
+            return False  # the first entry of a workbook package: no need to read the directory
     names = _zip_names(data)
     return names is not None and _package_kind(data, names) == "zip"
 

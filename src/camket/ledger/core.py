@@ -387,6 +387,13 @@ class Ledger:
         """The round's frozen list (None when the round was never issued)."""
         return frozen.load(self.db, round_id) if self.db is not None else None
 
+    def issue_of(self, round_id: str) -> int | None:
+        """The latest issue of a round's list (changes when the round is issued again)."""
+        if self.db is None:
+            return None
+        row = self.db.execute("SELECT MAX(id) FROM round_issues WHERE round = ?", (round_id,)).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
     def frozen_rounds(self) -> list[str]:
         return frozen.frozen_rounds(self.db) if self.db is not None else []
 
