@@ -10,7 +10,9 @@ is fixed) and every other file of the run still counts.
 from __future__ import annotations
 
 import collections
+import functools
 import hashlib
+import itertools
 import multiprocessing
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -25,7 +27,13 @@ from .process import LOG_HINT, Context, FileResult, file_digest
 __all__ = ["read_in_workers"]
 
 Work = Callable[[Item], FileResult]
-_AHEAD = 8  # files in flight for each worker
+_BATCH = 4     # files a worker is given at once (one round trip for several files)
+_AHEAD = 2     # batches in flight for each worker
+
+
+def _batch(work: Work, items: list[Item]) -> list[FileResult]:
+    """In a worker: ``work`` on each file of a batch."""
+    return [work(item) for item in items]
 
 
 def read_in_workers(items: Iterable[Item], ctx: Context, processes: int, work: Work,
@@ -40,44 +48,50 @@ def read_in_workers(items: Iterable[Item], ctx: Context, processes: int, work: W
 
     source = iter(items)
     workers = pool(processes)
-    flight: collections.deque[tuple[Item, Future[FileResult] | None]] = collections.deque()
+    flight: collections.deque[tuple[list[Item], Future[list[FileResult]] | None]] = collections.deque()
+    batched = functools.partial(_batch, work)
     try:
         while True:
-            broken = _fill(flight, source, workers, work, processes * _AHEAD)
+            broken = _fill(flight, source, workers, batched, processes * _AHEAD)
             if not flight:
                 return
             if not broken:
                 future = flight[0][1]
                 assert future is not None
                 try:
-                    result = future.result()
+                    results = future.result()
                 except BrokenProcessPool:
                     broken = True
                 else:
                     flight.popleft()
-                    yield result
+                    yield from results
                     continue
             # a worker died: what was in flight is read again, each file alone, unless already read
             workers.shutdown(wait=False, cancel_futures=True)
             again = list(flight)
             flight.clear()
-            for one, done in again:
-                read = done is not None and done.done() and not done.cancelled() and done.exception() is None
-                yield done.result() if read and done is not None else _alone(one, pool, ctx, work)
+            for batch, done in again:
+                if done is not None and done.done() and not done.cancelled() and done.exception() is None:
+                    yield from done.result()
+                else:
+                    yield from (_alone(one, pool, ctx, work) for one in batch)
             workers = pool(processes)
     finally:
         workers.shutdown(wait=False, cancel_futures=True)
 
 
-def _fill(flight: collections.deque[tuple[Item, Future[FileResult] | None]], source: Iterator[Item],
-          workers: ProcessPoolExecutor, work: Work, ahead: int) -> bool:
-    """Keep ``ahead`` files in flight; True when the pool turns out broken (the file that could
+def _fill(flight: collections.deque[tuple[list[Item], Future[list[FileResult]] | None]], source: Iterator[Item],
+          workers: ProcessPoolExecutor, batched: Callable[[list[Item]], list[FileResult]], ahead: int) -> bool:
+    """Keep ``ahead`` batches in flight; True when the pool turns out broken (the batch that could
     not be given to it is kept in flight, without a future)."""
-    while len(flight) < ahead and (item := next(source, None)) is not None:
+    while len(flight) < ahead:
+        batch = list(itertools.islice(source, _BATCH))
+        if not batch:
+            break
         try:
-            flight.append((item, workers.submit(work, item)))
+            flight.append((batch, workers.submit(batched, batch)))
         except BrokenProcessPool:
-            flight.append((item, None))
+            flight.append((batch, None))
             return True
     return False
 
