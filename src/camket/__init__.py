@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from .errors import CamketError, ConfigError, InputError, LedgerBusyError, LedgerError, WorkspaceError
 
 if TYPE_CHECKING:
+    from .check import CheckReport, check_workspace
     from .model import Adjustment, Derived, Finding, Location, Master, Round, Severity, Status, Task, Unit
-    from .workspace import CheckReport, Workspace, check_workspace
+    from .workspace import Workspace
 
 __all__ = [
     "Adjustment",
@@ -41,7 +42,7 @@ __all__ = [
     "check_workspace",
 ]
 
-_LAZY = {"CheckReport": "workspace", "Workspace": "workspace", "check_workspace": "workspace",
+_LAZY = {"CheckReport": "check", "Workspace": "workspace", "check_workspace": "check",
          **dict.fromkeys(("Adjustment", "Derived", "Finding", "Location", "Master", "Round", "Severity", "Status",
                           "Task", "Unit"), "model")}
 

@@ -16,10 +16,11 @@ from .errors import WorkspaceError
 from .ingest import IngestResult
 from .masterbook import write_master
 from .report import soffice
+from .reporting import ReportFiles
 from .samples import load_sample
 from .simulate import SimulationPlan, scale_rows, simulate_returns
 from .templates import TemplatesResult
-from .workspace import CONFIG_NAME, ReportFiles, Workspace
+from .workspace import CONFIG_NAME, Workspace
 
 __all__ = ["DemoResult", "run_demo"]
 

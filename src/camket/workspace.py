@@ -2,8 +2,8 @@
 archive of received files and ``out/``. :class:`Workspace` ties the stages to it.
 
 >>> so = Workspace.init(Path("so"), sample="so-2023")
->>> check_workspace(Path("so")).errors
-[]
+>>> len(so.master().units), [r.id for r in so.settings.rounds][:2]
+(18, ['2023-Q1', '2023-6T'])
 """
 
 from __future__ import annotations
@@ -20,17 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .atomic import clean_temporaries, write_text_atomic
-from .check import CheckReport, check_workspace
 from .config import Settings, read_config
 from .errors import ConfigError, InputError, LedgerBusyError, WorkspaceError
-from .issuing import issue_templates, template_jobs
 from .ledger import LEDGER_NAME, Ledger, Submission
 from .ledger.db import ARCHIVE_NAME, needs_migration
 from .model import Finding, Master, Round, Severity, Unit
 from .reconcile import Accepted, PendingFile, Result, Trend, reconcile
-from .reporting import ReportFiles, progress_of, write_feedback, write_report
 from .rounds import issue
-from .verify import VerifyReport, export_archive, verify
 from .vi import normalize_code
 
 if TYPE_CHECKING:  # the stages below load their libraries (openpyxl, xlsxwriter, docx …) when used
@@ -40,9 +36,11 @@ if TYPE_CHECKING:  # the stages below load their libraries (openpyxl, xlsxwriter
     from .master import MasterRead
     from .report.rollup import RollupResult
     from .report.year import YearResult
+    from .reporting import ReportFiles
     from .templates import Progress, TemplateJob, TemplatesResult
+    from .verify import VerifyReport
 
-__all__ = ["CONFIG_NAME", "MASTER_NAME", "CheckReport", "ReportFiles", "Workspace", "check_workspace"]
+__all__ = ["CONFIG_NAME", "MASTER_NAME", "Workspace"]
 
 log = logging.getLogger("camket.workspace")
 
@@ -213,6 +211,8 @@ class Workspace:
     ) -> list[TemplateJob]:
         """What :meth:`templates` writes, one job per unit (also used by ``camket.simulate``),
         from the round's list (or ``master``)."""
+        from .issuing import template_jobs
+
         return template_jobs(self, round_id, units, prefill_from, generated, master=master)
 
     def templates(
@@ -236,6 +236,8 @@ class Workspace:
         >>> len(result.files), result.zip_path.name
         (26, '2022-6T_mau-bao-cao.zip')
         """
+        from .issuing import issue_templates
+
         return issue_templates(self, round_id, units, prefill_from, generated, on_progress, reissue=reissue,
                                wait=wait)
 
@@ -370,6 +372,8 @@ class Workspace:
 
     def verify(self) -> VerifyReport:
         """The ledger and the archive checked end to end (see :mod:`camket.verify`)."""
+        from .verify import verify
+
         if needs_migration(self.root):
             self.ledger().close()
         return verify(self.root)
@@ -388,6 +392,8 @@ class Workspace:
 
     def export_archive(self, target: Path, round_id: str | None = None) -> list[Path]:
         """Write the received files (of a round, or all) out of the archive into ``target``."""
+        from .verify import export_archive
+
         if round_id is not None:
             self.round(round_id)
         with self.ledger() as ledger:
@@ -465,6 +471,8 @@ class Workspace:
         >>> files.word.name, len(files.feedback)
         ('2022-6T_bao-cao.docx', 7)
         """
+        from .reporting import write_report
+
         generated = (generated or dt.datetime.now()).replace(microsecond=0)
         with self.lock(wait):
             return write_report(self, round_id, pdf, feedback, generated, on_progress)
@@ -477,6 +485,8 @@ class Workspace:
         >>> [p.name for p in ws.feedback("2022-6T", units=["VVHDT"])]  # a unit that never answered
         ['phan-hoi_2022-6T_VVHDT_vu-van-hoa-dan-toc.xlsx']
         """
+        from .reporting import write_feedback
+
         generated = (generated or dt.datetime.now()).replace(microsecond=0)
         with self.lock(wait):
             return write_feedback(self, self.reconcile(round_id), generated, on_progress, units)[0]
@@ -484,6 +494,8 @@ class Workspace:
     def trend(self, round_id: str, current: Result | None = None) -> Trend:
         """Progress up to ``round_id``: every earlier round that has accepted reports, and this one
         (``current``, when already reconciled, is used as it is)."""
+        from .reporting import progress_of
+
         return progress_of(self, round_id, current)
 
     def year(self, as_of: dt.date | None = None, basis: str | None = None) -> YearResult:

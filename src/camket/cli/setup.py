@@ -46,8 +46,8 @@ def check(ctx: click.Context, workspace_dir: Path | None, as_json: bool) -> None
       camket -w ws check
       camket check -w ws --json
     """
+    from ..check import check_workspace
     from ..terminal import render_findings, summary
-    from ..workspace import check_workspace
 
     report = check_workspace(_root(ctx, workspace_dir))
     if as_json:

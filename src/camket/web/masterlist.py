@@ -14,9 +14,10 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..atomic import atomic_path
+from ..check import check_workspace
 from ..master import read_master
 from ..model import Severity
-from ..workspace import MASTER_NAME, check_workspace
+from ..workspace import MASTER_NAME
 from .guard import department, department_upload, receive_files
 from .present import sorted_findings
 from .render import error_page, render, site_of
