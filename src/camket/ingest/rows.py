@@ -57,6 +57,7 @@ _DATELINE = re.compile(r"ngay\W+thang\W+nam")
 _LETTERS = [xl_col_to_name(i) for i in range(256)]
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _DONE, _NOT_DONE = Status.DONE.value, Status.NOT_DONE.value
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # one encoder for every row (``json.dumps`` makes one a call)
 
 
 def xl_rowcol_to_cell(row: int, col: int) -> str:
@@ -92,7 +93,7 @@ class RowRecord:
         surrogate, which no database text can hold, is kept as a JSON escape."""
         cached = self.__dict__.get("_raw_json")
         if cached is None:
-            cached = json.dumps(self.raw, ensure_ascii=False, default=str)
+            cached = _JSON.encode(self.raw)
             if not cached.isascii() and _SURROGATE.search(cached):
                 cached = json.dumps(self.raw, ensure_ascii=True, default=str)
             self.__dict__["_raw_json"] = cached
@@ -406,7 +407,7 @@ class _TableReader:
         self.ctx, self.table = ctx, table
         self.columns = table.columns
         self.code_col, self.content_col = self.columns.get("task_code"), self.columns.get("content")
-        self.data_columns = [(k, c) for k, c in self.columns.items() if k != "stt"]
+        self.data_columns = [c for k, c in self.columns.items() if k != "stt"]
         self.inputs = _input_columns(self.columns)
         self.stamped = {code: digest for code, _, digest in stamp.tasks} if stamp else {}
         self.own = {t.code: t for t in ctx.master.tasks_of(ctx.unit)}
@@ -432,21 +433,27 @@ class _TableReader:
                 return True
             if any(m in joined for m in _END_MARKERS) or _DATELINE.search(joined):
                 return False
-        cells = {k: row[c] for k, c in self.data_columns if c < len(row)}
-        if all(is_blank(v) for v in cells.values()):
+        width = len(row)
+        if all(c >= width or is_blank(row[c]) for c in self.data_columns):
             return True
-        code = normalize_code(text_of(cells.get("task_code"))) if self.code_col is not None else ""
-        task = None if self.added else self._task(index, code, text_of(cells.get("content")))
+        code = normalize_code(text_of(code_cell)) if self.code_col is not None else ""
+        task = None if self.added else self._task(index, code, row)
         if task is not None:
             self._task_row(index, row, task)
         elif not (code and not self.added and self._foreign(index, code)):
-            self._added_row(index, row, cells, code)
+            self._added_row(index, row, code)
         return True
 
-    def _task(self, index: int, code: str, content: str) -> Task | None:
+    def _value(self, row: list[Any], key: str) -> Any:
+        """The row's cell in the table's column ``key`` (None when the table has no such column)."""
+        column = self.columns.get(key)
+        return row[column] if column is not None and column < len(row) else None
+
+    def _task(self, index: int, code: str, row: list[Any]) -> Task | None:
         """The unit's task this row reports on: by its code, or by its content when the code is blank."""
         if code:
             return self.own.get(code)
+        content = text_of(self._value(row, "content"))
         if not content:
             return None
         if self.texts is None:
@@ -487,13 +494,13 @@ class _TableReader:
         if rec.raw:
             self.records.append(rec)
 
-    def _added_row(self, index: int, row: list[Any], cells: dict[str, Any], code: str) -> None:
+    def _added_row(self, index: int, row: list[Any], code: str) -> None:
         ctx, number = self.ctx, index + 1
         rec = RowRecord("added", code, self.table.sheet, number)
         _inputs(ctx, row, self.inputs, number, rec, None)
-        rec.content = _text(ctx, cells.get("content"), xl_rowcol_to_cell(index, self.content_col or 0), code)
-        rec.product = clean_text(text_of(cells.get("product")))
-        rec.deadline = clean_text(text_of(cells.get("deadline")))
+        rec.content = _text(ctx, self._value(row, "content"), xl_rowcol_to_cell(index, self.content_col or 0), code)
+        rec.product = clean_text(text_of(self._value(row, "product")))
+        rec.deadline = clean_text(text_of(self._value(row, "deadline")))
         if not rec.content:
             ctx.findings.append(F.ADDED_INCOMPLETE(ctx.at(f"A{number}"), unit=ctx.unit))
             return
