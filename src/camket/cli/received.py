@@ -68,20 +68,21 @@ def submissions(ctx: click.Context, workspace_dir: Path | None, round_id: str, a
       camket -w ws submissions --round 2022-6T --json
     """
     from ..ledger import ARRIVAL_LABELS
+    from ..vi import vi_timestamps
 
     subs = _open(ctx, workspace_dir).submissions(round_id)
     if as_json:
         click.echo(json.dumps([s.as_dict() for s in subs], ensure_ascii=False, indent=2))
         return
     for s in subs:
-        arrived = f"{s.arrived.replace('T', ' ')} ({ARRIVAL_LABELS.get(s.arrived_source, s.arrived_source)}" + (
+        arrived = f"{vi_timestamps(s.arrived)} ({ARRIVAL_LABELS.get(s.arrived_source, s.arrived_source)}" + (
             f" từ {s.sender})" if s.sender else ")")
         unit = s.unit or "-"
         if s.claimed_unit and s.claimed_unit != s.unit:
             unit += f" (ghi là {s.claimed_unit})"
         click.echo(f"{s.id:>6}  {s.state_label:<18} {unit:<12} {arrived}  {s.name}")
         if s.note:
-            click.echo(f"{'':>8}{s.note}")
+            click.echo(f"{'':>8}{vi_timestamps(s.note)}")
 
 @cli.command()
 @workspace_option

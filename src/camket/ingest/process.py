@@ -120,14 +120,16 @@ def process(item: Item, ctx: Context) -> FileResult:
     if result.kind != "archive" and result.errors and result.kind == "unreadable":
         result.rejected = True
     if result.rejected and not result.unit and not result.internal_error:
-        _attribute_by_name(item, ctx, result)
+        _attribute_rejected(item, ctx, result)
     return result
 
 
-def _attribute_by_name(item: Item, ctx: Context, result: FileResult) -> None:
-    """A file that could not be read is linked to a unit whose code or name its file name
-    carries, so that unit is told its file must be sent again (never counted)."""
-    found = unit_in_name(item.name, ctx.master)
+def _attribute_rejected(item: Item, ctx: Context, result: FileResult) -> None:
+    """A file that could not be counted nor identified is linked to the unit whose personal
+    link it came through or, failing that, whose code or name its file name carries, so that
+    unit is told its file must be sent again (it is never counted)."""
+    found = ((ctx.expected_unit, "gửi qua đường dẫn riêng của đơn vị") if ctx.expected_unit
+             else unit_in_name(item.name, ctx.master))
     if found is None:
         return
     result.unit, result.identified_by = found[0], found[1]
@@ -290,6 +292,7 @@ def _several(item: Item, ctx: Context, result: FileResult, table: Table, covered
             part.findings.extend(uncounted)
         if ctx.expected_unit and unit != ctx.expected_unit:
             part.pending = f"gửi qua đường dẫn của {ctx.expected_unit} nhưng là báo cáo của {unit}"
+            part.claimed_unit = part.claimed_unit or ctx.expected_unit
             part.findings.append(F.LINK_MISMATCH(where, unit=ctx.expected_unit, content=unit,
                                                  submission=SUBMISSION_MARK))
         rows, findings = read_rows(unit_table(table, unit, ctx.master), unit, ctx.master, file=item.name,
@@ -344,6 +347,7 @@ def _whose(item: Item, ctx: Context, result: FileResult, table: Table, identity:
             where, unit=identity.unit, claimed=identity.claimed, how=identity.claimed_how, submission=SUBMISSION_MARK))
     elif ctx.expected_unit and identity.unit != ctx.expected_unit:
         result.pending = f"gửi qua đường dẫn của {ctx.expected_unit} nhưng là báo cáo của {identity.unit}"
+        result.claimed_unit = result.claimed_unit or ctx.expected_unit  # the link is the sender's claim
         result.findings.append(F.LINK_MISMATCH(where, unit=ctx.expected_unit, content=identity.unit,
                                                submission=SUBMISSION_MARK))
     return identity

@@ -28,6 +28,7 @@ from pathlib import Path
 from .. import findings as F
 from ..ledger import Ledger, Submission, row_values
 from ..model import Finding, Location, Round, Severity
+from ..vi import vi_timestamps
 from .collect import Item, collect, excluded_below, plan
 from .process import SUBMISSION_MARK, Context, FileResult, process
 from .workers import read_in_workers
@@ -158,7 +159,7 @@ class _Run:
 
 
 def _when(sub: Submission) -> str:
-    return f"tệp số {sub.id}: {sub.name}, nhận lúc {sub.received.replace('T', ' ')}"
+    return f"tệp số {sub.id}: {sub.name}, nhận lúc {vi_timestamps(sub.received)}"
 
 
 def run_ingest(
@@ -279,7 +280,7 @@ def _record(run: _Run, item: Item, result: FileResult) -> FileOutcome:
             if replaced.id in run.outcomes:
                 run.outcomes[replaced.id].state = "superseded"
         run.current[key] = _Current(submission_id, f"tệp số {submission_id}: {item.name}, nhận lúc "
-                                                   f"{run.received.replace('T', ' ')}", result.signed)
+                                                   f"{vi_timestamps(run.received)}", result.signed)
     ledger.add_rows(submission_id, result.rows)
     if result.appraisals:
         ledger.add_appraisals(submission_id, result.appraisals)

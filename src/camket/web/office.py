@@ -25,6 +25,7 @@ from ..ingest import FileOutcome, IngestResult
 from ..links import LINK_PREFIX, link_path, verify_signature
 from ..model import Finding, Round, Severity, Unit
 from ..templates import template_filename
+from ..vi import text_date
 from ..workspace import Workspace
 from .guard import receive_files
 from .jobs import INTERNAL_ERROR
@@ -54,6 +55,11 @@ class Office:
     @property
     def contact(self) -> str:
         return self.ws.settings.contact.unit or "đơn vị tổng hợp"
+
+    @property
+    def late(self) -> bool:
+        """Files sent now arrive after the round's due date."""
+        return dt.date.today() > self.round.due
 
 
 def _office(request: Request) -> Office:
@@ -89,7 +95,10 @@ def office_link(handler: OfficeHandler) -> Callable[[Request], Awaitable[Respons
 
 
 def _sent(office: Office) -> list[Any]:
-    return [s for s in reversed(office.ws.submissions(office.round.id)) if s.unit == office.unit.code]
+    """The round's files this unit sent: its own, and those that came through its link or carry
+    its name but are waiting or could not be counted."""
+    mine = office.unit.code
+    return [s for s in reversed(office.ws.submissions(office.round.id)) if mine in (s.unit, s.claimed_unit)]
 
 
 def _template_path(office: Office) -> Path:
@@ -100,7 +109,7 @@ def _template_path(office: Office) -> Path:
 def _context(request: Request, office: Office, **extra: Any) -> dict[str, Any]:
     """What the office's page shows besides the answers."""
     return {"office": office, "sent": _sent(office), "template": _template_path(office).is_file(),
-            "limits": site_of(request).config.office_upload, "late": dt.date.today() > office.round.due,
+            "limits": site_of(request).config.office_upload, "late": office.late,
             "results": None, **extra}
 
 
@@ -124,13 +133,30 @@ class Answer:
 
 
 def _answers(office: Office, result: IngestResult) -> list[Answer]:
-    earlier = [o.submission_id for o in result.files if o.state == "duplicate" and o.submission_id is not None]
+    """What the office is told of each file. A file received before is answered with what was
+    found in it then, when it was this unit's; another unit's file is said to be so, with
+    nothing of its content, number or name."""
+    mine = office.unit.code
+    earlier = [o.submission_id for o in result.files
+               if o.state == "duplicate" and o.unit == mine and o.submission_id is not None]
     with office.ws.ledger() as ledger:
         known = {i: ledger.findings_of([i]) for i in earlier}
-    return [Answer(o, outcome_sentence(o, office.contact),
-                   sorted_findings(f for f in (known.get(o.submission_id or 0, []) if o.state == "duplicate"
-                                               else o.findings) if f.code not in FOR_THE_DEPARTMENT))
-            for o in result.files]
+    answers = []
+    for o in result.files:
+        if o.state == "duplicate" and o.unit != mine:
+            answers.append(Answer(o, _NOT_MINE.format(unit=office.unit.name) if o.unit else _SENT_BEFORE, []))
+            continue
+        found = known.get(o.submission_id or 0, []) if o.state == "duplicate" else o.findings
+        sentence = outcome_sentence(o, office.contact)
+        if office.late and o.state == "accepted":
+            sentence += f" Tệp gửi sau hạn {text_date(office.round.due)} nên được ghi là gửi muộn."
+        answers.append(Answer(o, sentence, sorted_findings(f for f in found if f.code not in FOR_THE_DEPARTMENT)))
+    return answers
+
+
+_NOT_MINE = ("Tệp này đã được gửi trước đây và là báo cáo của đơn vị khác, không phải của {unit}; tệp không được "
+             "tính cho đơn vị. Hãy gửi đúng tệp báo cáo của đơn vị mình.")
+_SENT_BEFORE = "Tệp này đã được gửi trước đây; không nhận lại lần nữa."
 
 
 @office_link

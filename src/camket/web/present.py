@@ -14,7 +14,7 @@ from ..ingest import FileOutcome, IngestResult
 from ..ledger import ARRIVAL_LABELS, STATE_LABELS, Submission
 from ..model import Derived, Finding, Severity
 from ..reconcile import Result, Totals, UnitResult
-from ..vi import format_date, format_number, format_percent, percent
+from ..vi import format_date, format_number, format_percent, percent, vi_timestamps
 
 __all__ = [
     "ORDER",
@@ -51,7 +51,11 @@ def when(stamp: str | dt.datetime | None) -> str:
 
 
 def outcome_sentence(outcome: FileOutcome, contact: str) -> str:
-    """What became of an office's file, in plain words for the office."""
+    """What became of an office's file, in plain words for the office (times the Vietnamese way)."""
+    return vi_timestamps(_outcome_sentence(outcome, contact))
+
+
+def _outcome_sentence(outcome: FileOutcome, contact: str) -> str:
     if outcome.state == "accepted":
         errors = sum(1 for f in outcome.findings if f.severity is Severity.ERROR)
         warnings = sum(1 for f in outcome.findings if f.severity is Severity.WARNING)
@@ -67,7 +71,8 @@ def outcome_sentence(outcome: FileOutcome, contact: str) -> str:
         return text
     why = f" ({outcome.note})" if outcome.note else ""
     if outcome.state == "pending":
-        return (f"Đã nhận nhưng chưa tính vào kết quả: tệp đang chờ {contact} xem xét (chờ xử lý){why}. "
+        reason = f", vì {outcome.note}" if outcome.note else ""
+        return (f"Đã nhận nhưng chưa tính vào kết quả: tệp đang chờ {contact} xem xét{reason}. "
                 "Nếu gửi nhầm tệp của đơn vị khác, hãy gửi lại đúng tệp của đơn vị mình.")
     if outcome.state == "duplicate":
         return f"Tệp này đã được gửi trước đây ({outcome.previous}); không nhận lại lần nữa."
@@ -227,6 +232,7 @@ FILTERS = {
     "pt": format_percent,
     "ngay": format_date,
     "luc": when,
+    "vi": vi_timestamps,
     "trang_thai": state_label,
     "vi_tri": where,
     "dinh_dang": lambda code: FORMATS.get(code, code),
