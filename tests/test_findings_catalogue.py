@@ -29,3 +29,10 @@ def test_every_catalogued_kind_is_used_somewhere_in_the_code() -> None:
     constants = re.findall(r"^([A-Z_0-9]+) = _kind\(", (ROOT / "src/camket/findings.py").read_text(), re.M)
     unused = [c for c in constants if f"F.{c}" not in source]
     assert unused == []
+
+
+def test_every_finding_has_a_vietnamese_name():
+    """Every output shows a finding's Vietnamese name beside its code: no kind may lack one."""
+    from camket.findings import CATALOGUE, TITLES
+
+    assert sorted(code for code in CATALOGUE if code not in TITLES) == []

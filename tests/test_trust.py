@@ -161,6 +161,26 @@ def test_ingesting_the_workspace_itself_takes_none_of_its_own_files(ws: Workspac
     assert {s.id: s.state for s in ws.submissions("2022-6T")} == {answered.submission_id: "accepted"}
 
 
+def test_the_out_folder_named_on_purpose_still_gives_back_none_of_camkets_outputs(
+        ws: Workspace, tmp_path: Path) -> None:
+    ws.templates("2022-6T")
+    answered = one(ws, RETURNED / "returned_clean.xlsx")
+    ws.report("2022-6T", pdf=False, generated=LATER)
+    result = ws.ingest([ws.root / "out"], "2022-6T", now=LATER)
+    assert result.files == []
+    [notice] = result.notices
+    for part in ("templates/ (mẫu báo cáo đã lập)", "phan-hoi/ (tệp phản hồi đã lập)",
+                 "2022-6T_tong-hop.xlsx (bảng tổng hợp)", "2022-6T_bao-cao.docx (báo cáo)"):
+        assert part in notice.message
+    # the consolidated workbook copied anywhere else is recognised by its sheets, never split by unit
+    copied = tmp_path / "tong-hop-ban-sao.xlsx"
+    shutil.copy(ws.root / "out" / "2022-6T" / "2022-6T_tong-hop.xlsx", copied)
+    outcome = one(ws, copied, LATER)
+    assert (outcome.state, outcome.unit, [f.code for f in outcome.findings]) == ("rejected", "", ["camket-output"])
+    assert {s.id: s.state for s in ws.submissions("2022-6T") if s.state != "rejected"} == {
+        answered.submission_id: "accepted"}
+
+
 def test_a_template_returned_as_it_was_sent_is_not_an_answer(ws: Workspace, tmp_path: Path) -> None:
     issued = ws.templates("2022-6T").files
     answered = one(ws, RETURNED / "returned_clean.xlsx")
@@ -385,3 +405,11 @@ def test_a_file_named_on_purpose_in_the_workspace_is_read(ws: Workspace) -> None
     [outcome] = ws.ingest([path], "2022-6T", now=LATER).files
     assert (outcome.kind, outcome.state) == ("appraisal", "accepted")
     assert ws.ingest([path.parent], "2022-6T", now=LATER).files[0].state == "duplicate"  # a folder inside out/
+
+
+def test_a_report_written_without_pdf_leaves_no_pdf_of_an_earlier_report(ws: Workspace) -> None:
+    one(ws, RETURNED / "returned_clean.xlsx")
+    earlier = ws.report("2022-6T", pdf=False, generated=LATER).word.with_suffix(".pdf")
+    earlier.write_bytes(b"%PDF-1.4 made from the Word report before this one")
+    files = ws.report("2022-6T", pdf=False, generated=LATER)
+    assert files.pdf is None and not earlier.exists()

@@ -63,6 +63,43 @@ def test_every_command_on_a_damaged_ledger_explains_and_exits_1(ingested: Path, 
     assert verified.returncode == 3 and "ledger-damaged" in verified.stdout
 
 
+def test_a_damaged_archive_is_named_as_the_archive_not_the_ledger(ingested: Path) -> None:
+    archive = ingested / "archive.sqlite"
+    whole = archive.read_bytes()
+    archive.write_bytes(whole[: len(whole) // 3])
+    done = camket("-w", str(ingested), "ingest", str(RETURNED / "returned_clean_other_unit.xlsx"),
+                  "--round", "2022-6T")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "Tệp archive.sqlite bị hỏng" in done.stderr and "khôi phục archive.sqlite" in done.stderr
+    verified = camket("-w", str(ingested), "verify")
+    assert verified.returncode == 3
+    assert "archive.sqlite: archive.sqlite bị hỏng" in verified.stdout
+    assert "ledger.sqlite bị hỏng" not in verified.stdout
+
+
+def test_a_lost_ledger_beside_an_archive_of_received_files_is_never_started_afresh(ingested: Path) -> None:
+    (ingested / "ledger.sqlite").unlink()
+    for args in (["status", "--round", "2022-6T"],
+                 ["ingest", str(RETURNED / "returned_clean_other_unit.xlsx"), "--round", "2022-6T"]):
+        done = camket("-w", str(ingested), *args)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, (args, done.stderr)
+        assert "Không tìm thấy sổ tiếp nhận ledger.sqlite trong khi kho lưu archive.sqlite còn 1 tệp" in done.stderr
+    assert not (ingested / "ledger.sqlite").exists()
+    verified = camket("-w", str(ingested), "verify")
+    assert verified.returncode == 3 and "ledger-damaged" in verified.stdout
+
+
+def test_verify_finds_archived_files_no_submission_refers_to(ingested: Path, tmp_path: Path) -> None:
+    older = tmp_path / "ledger-before.sqlite"
+    shutil.copy(ingested / "ledger.sqlite", older)
+    Workspace.open(ingested).ingest([RETURNED / "returned_clean_other_unit.xlsx"], "2022-6T",
+                                    now=dt.datetime(2022, 7, 4))
+    shutil.copy(older, ingested / "ledger.sqlite")  # an older ledger put back over the newer one
+    verified = camket("-w", str(ingested), "verify")
+    assert verified.returncode == 3
+    assert "archive-unreferenced" in verified.stdout and "Kho lưu có 1 tệp không gắn" in verified.stdout
+
+
 @contextlib.contextmanager
 def read_only(root: Path) -> Iterator[None]:
     paths = [root, *root.rglob("*")]

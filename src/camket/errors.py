@@ -44,7 +44,14 @@ class LedgerBusyError(CamketError):
 
 class LedgerError(CamketError):
     """The ledger or the archive cannot be opened, read or written as it is (empty, damaged,
-    not writable, from a newer camket). Never answered by creating a new ledger."""
+    not writable, from a newer camket). Never answered by creating a new ledger.
+
+    ``file`` names the file at fault when it is known, ``detail`` says what is wrong with it
+    (without the advice of the message)."""
+
+    def __init__(self, message: str, *, file: str = "", detail: str = "") -> None:
+        super().__init__(message)
+        self.file, self.detail = file, detail
 
 
 class ToolMissingError(CamketError):

@@ -305,6 +305,9 @@ ARCHIVE_RESTORED = _kind(
 FORMAT_UNSUPPORTED = _kind(
     "format-unsupported", E, "Mẫu thuộc định dạng phiên bản {version}, camket này chưa đọc được",
     "Cập nhật camket lên bản mới", "identify")
+CAMKET_OUTPUT = _kind(
+    "camket-output", E, "Tệp là {what} do camket lập, không phải báo cáo của đơn vị; tệp không được tính",
+    "Không cần làm gì; chỉ đưa vào lệnh tiếp nhận các tệp đơn vị gửi về", "identify", DEPARTMENT)
 REPORT_SHEET_MISSING = _kind(
     "report-sheet-missing", E, 'Không tìm thấy bảng báo cáo (sheet "{sheet}" có dòng tiêu đề)',
     "Dùng lại tệp mẫu; không đổi tên sheet, không xóa dòng tiêu đề", "identify", OFFICE)
@@ -501,6 +504,10 @@ LEDGER_DAMAGED = _kind(
     "ledger-damaged", E, "{file} bị hỏng: {detail}",
     "Không ghi thêm vào thư mục làm việc; khôi phục {file} từ bản sao lưu (thư mục .camket/backup hoặc bản sao "
     "của cơ quan) rồi chạy lại camket verify", "verify")
+ARCHIVE_UNREFERENCED = _kind(
+    "archive-unreferenced", W, "Kho lưu có {count} tệp không gắn với bản ghi tiếp nhận nào trong sổ",
+    "Sổ tiếp nhận có thể đã bị thay bằng bản cũ hơn hoặc bị xóa bớt: khôi phục ledger.sqlite từ bản sao lưu mới "
+    "nhất (thư mục .camket/backup hoặc bản sao của cơ quan) rồi chạy lại camket verify", "verify")
 ARCHIVE_DAMAGED = _kind(
     "archive-damaged", E, "Bản lưu của tệp {name} ({which}) không còn đúng nội dung gốc (mã băm SHA-256 khác)",
     "Tiếp nhận lại tệp gốc bằng camket ingest để khôi phục bản lưu; nếu không còn tệp gốc, khôi phục "
@@ -598,10 +605,14 @@ TITLES: dict[str, str] = {
     "identity-conflict": "Tệp ghi một đơn vị, nội dung của đơn vị khác",
     "link-mismatch": "Gửi qua đường dẫn của đơn vị khác",
     "unsigned-after-signed": "Bản sao gửi sau bản mẫu gốc", "template-not-filled": "Mẫu chưa được điền",
+    "camket-output": "Tệp do camket lập",
+    "config-round-due-far": "Hạn gửi quá xa ngày chốt số liệu",
+    "archive-member-unreadable": "Không đọc được tệp trong tệp nén",
+    "cells-outside-table": "Dữ liệu nằm ngoài bảng báo cáo", "text-cleaned": "Đã làm sạch ký tự điều khiển",
     "workspace-folder-skipped": "Bỏ qua tệp của thư mục làm việc", "internal-error": "Lỗi chương trình camket",
     "archive-restored": "Đã khôi phục bản lưu", "round-differs-from-master": "Kỳ đã phát hành khác danh mục",
     "ledger-damaged": "Sổ tiếp nhận bị hỏng", "archive-damaged": "Bản lưu bị hỏng", "archive-missing": "Thiếu bản lưu",
-    "ledger-orphans": "Bản ghi mồ côi trong sổ",
+    "ledger-orphans": "Bản ghi mồ côi trong sổ", "archive-unreferenced": "Tệp trong kho lưu không có bản ghi",
     "config-syntax": "Cấu hình sai cú pháp", "config-missing-key": "Cấu hình thiếu khóa",
     "config-missing-table": "Cấu hình thiếu bảng", "config-unknown-key": "Khóa cấu hình không dùng",
     "config-bad-value": "Giá trị cấu hình sai", "config-round-duplicate": "Trùng mã kỳ báo cáo",

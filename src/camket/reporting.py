@@ -52,6 +52,10 @@ def write_report(ws: Workspace, round_id: str, pdf: bool, feedback: bool, genera
                       _letterhead(ws), progress, year)
     log.info("Báo cáo kỳ %s: %s, %s", round_id, consolidated.name, word.name)
     pdf_path = to_pdf(word) if pdf else None
+    stale = word.with_suffix(".pdf")
+    if not pdf and stale.exists():  # made from an earlier Word report: it would be read as this one
+        stale.unlink()
+        log.info("Xóa %s (lập từ báo cáo Word trước đó)", stale.name)
     sent: tuple[Path, ...] = ()
     mailing = None
     if feedback:

@@ -19,7 +19,7 @@ from . import findings as F
 from .errors import LedgerError
 from .ledger import ARCHIVE_NAME, LEDGER_NAME, Submission
 from .ledger import archive as blobs
-from .ledger.db import connect
+from .ledger.db import connect, damaged_file
 from .model import Finding, Location
 
 __all__ = ["VerifyReport", "export_archive", "safe_name", "verify"]
@@ -41,13 +41,15 @@ def verify(root: Path) -> VerifyReport:
     try:
         db = connect(root, write=False, create=False, archive_ro=True)
     except LedgerError as exc:
-        return VerifyReport((F.LEDGER_DAMAGED(Location(LEDGER_NAME), file=LEDGER_NAME, detail=str(exc)),))
+        file = exc.file or LEDGER_NAME
+        return VerifyReport((F.LEDGER_DAMAGED(Location(file), file=file, detail=exc.detail or str(exc)),))
     if db is None:
         return VerifyReport(())
     try:
         return _verify(root, db)
     except sqlite3.DatabaseError as exc:
-        return VerifyReport((F.LEDGER_DAMAGED(Location(LEDGER_NAME), file=LEDGER_NAME, detail=str(exc)),))
+        file = damaged_file(root) or LEDGER_NAME
+        return VerifyReport((F.LEDGER_DAMAGED(Location(file), file=file, detail=str(exc)),))
     finally:
         db.close()
 
@@ -77,6 +79,9 @@ def _verify(root: Path, db: sqlite3.Connection) -> VerifyReport:
             found.append(F.ARCHIVE_MISSING(Location(which[0][1]), name=which[0][1], which=label))
         elif blobs.check(db, sha) != "ok":
             found.append(F.ARCHIVE_DAMAGED(Location(which[0][1]), name=which[0][1], which=label))
+    unreferenced = len(stored - names.keys())
+    if unreferenced:
+        found.append(F.ARCHIVE_UNREFERENCED(Location(ARCHIVE_NAME), count=unreferenced))
     return VerifyReport(tuple(found), sum(len(w) for w in names.values()), len(stored))
 
 

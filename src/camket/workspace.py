@@ -327,7 +327,18 @@ class Workspace:
             self.root / "archive": "kho lưu tệp", self.root / LEDGER_NAME: "sổ tiếp nhận",
             self.root / ARCHIVE_NAME: "kho lưu tệp", self.root / CONFIG_NAME: "tệp cấu hình",
             self.root / MASTER_NAME: "danh mục",
+            **self._own_outputs(),
         }
+
+    def _own_outputs(self) -> dict[Path, str]:
+        """What camket wrote under ``out/`` and never takes back, even from a folder named on
+        purpose: the templates, feedback and consolidated workbooks, the reports (a filled
+        appraisal workbook in ``out/`` is read)."""
+        out = self.root / "out"
+        kinds = {"*/templates": "mẫu báo cáo đã lập", "*/phan-hoi": "tệp phản hồi đã lập",
+                 "*/*_tong-hop.xlsx": "bảng tổng hợp", "*/*_bao-cao.*": "báo cáo", "nam-*": "bảng thi đua",
+                 "*/dang-ky": "mẫu đăng ký đã lập", "*/cap-tren": "bảng gửi cấp trên"}
+        return {path: what for pattern, what in kinds.items() for path in out.glob(pattern)} if out.is_dir() else {}
 
     def _issue_if_needed(self, round_id: str, now: dt.datetime) -> Master:
         """The round's list; a round receiving files before its templates were issued is frozen now."""

@@ -14,7 +14,7 @@ from typing import Any
 from .. import findings as F
 from ..config import Settings
 from ..model import Finding, Location, Master, Round, Severity
-from ..schema import REPORT
+from ..schema import DETAIL, REPORT, UNIT_SUMMARY
 from ..stamp import META_SHEET
 from .appraisal import AppraisalRecord, read_appraisal
 from .book import Book, BookError, EncryptedError, RefusedError, open_book
@@ -241,6 +241,10 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
         result.kind, result.rejected = "registration", True
         result.findings.append(F.REG_NOT_A_FORM(where))
         return
+    if identity is None and _consolidated(book):
+        result.findings.append(F.CAMKET_OUTPUT(where, what="bảng tổng hợp kết quả"))
+        result.rejected, result.kind = True, "report"
+        return
     signed = identity.stamp if identity else None
     table = find_table(book, signed.sheet if signed else REPORT.name, signed.header_row - 1 if signed else None)
     if table is None:
@@ -272,6 +276,13 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
         result.rejected = True
     result.rows = rows
     result.findings.extend(findings)
+
+
+def _consolidated(book: Book) -> bool:
+    """camket's own consolidated workbook (its detail and per-unit sheets, no report sheet), which
+    holds every unit's rows and must never be read as anyone's answer."""
+    names = set(book.names)
+    return REPORT.name not in names and {DETAIL.name, UNIT_SUMMARY.name} <= names
 
 
 def _several(item: Item, ctx: Context, result: FileResult, table: Table, covered: list[str]) -> None:

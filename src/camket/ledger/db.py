@@ -195,6 +195,7 @@ def connect(root: Path, *, write: bool, create: bool, archive_ro: bool = False) 
     for existing in (path, archive):
         _refuse_empty(existing)
     if not path.exists():
+        _refuse_lost_ledger(path, archive)
         if not create:
             return None
         _create(path, LEDGER_DDL, "ledger")
@@ -217,6 +218,28 @@ def connect(root: Path, *, write: bool, create: bool, archive_ro: bool = False) 
     except sqlite3.Error as exc:
         raise explain(exc, path) or exc from None
     return db
+
+
+def _refuse_lost_ledger(path: Path, archive: Path) -> None:
+    """The ledger is gone while the archive still holds received files: say so, never start an
+    empty ledger beside them (their states, findings and decisions are in the ledger)."""
+    if not archive.is_file():
+        return
+    try:
+        db = sqlite3.connect(_uri(archive, "ro"), uri=True, timeout=10)
+        try:
+            held = db.execute("SELECT COUNT(*) FROM blobs").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        held = -1
+    if held:
+        what = f"còn {held} tệp đã nhận" if held > 0 else "còn đó (không đọc được)"
+        raise LedgerError(
+            f"Không tìm thấy sổ tiếp nhận {path.name} trong khi kho lưu {archive.name} {what}. camket không "
+            f"tạo sổ mới. Khôi phục {path.name} từ bản sao lưu (thư mục .camket/backup hoặc bản sao của cơ quan); "
+            f"nếu chắc chắn muốn bắt đầu lại từ đầu, chuyển cả {archive.name} ra khỏi thư mục làm việc.",
+            file=path.name, detail=f"không còn tệp (đã bị xóa hoặc chuyển đi) trong khi kho lưu {archive.name} {what}")
 
 
 def _refuse_lost_archive(db: sqlite3.Connection, archive: Path) -> None:
@@ -274,9 +297,11 @@ def explain(exc: BaseException, where: Path | None = None) -> LedgerError | None
             return None
         primary = code & 0xFF
         if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            if where is not None:
+                name = damaged_file(where.parent) or name
             return LedgerError(
                 f"Tệp {name} bị hỏng ({exc}). Không ghi thêm vào thư mục này; chạy camket verify để xem chi "
-                "tiết và khôi phục sổ từ bản sao lưu.")
+                f"tiết rồi khôi phục {name} từ bản sao lưu.", file=name, detail=str(exc))
         if primary == sqlite3.SQLITE_FULL:
             return LedgerError(f"Ổ đĩa đã đầy khi ghi {name}; không có gì bị ghi dở. Giải phóng dung lượng rồi "
                                "chạy lại lệnh.")
@@ -295,6 +320,25 @@ def explain(exc: BaseException, where: Path | None = None) -> LedgerError | None
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             return LedgerError(f"Không có quyền ghi {what} (thư mục chỉ đọc hoặc tệp đang bị khóa). Kiểm tra quyền "
                                "ghi, đóng tệp đang mở trong Excel, rồi chạy lại.")
+    return None
+
+
+def damaged_file(root: Path) -> str | None:
+    """Which of the workspace's two files is damaged (SQLite's quick check of each), when an
+    error does not say: the ledger's queries read the attached archive too."""
+    for name in (LEDGER_NAME, ARCHIVE_NAME):
+        path = root / name
+        if not path.is_file():
+            continue
+        try:
+            db = sqlite3.connect(_uri(path, "ro"), uri=True, timeout=10)
+            try:
+                if [r[0] for r in db.execute("PRAGMA quick_check(1)")] != ["ok"]:
+                    return name
+            finally:
+                db.close()
+        except sqlite3.DatabaseError:
+            return name
     return None
 
 
