@@ -152,3 +152,28 @@ def test_status_exits_3_when_the_round_has_errors_like_ingest_and_report(tmp_pat
     assert run("-w", ws, "status", "--round", "2022-6T")[0] == 3
     assert run("-w", ws, "status", "--round", "2022-6T", "--json")[0] == 3
     assert run("-w", ws, "report", "--round", "2022-6T", "--no-pdf", "--no-feedback")[0] == 3
+
+
+def test_output_cut_short_by_the_reader_ends_quietly() -> None:
+    """``camket findings | head -1``: the reader closes the pipe early; camket ends without a
+    traceback and without calling it a bug of its own."""
+    import fcntl
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, 1031, 4096)  # F_SETPIPE_SZ: a small pipe, so camket blocks on writing
+    process = subprocess.Popen([sys.executable, "-m", "camket", "findings"], stdout=write_end,
+                               stderr=subprocess.PIPE)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as reader:
+        assert reader.read(100)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert b"Traceback" not in err and b"BrokenPipe" not in err and err == b""
+
+
+def test_a_submission_number_beyond_any_record_is_a_usage_error() -> None:
+    code, _, err = run("accept", "99999999999999999999")
+    assert code == 2 and "SUBMISSION_ID" in err

@@ -68,6 +68,12 @@ def test_metadata_copied_into_another_units_workbook_waits_and_never_replaces_th
     assert answers(ws, "VP") == before
     states = {s.id: s.state for s in ws.submissions("2022-6T")}
     assert states == {genuine.submission_id: "accepted", copied.submission_id: "accepted"}
+    # the decision answers the conflict: kept as information, no longer counted against VPC
+    with Ledger(ws.root, create=False) as ledger:
+        [settled] = ledger.findings_of([copied.submission_id])
+    assert (settled.code, settled.severity.value) == ("identity-conflict", "info")
+    assert "đơn vị tổng hợp đã quyết định tính tệp này cho đơn vị VPC" in settled.message
+    assert ws.reconcile("2022-6T").status_json()["findings"]["error"] == 0
 
 
 def test_a_conflict_cannot_be_forced_onto_the_claimed_unit_when_nothing_in_it_is_that_units(ws: Workspace) -> None:

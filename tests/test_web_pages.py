@@ -293,6 +293,32 @@ def test_a_file_of_another_unit_sent_through_a_link_counts_for_neither(tmp_path:
     assert "Đã nhận trước đây" in page  # the same bytes again: told so, not counted twice
 
 
+def test_an_office_is_never_shown_another_units_file_it_sends_again(tmp_path: Path) -> None:
+    root = fixture_workspace(tmp_path)
+    web = client(root)
+    theirs, mine = office_path(root, "VP"), office_path(root, "VPC")
+    web.post(theirs, files=_files("returned_clean_other_unit.xlsx"), data={"csrf": csrf(web, theirs)})
+    page = _text(web.post(mine, files=_files("returned_clean_other_unit.xlsx"), data={"csrf": csrf(web, mine)}).text)
+    assert "là báo cáo của đơn vị khác, không phải của Vụ Pháp chế" in page
+    assert "tệp số" not in page and "Văn phòng" not in page  # nothing of VP's file: no number, no findings
+    assert Workspace.open(root).reconcile(ROUND).status_json()["units"]["answered"] == 1  # type: ignore[index]
+
+
+def test_the_offices_list_of_files_comes_with_each_answer_and_holds_what_was_not_counted(tmp_path: Path) -> None:
+    root = fixture_workspace(tmp_path)
+    web = client(root)
+    link = office_path(root, "VPC")
+    fetched = web.post(link, files=_files("returned_clean.xlsx", "returned_truncated.xlsx"),
+                       data={"csrf": csrf(web, link)}, headers={"X-Requested-With": "fetch"})
+    shown = _text(fetched.text)  # the fragment that replaces the answer on the page
+    assert "Kết quả kiểm tra tệp vừa gửi" in shown and "Các tệp đơn vị đã gửi kỳ này" in shown
+    listed = shown.split("Các tệp đơn vị đã gửi kỳ này", 1)[1]
+    assert "returned_clean.xlsx" in listed and "returned_truncated.xlsx" in listed  # the unreadable one too
+    assert "Tệp gửi sau hạn 05/7/2022 nên được ghi là gửi muộn" in shown  # the fixture round is long past due
+    [truncated] = [s for s in Workspace.open(root).submissions(ROUND) if s.name == "returned_truncated.xlsx"]
+    assert (truncated.state, truncated.unit) == ("rejected", "VPC")  # told to VPC: it came through VPC's link
+
+
 def test_the_department_settles_or_dismisses_a_pending_file(tmp_path: Path) -> None:
     root = fixture_workspace(tmp_path)
     ws = Workspace.open(root)

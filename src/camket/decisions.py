@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from . import findings as F
 from .errors import InputError
 from .ingest import Context, Item, Limits, process
 from .ledger import Ledger, Submission
@@ -19,7 +20,11 @@ from .model import Severity
 if TYPE_CHECKING:
     from .workspace import Workspace
 
-__all__ = ["chosen_file", "decide", "reread"]
+__all__ = ["SETTLED_BY_ACCEPT", "chosen_file", "decide", "reread"]
+
+_DEPARTMENT = "đơn vị tổng hợp"
+SETTLED_BY_ACCEPT = frozenset({F.IDENTITY_CONFLICT.code, F.LINK_MISMATCH.code, F.UNSIGNED_AFTER_SIGNED.code})
+"""Findings that ask the department to decide whose answer a file is: counting it answers them."""
 
 
 def chosen_file(ledger: Ledger, submission_id: int) -> Submission:
@@ -45,10 +50,12 @@ def decide(ledger: Ledger, chosen: Submission, state: str, now: dt.datetime) -> 
             current = ledger.current(chosen.round, chosen.unit, chosen.kind)
             if current is not None and current.id != chosen.id:
                 ledger.set_state(run, current.id, "superseded", superseded_by=chosen.id,
-                                 note=f"được thay bằng tệp số {chosen.id} theo quyết định (camket accept)")
-            ledger.set_state(run, chosen.id, "accepted", note="được tính theo quyết định (camket accept)")
+                                 note=f"được thay bằng tệp số {chosen.id} theo quyết định của {_DEPARTMENT}")
+            ledger.set_state(run, chosen.id, "accepted", note=f"được tính theo quyết định của {_DEPARTMENT}")
+            ledger.settle_findings(chosen.id, SETTLED_BY_ACCEPT,
+                                   f"{_DEPARTMENT} đã quyết định tính tệp này cho đơn vị {chosen.unit}")
         else:
-            ledger.set_state(run, chosen.id, "dismissed", note="được loại theo quyết định (camket dismiss)")
+            ledger.set_state(run, chosen.id, "dismissed", note=f"được loại theo quyết định của {_DEPARTMENT}")
         ledger.finish_run(run, 1, now)
     found = ledger.submission(chosen.id)
     assert found is not None
@@ -82,10 +89,10 @@ def reread(ws: Workspace, ledger: Ledger, chosen: Submission, unit: str, now: dt
             round=chosen.round, claimed_round=result.round, unit=unit, claimed_unit=chosen.claimed_unit,
             template_version=result.template_version, generated=result.generated,
             identified_by=result.identified_by, signed=int(result.signed), state="accepted", sender=chosen.sender,
-            note=f"tệp số {chosen.id} đọc lại như báo cáo của {unit} theo quyết định (camket accept --unit)")
+            note=f"tệp số {chosen.id} đọc lại như báo cáo của {unit} theo quyết định của {_DEPARTMENT}")
         if current is not None:
             ledger.set_state(run, current.id, "superseded", superseded_by=new_id,
-                             note=f"được thay bằng tệp số {new_id} theo quyết định (camket accept --unit)")
+                             note=f"được thay bằng tệp số {new_id} theo quyết định của {_DEPARTMENT}")
         if current is None or current.id != chosen.id:
             ledger.set_state(run, chosen.id, "superseded", superseded_by=new_id,
                              note=f"đã đọc lại thành tệp số {new_id} cho đơn vị {unit}")

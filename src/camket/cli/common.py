@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
 import click
 
@@ -42,6 +42,8 @@ class _Cli(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            _reader_went_away()
         except Exception as exc:
             from ..ledger import explain
             from ..logs import log_bug
@@ -154,6 +156,14 @@ def _day(_: click.Context, __: click.Parameter, value: str | None) -> dt.date | 
 def _codes(value: str | None) -> list[str] | None:
     return [c for c in (value or "").split(",") if c.strip()] or None
 
+def _reader_went_away() -> NoReturn:
+    """The program reading camket's output stopped early (``camket findings | head``): nothing is
+    wrong; end quietly, without Python's complaint about the closed pipe at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(0)
+
+
 def main() -> None:
     """Console entry point."""
     if sys.platform == "win32":  # pragma: no cover - Vietnamese in a Windows console
@@ -161,4 +171,8 @@ def main() -> None:
             reconfigure = getattr(stream, "reconfigure", None)
             if reconfigure:
                 reconfigure(encoding="utf-8")
-    cli(obj={})
+    try:
+        cli(obj={})
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _reader_went_away()

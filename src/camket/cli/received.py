@@ -86,7 +86,7 @@ def submissions(ctx: click.Context, workspace_dir: Path | None, round_id: str, a
 
 @cli.command()
 @workspace_option
-@click.argument("submission_id", type=int)
+@click.argument("submission_id", type=click.IntRange(1, 2**63 - 1))
 @click.option("--unit", default=None, help="Đọc lại tệp như báo cáo của đơn vị này (khi tệp ghi một đơn vị, "
                                           "nội dung là của đơn vị khác).")
 @click.pass_context
@@ -103,7 +103,7 @@ def accept(ctx: click.Context, workspace_dir: Path | None, submission_id: int, u
 
 @cli.command()
 @workspace_option
-@click.argument("submission_id", type=int)
+@click.argument("submission_id", type=click.IntRange(1, 2**63 - 1))
 @click.pass_context
 def dismiss(ctx: click.Context, workspace_dir: Path | None, submission_id: int) -> None:
     """Loại một tệp đã nhận (không tính), ví dụ tệp chờ xử lý không rõ nguồn gốc; camket accept để tính lại.

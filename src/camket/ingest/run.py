@@ -159,7 +159,7 @@ class _Run:
 
 
 def _when(sub: Submission) -> str:
-    return f"tệp số {sub.id}: {sub.name}, nhận lúc {vi_timestamps(sub.received)}"
+    return f"tệp số {sub.id}: {sub.name}, nhận lúc {vi_timestamps(sub.arrived or sub.received)}"
 
 
 def run_ingest(
@@ -280,7 +280,7 @@ def _record(run: _Run, item: Item, result: FileResult) -> FileOutcome:
             if replaced.id in run.outcomes:
                 run.outcomes[replaced.id].state = "superseded"
         run.current[key] = _Current(submission_id, f"tệp số {submission_id}: {item.name}, nhận lúc "
-                                                   f"{vi_timestamps(run.received)}", result.signed)
+                                                   f"{vi_timestamps(arrived)}", result.signed)
     ledger.add_rows(submission_id, result.rows)
     if result.appraisals:
         ledger.add_appraisals(submission_id, result.appraisals)

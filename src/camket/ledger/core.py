@@ -315,6 +315,15 @@ class Ledger:
             [(run_id, submission_id, f.code, f.severity.value, f.message, f.advice, f.location.file,
               f.location.sheet, f.location.cell, f.unit, f.task) for f in findings])
 
+    def settle_findings(self, submission_id: int, codes: Iterable[str], note: str) -> None:
+        """The findings ``codes`` of a submission, answered by a decision of the department: kept,
+        as information with ``note``, no longer counted as errors or warnings."""
+        wanted = sorted(set(codes))
+        self._db.execute(
+            f"UPDATE findings SET severity = 'info', message = message || ' (' || ? || ')', advice = ? "
+            f"WHERE submission_id = ? AND severity != 'info' AND code IN ({', '.join('?' * len(wanted))})",
+            (note, "Không cần làm gì thêm.", submission_id, *wanted))
+
     def finding_counts(self, submission_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
         """(errors, warnings) of each submission."""
         out: dict[int, tuple[int, int]] = {}

@@ -68,7 +68,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     site_of(request).guard.sign_out(request.state.sid)
     request.state.sid = new_session_id()
-    return RedirectResponse("/dang-nhap", status_code=303)
+    return RedirectResponse("/dang-nhap?da-thoat=1", status_code=303)
 
 
 # --- the rounds -------------------------------------------------------------------------------

@@ -6,6 +6,9 @@
   "use strict";
 
   function sizeText(bytes) {
+    if (bytes < 1048576) {
+      return Math.max(1, Math.round(bytes / 1024)).toLocaleString("vi-VN") + " KB";
+    }
     return (bytes / 1048576).toLocaleString("vi-VN", { maximumFractionDigits: 1 }) + " MB";
   }
 
