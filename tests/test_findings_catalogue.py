@@ -19,8 +19,8 @@ def test_every_finding_code_is_kebab_case_with_message_and_advice() -> None:
     for code, kind in CATALOGUE.items():
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", code)
         assert kind.message and kind.advice
-        assert kind.stage in {"config", "master", "file", "identify", "row", "ledger", "appraisal", "rollup",
-                              "verify", "mail", "registration"}
+        assert kind.stage in {"config", "master", "file", "identify", "row", "cross-round", "ledger", "appraisal",
+                              "rollup", "verify", "mail", "registration"}
 
 
 def test_every_catalogued_kind_is_used_somewhere_in_the_code() -> None:

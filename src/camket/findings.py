@@ -462,6 +462,29 @@ LEGACY_SUSPICIOUS = _kind(
     "legacy-text-suspicious", W, 'Văn bản có thể gõ bằng bảng mã cũ nhưng không chuyển được: "{text}"',
     "Gõ lại nội dung bằng bảng mã Unicode", "row", OFFICE)
 
+# --- each task against the same unit's answer in the previous round (camket.consistency) -------------
+# Computed anew whenever a round is reconciled, never stored; the figures stay as reported.
+STATUS_REVERTED = _kind(
+    "status-reverted", W,
+    'Nhiệm vụ "{task}" đã được báo cáo Hoàn thành ở kỳ {before} (ngày hoàn thành: {was}), kỳ này lại báo cáo '
+    '"{status}"',
+    "Nếu nhiệm vụ đã hoàn thành, chọn Hoàn thành và ghi ngày hoàn thành; nếu thực ra nhiệm vụ chưa hoàn thành "
+    "(báo cáo kỳ {before} ghi chưa đúng), ghi rõ ở cột Khó khăn, vướng mắc", "cross-round", OFFICE)
+DATE_BEFORE_PREVIOUS_AS_OF = _kind(
+    "date-before-previous-as-of", W,
+    'Nhiệm vụ "{task}" báo cáo hoàn thành ngày {date}, nhưng báo cáo kỳ {before} (số liệu đến ngày {as_of}) '
+    'ghi "{was}"',
+    "Nếu ghi nhầm ngày hoàn thành, sửa lại cho đúng; nếu ngày này đúng (báo cáo kỳ {before} ghi chưa đúng tình "
+    "trạng), ghi rõ ở cột Khó khăn, vướng mắc", "cross-round", OFFICE)
+DATE_DIFFERS_FROM_PREVIOUS = _kind(
+    "date-differs-from-previous", INFO,
+    'Nhiệm vụ "{task}" báo cáo hoàn thành ngày {date}, kỳ {before} đã báo cáo hoàn thành ngày {was}',
+    "Không cần sửa nếu ngày của kỳ này đúng; số liệu kỳ này tính theo ngày {date}", "cross-round")
+PROGRESS_DECREASED = _kind(
+    "progress-decreased", W, 'Tiến độ nhiệm vụ "{task}" giảm từ {was}% (kỳ {before}) xuống {value}%',
+    "Tiến độ tính lũy kế từ khi bắt đầu nhiệm vụ nên không giảm qua các kỳ: ghi lại tiến độ cho đúng; nếu phải "
+    "làm lại phần việc đã làm, ghi rõ lý do ở cột Khó khăn, vướng mắc", "cross-round", OFFICE)
+
 # --- appraisal workbooks ----------------------------------------------------------------
 APPRAISAL_CONTEXT_CHANGED = _kind(
     "appraisal-context-changed", E,
@@ -675,6 +698,10 @@ TITLES: dict[str, str] = {
     "achieved-fraction": "Giá trị đạt được ghi dạng phân số", "achieved-missing": "Chưa ghi giá trị đạt được",
     "target-not-met": "Hoàn thành nhưng chưa đạt chỉ tiêu",
     "target-not-met-explained": "Chưa đạt chỉ tiêu, đã nêu lý do",
+    "status-reverted": "Đã hoàn thành, kỳ này báo cáo chưa xong",
+    "date-before-previous-as-of": "Ngày hoàn thành mâu thuẫn với kỳ trước",
+    "date-differs-from-previous": "Ngày hoàn thành khác kỳ trước",
+    "progress-decreased": "Tiến độ giảm so với kỳ trước",
 }
 
 TITLES.update({
@@ -720,6 +747,7 @@ def catalogue_markdown() -> str:
         "file": "Tệp nhận được",
         "identify": "Nhận diện đơn vị và kỳ báo cáo",
         "row": "Từng dòng báo cáo",
+        "cross-round": "Đối chiếu với báo cáo kỳ trước",
         "ledger": "Sổ tiếp nhận",
         "verify": "Kiểm tra sổ và kho lưu (camket verify)",
         "appraisal": "Thẩm định",

@@ -146,7 +146,8 @@ def reconcile(
 
     ``rows`` are the accepted rows of the round; ``accepted`` maps a unit code to its
     accepted submission; ``previous`` is the round before (its rows and its own list);
-    ``findings`` are those of the accepted submissions; ``appraisals`` maps (unit, task)
+    ``findings`` are those of the files shown, with the answers' contradictions with the
+    previous round (:mod:`camket.consistency`: listed, never counted); ``appraisals`` maps (unit, task)
     to the appraised score and note; ``pending`` are the files waiting for a decision and
     ``adjustments`` the changes of the round's list (both shown, never counted).
     """

@@ -14,6 +14,7 @@ import hashlib
 import logging
 import os
 import secrets
+from collections import Counter
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
@@ -21,8 +22,9 @@ from typing import TYPE_CHECKING
 
 from .atomic import clean_temporaries, write_text_atomic
 from .config import Settings, read_config
+from .consistency import as_findings, contradictions
 from .errors import ConfigError, InputError, LedgerBusyError, WorkspaceError
-from .ledger import LEDGER_NAME, Ledger, Submission
+from .ledger import LEDGER_NAME, Ledger, StoredRow, Submission
 from .ledger.db import ARCHIVE_NAME, needs_migration
 from .model import Finding, Master, Round, Severity, Unit
 from .reconcile import Accepted, PendingFile, Result, Trend, reconcile
@@ -456,9 +458,14 @@ class Workspace:
             previous_master = (self._frozen(ledger, previous.id) or master) if previous else master
             appraisals = ledger.accepted_appraisals(round_id)
             adjustments = ledger.adjustments(round_id)
+            across = _contradictions(ledger, master, rows, previous, previous_rows)
+        warned = Counter(f.unit for f in across if f.severity is Severity.WARNING)
+        for s in current:  # a cross-round warning counts with the unit's accepted file
+            errors, warnings = counts.get(s.id, (0, 0))
+            counts[s.id] = (errors, warnings + warned[s.unit])
         accepted = {
             s.unit: Accepted(s.id, s.unit, s.name, dt.datetime.fromisoformat(s.arrived or s.received),
-                             *counts.get(s.id, (0, 0)), arrived_source=s.arrived_source)
+                             *counts[s.id], arrived_source=s.arrived_source)
             for s in current
         }
         rejected: dict[str, int] = {}
@@ -468,8 +475,21 @@ class Workspace:
         pending = [PendingFile(s.id, s.name, s.unit, s.claimed_unit, s.note, s.arrived)
                    for s in subs if s.state == "pending"]
         before = (previous, previous_rows, previous_master) if previous and previous_rows else None
-        return reconcile(master, round_, self.settings, rows, accepted, findings, before, rejected, appraisals,
-                         pending, adjustments)
+        return reconcile(master, round_, self.settings, rows, accepted, [*findings, *across], before, rejected,
+                         appraisals, pending, adjustments)
+
+    def contradictions(self, round_id: str, unit: str | None = None) -> list[Finding]:
+        """What the round's accepted answers (of one ``unit``, or all) contradict in the unit's answers
+        of the previous round of its kind (:mod:`camket.consistency`); :meth:`reconcile` lists them with
+        the findings of the files, recomputed each time, never stored."""
+        previous = self.settings.previous_round(self.round(round_id).id)
+        if previous is None:
+            return []
+        with self.ledger() as ledger:
+            master = self._frozen(ledger, round_id) or self.master()
+            rows = ledger.accepted_rows(round_id, raw=False, unit=unit)
+            return _contradictions(ledger, master, rows, previous,
+                                   ledger.accepted_rows(previous.id, raw=False, unit=unit))
 
     def report(self, round_id: str, *, pdf: bool = False, feedback: bool = True,
                generated: dt.datetime | None = None, on_progress: Progress | None = None,
@@ -548,6 +568,17 @@ class Workspace:
         path = self.out_dir(round_id) / "tham-dinh" / f"{round_id}_tham-dinh.xlsx"
         write_appraisal(path, result, self.master_for(round_id), self.settings, self.id, self.secret, generated)
         return path
+
+
+def _contradictions(ledger: Ledger, master: Master, rows: list[StoredRow], previous: Round | None,
+                    previous_rows: list[StoredRow]) -> list[Finding]:
+    """The cross-round findings of ``rows``, at the cells of the current files."""
+    found = contradictions(master, rows, previous, previous_rows) if previous is not None else []
+    if not found:
+        return []
+    involved = {(c.row.submission_id, c.row.row) for c in found}
+    files = {sid: sub.name for sid in {sid for sid, _ in involved} if (sub := ledger.submission(sid)) is not None}
+    return as_findings(found, files, ledger.input_cells(involved))
 
 
 def _ensure_secret(root: Path) -> bytes:

@@ -285,18 +285,20 @@ class Ledger:
             f"VALUES ({', '.join('?' * (len(_ROW_COLUMNS) + 1))})",
             [(submission_id, *(r if isinstance(r, tuple) else row_values(r))) for r in rows])
 
-    def accepted_rows(self, round_id: str, kind: str = "report", *, raw: bool = True) -> list[StoredRow]:
-        """The rows of the round's accepted submissions, by unit and row; ``raw=False`` leaves
-        out what each input cell held (figures never need it; it is a third of a row)."""
+    def accepted_rows(self, round_id: str, kind: str = "report", *, raw: bool = True,
+                      unit: str | None = None) -> list[StoredRow]:
+        """The rows of the round's accepted submissions (of one ``unit``, or all), by unit and row;
+        ``raw=False`` leaves out what each input cell held (figures never need it; it is a third of a row)."""
         if self.db is None:
             return []
         answer = ", ".join(f"r.{key}" for key in ANSWER_KEYS)
         raw_column = "r.raw" if raw else "''"
+        one = " AND s.unit = ?" if unit is not None else ""
         cursor = self.db.execute(
             f"SELECT r.submission_id, s.unit, r.kind, r.task, r.sheet, r.row, {answer}, r.content, r.product, "
             f"r.deadline, {raw_column}, r.cell FROM rows r JOIN submissions s "
-            "ON s.id = r.submission_id WHERE s.round = ? AND s.kind = ? AND s.state = 'accepted' "
-            "ORDER BY s.unit, r.row", (round_id, kind))
+            f"ON s.id = r.submission_id WHERE s.round = ? AND s.kind = ? AND s.state = 'accepted'{one} "
+            "ORDER BY s.unit, r.row", (round_id, kind) if unit is None else (round_id, kind, unit))
         width = len(ANSWER_KEYS)
         day = dt.date.fromisoformat
         out = []
@@ -306,6 +308,17 @@ class Ledger:
             if answers.get("completed_on"):
                 answers["completed_on"] = day(answers["completed_on"])
             out.append(StoredRow(*head, *tail, **answers))
+        return out
+
+    def input_cells(self, rows: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict[str, str]]:
+        """The cell each input of these rows (submission id, row) was read from: ``{"progress": "J8"}``."""
+        wanted = set(rows)
+        out: dict[tuple[int, int], dict[str, str]] = {}
+        for cursor in self._chunked("SELECT submission_id, row, raw FROM rows WHERE submission_id IN ({})",
+                                    sorted({sid for sid, _ in wanted})):
+            for sid, number, raw in cursor:
+                if (sid, number) in wanted and raw:
+                    out[(sid, number)] = {key: value[0] for key, value in json.loads(raw).items()}
         return out
 
     def add_findings(self, run_id: int, submission_id: int | None, findings: Iterable[Finding]) -> None:

@@ -141,12 +141,17 @@ def _answers(office: Office, result: IngestResult) -> list[Answer]:
                if o.state == "duplicate" and o.unit == mine and o.submission_id is not None]
     with office.ws.ledger() as ledger:
         known = {i: ledger.findings_of([i]) for i in earlier}
+    counted = [o for o in result.files if o.state == "accepted" and o.unit == mine]
+    # the file that now counts is also checked against the unit's report of the previous round
+    across = office.ws.contradictions(office.round.id, unit=mine) if counted else []
     answers = []
     for o in result.files:
         if o.state == "duplicate" and o.unit != mine:
             answers.append(Answer(o, _NOT_MINE.format(unit=office.unit.name) if o.unit else _SENT_BEFORE, []))
             continue
         found = known.get(o.submission_id or 0, []) if o.state == "duplicate" else o.findings
+        if counted and o is counted[-1]:
+            found = [*found, *across]
         sentence = outcome_sentence(o, office.contact)
         if office.late and o.state == "accepted":
             sentence += f" Tệp gửi sau hạn {text_date(office.round.due)} nên được ghi là gửi muộn."

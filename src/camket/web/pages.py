@@ -141,7 +141,10 @@ async def submission(request: Request) -> Response:
     if sub is None or sub.round != round_id:
         raise NotFound(f"Không có tệp nhận số {number} trong kỳ {round_id}.")
     master = ws.master_for(round_id)
+    counted = sub.state == "accepted" and sub.kind == "report" and bool(sub.unit)
+    across = ws.contradictions(round_id, unit=sub.unit) if counted else []
     return render(request, "submission.html", ws=ws, round=ws.round(round_id), sub=sub, findings=found,
+                  across=across, previous=ws.settings.previous_round(round_id),
                   unit=master.unit(sub.unit) if sub.unit else None, names={u.code: u.name for u in master.units})
 
 
