@@ -106,6 +106,8 @@ def test_the_sentences_reports_quote_come_out_exactly(tmp_path: Path) -> None:
     result = reconcile(master, ROUND, settings(tmp_path), rows, accepted(master))
     assert result.overall.sentence() == "90/97 nhiệm vụ, tương ứng tỉ lệ 92,8%"
     assert result.heads_sentence() == "14/21 thủ trưởng hoàn thành 100% nhiệm vụ cam kết"
+    nobody = reconcile(master, ROUND, settings(tmp_path), [], {})
+    assert nobody.heads_sentence() == "chưa có thủ trưởng nào (trong số 21) hoàn thành 100% nhiệm vụ cam kết"
 
 
 def test_status_json_has_the_stable_keys(tmp_path: Path) -> None:

@@ -266,8 +266,12 @@ class Result:
         return sum(1 for u in self.heads if u.all_done)
 
     def heads_sentence(self) -> str:
-        """``14/21 thủ trưởng hoàn thành 100% nhiệm vụ cam kết``."""
-        return f"{count(self.heads_all_done)}/{count(len(self.heads))} thủ trưởng hoàn thành 100% nhiệm vụ cam kết"
+        """``14/21 thủ trưởng hoàn thành 100% nhiệm vụ cam kết``; none: ``chưa có thủ trưởng nào (trong
+        số 21) hoàn thành 100% nhiệm vụ cam kết``."""
+        total = len(self.heads)
+        if total and not self.heads_all_done:
+            return f"chưa có thủ trưởng nào (trong số {count(total)}) hoàn thành 100% nhiệm vụ cam kết"
+        return f"{count(self.heads_all_done)}/{count(total)} thủ trưởng hoàn thành 100% nhiệm vụ cam kết"
 
     # --- against the tasks due (interim rounds report these first) -------------------------
     def _due_results(self) -> list[TaskResult]:
