@@ -1,6 +1,7 @@
 """No single file can sink a batch: far stray cells, lying size records, absurd numbers,
-control characters, unreadable archive members and names in old code pages each become a
-finding at their cell or member, in bounded memory, while the other files of the run count.
+control and invisible characters, unreadable archive members and names in old code pages or
+no code page at all each become a finding at their cell or member (or a readable name), in
+bounded memory, while the other files of the run count.
 (The fixtures are in ``tests/data/returned/``; ``test_ingest_fixtures.py`` lists what each
 one yields.)"""
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -25,8 +27,9 @@ from click.testing import CliRunner
 
 from camket import Workspace
 from camket.cli import cli
-from camket.ingest.collect import member_name
+from camket.ingest.collect import member_name, received_name
 from camket.ingest.extent import Window, quick, xlsx_extent
+from camket.ingest.mail import clean_name
 from camket.ledger import Ledger
 
 DATA = Path(__file__).parent / "data"
@@ -178,6 +181,47 @@ def test_control_characters_are_cleaned_with_the_raw_value_kept(tmp_path: Path) 
     assert row.raw["difficulties"][1].endswith("\x00")
     files = ws.report("2022-6T", generated=RECEIVED)
     assert files.word.exists() and files.consolidated.exists()
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="file names are bytes on Linux alone")
+def test_file_names_that_are_not_utf8_are_recorded_with_the_other_files(tmp_path: Path) -> None:
+    """A name in another code page, or in none, reaches Python with lone surrogates; recording it
+    once failed and took the whole run with it (the good files too), "Lỗi chương trình"."""
+    ws = fixture_ws(tmp_path)
+    inbox = tmp_path / "nhan"
+    inbox.mkdir()
+    files = [(b"bao-cao-VPC.xlsx", "returned_clean.xlsx"),
+             ("Báo cáo.xlsx".encode("cp1258"), "returned_status_free_typed.xlsx"),  # VPC's, sent later
+             (b"VTV-\xff.xlsx", "returned_clean_other_unit.xlsx")]
+    for i, (raw, source) in enumerate(files):
+        path = os.fsencode(inbox) + b"/" + raw
+        with open(path, "wb") as handle:
+            handle.write((RETURNED / source).read_bytes())
+        os.utime(path, (1_656_000_000 + i * 60,) * 2)
+    result = CliRunner().invoke(cli, ["-w", str(ws.root), "ingest", str(inbox), "--round", "2022-6T"])
+    assert result.exit_code == 0, result.output
+    with Ledger(ws.root, create=False) as ledger:
+        stored = {s.name: (s.state, s.source) for s in ledger.submissions("2022-6T")}
+    assert {name: state for name, (state, _) in stored.items()} == {
+        "nhan/bao-cao-VPC.xlsx": "superseded", "nhan/Báo cáo.xlsx": "accepted", "nhan/VTV-\ufffd.xlsx": "accepted"}
+    assert stored["nhan/VTV-\ufffd.xlsx"][1] == f"{inbox}/VTV-\ufffd.xlsx"
+    assert result.output.startswith("3 tệp kỳ 6 tháng đầu năm 2022: 2 chấp nhận, 1 thay thế/giữ bản cũ.\n")
+    named = os.fsdecode(os.fsencode(inbox) + b"/VTV-\xff.xlsx")  # the name given on the command line
+    again = CliRunner().invoke(cli, ["-w", str(ws.root), "ingest", named, "--round", "2022-6T"])
+    assert again.exit_code == 0 and "1 đã nhận trước đây" in again.output, again.output
+    log = (ws.root / ".camket" / "log" / "camket.log").read_text(encoding="utf-8")
+    assert "ingest " + named.encode("utf-8", "backslashreplace").decode() in log  # the command, as typed
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("b\udce1o c\udce1o.xlsx", "báo cáo.xlsx"),      # CP1258 of a Vietnamese Windows
+    ("VTV-\udcff.xlsx", "VTV-\ufffd.xlsx"),           # no code page makes it Vietnamese
+    ("Vụ\udcc3 Pháp chế.xlsx", "Vụ\ufffd Pháp chế.xlsx"),  # UTF-8 with one stray byte
+    ("tệp\ud800.xlsx", "tệp\ufffd.xlsx"),             # a surrogate that stands for no byte
+])
+def test_names_that_are_not_utf8(name: str, expected: str) -> None:
+    assert received_name(name) == expected
+    assert clean_name(name, 1) == expected  # an e-mail attachment's
 
 
 def test_an_unreadable_archive_member_is_an_error_naming_it_and_the_command_exits_3(tmp_path: Path) -> None:
