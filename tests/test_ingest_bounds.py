@@ -30,6 +30,7 @@ from camket.cli import cli
 from camket.ingest.collect import member_name, received_name
 from camket.ingest.extent import Window, quick, xlsx_extent
 from camket.ingest.mail import clean_name
+from camket.ingest.package import open_archive
 from camket.ledger import Ledger
 
 DATA = Path(__file__).parent / "data"
@@ -222,6 +223,39 @@ def test_file_names_that_are_not_utf8_are_recorded_with_the_other_files(tmp_path
 def test_names_that_are_not_utf8(name: str, expected: str) -> None:
     assert received_name(name) == expected
     assert clean_name(name, 1) == expected  # an e-mail attachment's
+
+
+def test_an_archive_member_flagged_utf8_but_written_in_a_code_page_is_read(tmp_path: Path) -> None:
+    """zipfile refuses the whole archive on such a name: both reports were lost."""
+    ws = fixture_ws(tmp_path)
+    result = ws.ingest([RETURNED / "returned_archive_name_not_utf8.zip"], "2022-6T", now=RECEIVED)
+    assert [(o.name, o.state, o.unit) for o in result.files] == [
+        ("returned_archive_name_not_utf8.zip/Báo cáo Văn phòng.xlsx", "accepted", "VP"),
+        ("returned_archive_name_not_utf8.zip/bao-cao-VPC.xlsx", "accepted", "VPC"),
+        ("returned_archive_name_not_utf8.zip", "unpacked", "")]
+
+
+def test_an_archive_member_flagged_utf8_with_bytes_of_no_code_page_is_read(tmp_path: Path) -> None:
+    placeholder = b"VP-#.xlsx"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("bao-cao-VPC.xlsx", (RETURNED / "returned_clean.xlsx").read_bytes())
+        z.writestr(placeholder.decode(), (RETURNED / "returned_clean_other_unit.xlsx").read_bytes())
+    data = bytearray(buffer.getvalue())
+    local, central = data.find(placeholder) - 30, data.rfind(placeholder) - 46  # the member's two headers
+    assert (data[local:local + 4], data[central:central + 4]) == (b"PK\x03\x04", b"PK\x01\x02")
+    for flags in (local + 6, central + 8):
+        data[flags:flags + 2] = (0x800).to_bytes(2, "little")  # the name is flagged as UTF-8 ...
+    data = data.replace(placeholder, b"VP-\xff.xlsx")   # ... and is not
+    with pytest.raises(UnicodeDecodeError):
+        zipfile.ZipFile(io.BytesIO(bytes(data)))
+    archive = open_archive(bytes(data))
+    assert sorted(member_name(info) for info in archive.infolist()) == ["VP-\ufffd.xlsx", "bao-cao-VPC.xlsx"]
+    assert archive.read(archive.infolist()[1]) == (RETURNED / "returned_clean_other_unit.xlsx").read_bytes()
+    (tmp_path / "nhan.zip").write_bytes(bytes(data))
+    result = fixture_ws(tmp_path).ingest([tmp_path / "nhan.zip"], "2022-6T", now=RECEIVED)
+    assert [(o.name, o.state) for o in result.files] == [
+        ("nhan.zip/VP-\ufffd.xlsx", "accepted"), ("nhan.zip/bao-cao-VPC.xlsx", "accepted"), ("nhan.zip", "unpacked")]
 
 
 def test_an_unreadable_archive_member_is_an_error_naming_it_and_the_command_exits_3(tmp_path: Path) -> None:

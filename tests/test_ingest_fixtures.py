@@ -121,6 +121,7 @@ CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "returned_archive_member_deflate64.zip": ("rejected", [("archive-member-unreadable", "")]),
     "returned_archive_member_lzma.zip": ("unpacked", []),
     "returned_archive_names_cp1258.zip": ("unpacked", []),
+    "returned_archive_name_not_utf8.zip": ("unpacked", []),  # flagged UTF-8, written in CP1258
 }
 
 

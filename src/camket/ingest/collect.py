@@ -11,7 +11,6 @@ error finding on the archive that names it; an archive inside an archive is open
 from __future__ import annotations
 
 import datetime as dt
-import io
 import lzma
 import stat
 import struct
@@ -27,6 +26,7 @@ from ..safetext import without_surrogates
 from ..values import clean_text
 from ..vi import nfc
 from .limits import Limits
+from .package import open_archive
 from .sniff import is_plain_zip
 
 __all__ = ["Item", "collect", "member_name", "plan", "received_name"]
@@ -169,7 +169,7 @@ def _expand(item: Item, limits: Limits, depth: int, budget: list[int]) -> Iterat
     item.is_archive = True
     where = Location(item.name)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(item.data))
+        archive = open_archive(item.data)
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         item.findings.append(F.ARCHIVE_CORRUPT(where, reason=str(exc)))
