@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+import openpyxl
 import pytest
 import python_calamine as calamine
 from click.testing import CliRunner
@@ -182,6 +183,22 @@ def test_control_characters_are_cleaned_with_the_raw_value_kept(tmp_path: Path) 
     assert row.raw["difficulties"][1].endswith("\x00")
     files = ws.report("2022-6T", generated=RECEIVED)
     assert files.word.exists() and files.consolidated.exists()
+
+
+def test_a_formula_without_its_value_is_shown_as_typed(tmp_path: Path) -> None:
+    """openpyxl writes a formula's letters outside ASCII as character references (&#224;)."""
+    ws = fixture_ws(tmp_path)
+    book = openpyxl.load_workbook(RETURNED / "returned_clean.xlsx")
+    book["Báo cáo"]["I8"] = '="Hoàn thành"'
+    book.save(tmp_path / "bao-cao.xlsx")
+    with zipfile.ZipFile(tmp_path / "bao-cao.xlsx") as package:
+        assert b"<f>&quot;Ho&#224;n" in package.read("xl/worksheets/sheet2.xml") \
+            or b'<f>"Ho&#224;n' in package.read("xl/worksheets/sheet2.xml")  # what made the message unreadable
+    result = ws.ingest([tmp_path / "bao-cao.xlsx"], "2022-6T", now=RECEIVED)
+    [formula] = [f for f in result.findings if f.code == "formula-without-value"]
+    assert formula.location.cell == "I8"
+    assert formula.message == ('Ô có công thức "="Hoàn thành"" nhưng tệp không lưu giá trị đã tính '
+                               "(được coi là trống)")
 
 
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="file names are bytes on Linux alone")
