@@ -185,6 +185,26 @@ def test_control_characters_are_cleaned_with_the_raw_value_kept(tmp_path: Path) 
     assert files.word.exists() and files.consolidated.exists()
 
 
+def test_invisible_characters_are_cleaned_and_named(tmp_path: Path) -> None:
+    """A zero-width space, a word joiner or a byte order mark pasted from a web page or another
+    program made equal texts differ in every output."""
+    ws = fixture_ws(tmp_path)
+    book = openpyxl.load_workbook(RETURNED / "returned_clean.xlsx")
+    sheet = book["Báo cáo"]
+    sheet["L8"] = "\ufeffĐã ban hành\u200b văn bản"
+    sheet["M8"] = "Thiếu kinh\u2060 phí"
+    book.save(tmp_path / "bao-cao.xlsx")
+    result = ws.ingest([tmp_path / "bao-cao.xlsx"], "2022-6T", now=RECEIVED)
+    assert [(f.code, f.location.cell) for f in result.findings] == [("text-cleaned", "L8"), ("text-cleaned", "M8")]
+    assert result.findings[0].message.startswith(
+        "Ô có ký tự điều khiển hoặc ký tự không hiển thị được (U+FEFF (dấu BOM), U+200B (khoảng trắng không độ "
+        "rộng)); camket đã làm sạch nội dung")
+    assert "(U+2060 (ký tự nối từ không hiển thị))" in result.findings[1].message
+    with Ledger(ws.root, create=False) as ledger:
+        row = next(r for r in ledger.accepted_rows("2022-6T") if r.task == "VPC-01")
+    assert (row.result, row.difficulties) == ("Đã ban hành văn bản", "Thiếu kinh phí")
+
+
 def test_a_formula_without_its_value_is_shown_as_typed(tmp_path: Path) -> None:
     """openpyxl writes a formula's letters outside ASCII as character references (&#224;)."""
     ws = fixture_ws(tmp_path)
