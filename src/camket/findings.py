@@ -234,6 +234,12 @@ SHEET_TOO_LARGE = _kind(
     "sheet-too-large", E, 'Sheet "{sheet}" không đọc được vì có dữ liệu quá xa bảng báo cáo: {reason}',
     "Xóa các ô thừa ở xa bảng báo cáo (ô {cell} và những ô tương tự), lưu lại dạng .xlsx rồi gửi lại",
     "file", OFFICE)
+SHEET_CONTENT_MISSING = _kind(
+    "sheet-content-missing", E,
+    'Sheet "{sheet}" có tên trong tệp nhưng nội dung của sheet không còn trong tệp (tệp bị hỏng khi lưu, chép '
+    "hoặc sửa bằng công cụ khác)",
+    'Điền lại sheet "{sheet}" trên tệp mẫu đã nhận (hoặc một bản còn mở được đầy đủ) rồi gửi lại tệp đó',
+    "file", OFFICE)
 CELLS_OUTSIDE_TABLE = _kind(
     "cells-outside-table", W,
     'Sheet "{sheet}" có {count} ô có dữ liệu nằm ngoài vùng {area} của bảng báo cáo, đầu tiên là ô {cell}; '
