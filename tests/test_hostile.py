@@ -208,3 +208,33 @@ def test_a_damaged_workbook_is_explained_in_vietnamese(tmp_path: Path, source: s
                                              "được đầy đủ) rồi gửi lại tệp đó")
 
 
+def test_a_copy_of_the_report_sheet_is_named_and_the_report_sheet_alone_is_read(tmp_path: Path) -> None:
+    """The office answered in "Báo cáo (2)", a copy of the report sheet; "Báo cáo" says no task
+    was started. Nothing said so: the file counted as "not started"."""
+    ws = fixture_ws(tmp_path)
+    result = ws.ingest([RETURNED / "returned_report_sheet_copied.xlsx"], "2022-6T", now=RECEIVED)
+    [copy] = result.findings
+    assert (copy.code, copy.severity.value, copy.location.sheet) == ("report-sheet-copy", "warning", "Báo cáo (2)")
+    assert copy.message == ('Ngoài sheet "Báo cáo", tệp còn có bảng báo cáo ở sheet "Báo cáo (2)"; camket chỉ đọc '
+                            'sheet "Báo cáo", không đọc các sheet kia')
+    assert copy.advice == ('Nếu sheet "Báo cáo (2)" chỉ là bản sao thì xóa đi; nếu nội dung báo cáo được điền ở đó '
+                           'thì chép sang sheet "Báo cáo"; rồi gửi lại tệp')
+    with Ledger(ws.root, create=False) as ledger:
+        assert {r.status for r in ledger.accepted_rows("2022-6T")} == {"Chưa thực hiện"}
+
+
+@pytest.mark.parametrize(("name", "read"), [("returned_clean.xlsx", []),
+                                          ("returned_report_sheet_copied.xlsx", ["Báo cáo (2)"])])
+def test_only_sheets_other_than_the_templates_are_looked_at_for_copies(name: str, read: list[str]) -> None:
+    """An ordinary return reads no sheet more than before."""
+    from camket.ingest.book import open_book
+    from camket.ingest.identify import find_table, other_tables
+
+    book = open_book((RETURNED / name).read_bytes(), Limits())
+    table = find_table(book, "Báo cáo")
+    assert table is not None
+    seen: list[str] = []
+    rows = book.rows
+    book.rows = lambda sheet: (seen.append(sheet), rows(sheet))[1]  # type: ignore[method-assign]
+    other_tables(book, table, name)
+    assert seen == read

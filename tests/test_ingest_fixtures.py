@@ -55,6 +55,7 @@ CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "returned_copied_by_task_codes.xlsx": ("accepted", [("metadata-missing", "")]),
     "returned_copied_unidentifiable.xlsx": ("rejected", [("unit-unidentified", "")]),
     "returned_no_report_table.xlsx": ("rejected", [("report-sheet-missing", "")]),
+    "returned_report_sheet_copied.xlsx": ("accepted", [("report-sheet-copy", "")]),  # answered in the copy
     "returned_status_column_deleted.xlsx": ("rejected", [("column-missing", "A7")]),
     # values
     "returned_status_free_typed.xlsx": ("accepted", [("status-synonym", "I8")]),

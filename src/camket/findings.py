@@ -314,6 +314,12 @@ FORMAT_UNSUPPORTED = _kind(
 REPORT_SHEET_MISSING = _kind(
     "report-sheet-missing", E, 'Không tìm thấy bảng báo cáo (sheet "{sheet}" có dòng tiêu đề)',
     "Dùng lại tệp mẫu; không đổi tên sheet, không xóa dòng tiêu đề", "identify", OFFICE)
+REPORT_SHEET_COPY = _kind(
+    "report-sheet-copy", W,
+    'Ngoài sheet "{sheet}", tệp còn có bảng báo cáo ở sheet {others}; camket chỉ đọc sheet "{sheet}", '
+    "không đọc các sheet kia",
+    'Nếu sheet {others} chỉ là bản sao thì xóa đi; nếu nội dung báo cáo được điền ở đó thì chép sang sheet '
+    '"{sheet}"; rồi gửi lại tệp', "identify", OFFICE)
 COLUMN_MISSING = _kind(
     "column-missing", E, 'Bảng báo cáo thiếu cột "{column}"',
     "Dùng lại tệp mẫu; không xóa hoặc đổi tên cột", "identify", OFFICE)

@@ -130,6 +130,7 @@ def build() -> None:
     book.active.append(["Nguyễn Văn A", "Chuyên viên"])
     save(book, "returned_no_report_table.xlsx")
     edit("returned_status_column_deleted.xlsx", lambda ws: ws.delete_cols(COL["status"]))
+    _report_sheet_copied()
     # --- values ---------------------------------------------------------------------
     edit("returned_status_free_typed.xlsx", setter("status", "xong"))
     edit("returned_status_typo.xlsx", setter("status", "Hoàn thàng"))
@@ -199,6 +200,19 @@ def build() -> None:
     # --- archives ---------------------------------------------------------------------
     _archives()
     _archive_members()
+
+
+def _report_sheet_copied() -> None:
+    """The report sheet copied (Excel names the copy "Báo cáo (2)") and answered in the copy: the
+    template's own sheet says no task was started."""
+    book = openpyxl.load_workbook(OUT / "returned_clean.xlsx")
+    book.copy_worksheet(book["Báo cáo"]).title = "Báo cáo (2)"
+    sheet = book["Báo cáo"]
+    for row in range(FIRST, FIRST + 3):
+        for column, value in (("status", "Chưa thực hiện"), ("progress", 0), ("date", None), ("result", None),
+                              ("score", 0)):
+            sheet.cell(row, COL[column]).value = value
+    save(book, "returned_report_sheet_copied.xlsx")
 
 
 INJECTIONS = {  # text an office may type that a spreadsheet would run if written as a formula

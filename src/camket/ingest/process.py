@@ -26,6 +26,7 @@ from .identify import (
     content_unit,
     find_table,
     from_stamp,
+    other_tables,
     owners,
     read_stamp,
     unit_in_name,
@@ -242,6 +243,7 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
         result.rejected, result.kind = True, "report"
         return
     result.kind = "report"
+    result.findings.extend(other_tables(book, table, item.name))
     if identity is None and not ctx.assign_unit:
         covered = covered_units(table, ctx.master)
         if len(covered) >= 2 and "status" in table.columns:
