@@ -295,6 +295,22 @@ def test_an_archive_member_flagged_utf8_with_bytes_of_no_code_page_is_read(tmp_p
         ("nhan.zip/VP-\ufffd.xlsx", "accepted"), ("nhan.zip/bao-cao-VPC.xlsx", "accepted"), ("nhan.zip", "unpacked")]
 
 
+def test_an_archive_asking_for_a_newer_zip_version_is_an_error_and_the_other_files_count(tmp_path: Path) -> None:
+    """zipfile raises NotImplementedError on such a directory, which aborted the whole run."""
+    ws = fixture_ws(tmp_path)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("bao-cao-VPC.xlsx", (RETURNED / "returned_clean.xlsx").read_bytes())
+    data = bytearray(buffer.getvalue())
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 6:central + 8] = (99).to_bytes(2, "little")  # "version needed to extract": 9.9
+    (tmp_path / "moi.zip").write_bytes(bytes(data))
+    result = ws.ingest([tmp_path / "moi.zip", RETURNED / "returned_clean_other_unit.xlsx"], "2022-6T", now=RECEIVED)
+    assert sorted((o.name, o.state) for o in result.files) == [
+        ("moi.zip", "rejected"), ("returned_clean_other_unit.xlsx", "accepted")]
+    assert [f.code for f in result.findings] == ["archive-corrupt"]
+
+
 def test_an_unreadable_archive_member_is_an_error_naming_it_and_the_command_exits_3(tmp_path: Path) -> None:
     ws = fixture_ws(tmp_path)
     for name, reason in (

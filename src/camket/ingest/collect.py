@@ -171,7 +171,7 @@ def _expand(item: Item, limits: Limits, depth: int, budget: list[int]) -> Iterat
     try:
         archive = open_archive(item.data)
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         item.findings.append(F.ARCHIVE_CORRUPT(where, reason=str(exc)))
         yield item
         return

@@ -162,7 +162,7 @@ def package_of(data: bytes) -> Package | None:
         return _LAST[0][1]
     try:
         package: Package | None = Package(data, open_archive(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):  # a zip "version" too new
         package = None
     _LAST[:] = [(data, package)]
     return package
