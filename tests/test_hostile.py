@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from docx import Document
 
 from camket import Workspace
@@ -162,3 +163,78 @@ def test_xml_readers_do_not_expand_entities(tmp_path: Path) -> None:
     ws = fixture_ws(tmp_path)
     result = ws.ingest([RETURNED / "returned_doctype_entities.xlsx"], "2022-6T", now=RECEIVED)
     assert [f.code for f in result.findings] == ["file-unsafe-content"]
+
+
+def _edited(source: str, drop: str = "", cut: str = "") -> bytes:
+    """A returned workbook with one part of its package left out (``drop``) or cut in half (``cut``)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(RETURNED / source) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename != drop:
+                dst.writestr(info.filename, data[: len(data) // 2] if info.filename == cut else data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("source", "drop", "cut", "expected"), [
+    # Excel and LibreOffice keep texts in one shared table; without it no cell can be read
+    ("returned_saved_by_libreoffice.xlsx", "xl/sharedStrings.xml", "", (
+        "file-corrupt", "", "Tệp bị hỏng hoặc không đầy đủ (bảng chuỗi dùng chung (sharedStrings) bị hỏng hoặc "
+                            "thiếu)")),
+    # the relationships that say where each sheet is: the reader cannot tell what the file is
+    ("returned_clean.xlsx", "xl/_rels/workbook.xml.rels", "", (
+        "file-corrupt", "", "Tệp bị hỏng hoặc không đầy đủ (không nhận ra định dạng tệp: phần mô tả bảng tính "
+                            "hoặc liên kết giữa các phần của tệp bị hỏng)")),
+    ("returned_clean.xlsx", "", "xl/worksheets/sheet2.xml", (
+        "file-corrupt", "Báo cáo", 'Tệp bị hỏng hoặc không đầy đủ (nội dung sheet "Báo cáo" không đúng cấu trúc XML, '
+                                   "có thể do tệp bị cắt cụt)")),
+    # the report sheet listed in the workbook, its content gone
+    ("returned_clean.xlsx", "xl/worksheets/sheet2.xml", "", (
+        "sheet-content-missing", "Báo cáo", 'Sheet "Báo cáo" có tên trong tệp nhưng nội dung của sheet không còn '
+                                            "trong tệp (tệp bị hỏng khi lưu, chép hoặc sửa bằng công cụ khác)")),
+])
+def test_a_damaged_workbook_is_explained_in_vietnamese(tmp_path: Path, source: str, drop: str, cut: str,
+                                                       expected: tuple[str, str, str]) -> None:
+    """The reader's own words ("Cell string index not found in shared strings table", "Cannot
+    detect file format", a bare "Báo cáo") once reached the offices as the reason."""
+    ws = fixture_ws(tmp_path)
+    path = tmp_path / "bao-cao.xlsx"
+    path.write_bytes(_edited(source, drop, cut))
+    result = ws.ingest([path], "2022-6T", now=RECEIVED)
+    assert [o.state for o in result.files] == ["rejected"]
+    assert [(f.code, f.location.sheet, f.message) for f in result.findings] == [expected]
+    if expected[0] == "sheet-content-missing":
+        assert result.findings[0].advice == ('Điền lại sheet "Báo cáo" trên tệp mẫu đã nhận (hoặc một bản còn mở '
+                                             "được đầy đủ) rồi gửi lại tệp đó")
+
+
+def test_a_copy_of_the_report_sheet_is_named_and_the_report_sheet_alone_is_read(tmp_path: Path) -> None:
+    """The office answered in "Báo cáo (2)", a copy of the report sheet; "Báo cáo" says no task
+    was started. Nothing said so: the file counted as "not started"."""
+    ws = fixture_ws(tmp_path)
+    result = ws.ingest([RETURNED / "returned_report_sheet_copied.xlsx"], "2022-6T", now=RECEIVED)
+    [copy] = result.findings
+    assert (copy.code, copy.severity.value, copy.location.sheet) == ("report-sheet-copy", "warning", "Báo cáo (2)")
+    assert copy.message == ('Ngoài sheet "Báo cáo", tệp còn có bảng báo cáo ở sheet "Báo cáo (2)"; camket chỉ đọc '
+                            'sheet "Báo cáo", không đọc các sheet kia')
+    assert copy.advice == ('Nếu sheet "Báo cáo (2)" chỉ là bản sao thì xóa đi; nếu nội dung báo cáo được điền ở đó '
+                           'thì chép sang sheet "Báo cáo"; rồi gửi lại tệp')
+    with Ledger(ws.root, create=False) as ledger:
+        assert {r.status for r in ledger.accepted_rows("2022-6T")} == {"Chưa thực hiện"}
+
+
+@pytest.mark.parametrize(("name", "read"), [("returned_clean.xlsx", []),
+                                          ("returned_report_sheet_copied.xlsx", ["Báo cáo (2)"])])
+def test_only_sheets_other_than_the_templates_are_looked_at_for_copies(name: str, read: list[str]) -> None:
+    """An ordinary return reads no sheet more than before."""
+    from camket.ingest.book import open_book
+    from camket.ingest.identify import find_table, other_tables
+
+    book = open_book((RETURNED / name).read_bytes(), Limits())
+    table = find_table(book, "Báo cáo")
+    assert table is not None
+    seen: list[str] = []
+    rows = book.rows
+    book.rows = lambda sheet: (seen.append(sheet), rows(sheet))[1]  # type: ignore[method-assign]
+    other_tables(book, table, name)
+    assert seen == read

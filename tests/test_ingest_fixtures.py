@@ -55,6 +55,7 @@ CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "returned_copied_by_task_codes.xlsx": ("accepted", [("metadata-missing", "")]),
     "returned_copied_unidentifiable.xlsx": ("rejected", [("unit-unidentified", "")]),
     "returned_no_report_table.xlsx": ("rejected", [("report-sheet-missing", "")]),
+    "returned_report_sheet_copied.xlsx": ("accepted", [("report-sheet-copy", "")]),  # answered in the copy
     "returned_status_column_deleted.xlsx": ("rejected", [("column-missing", "A7")]),
     # values
     "returned_status_free_typed.xlsx": ("accepted", [("status-synonym", "I8")]),
@@ -121,6 +122,7 @@ CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "returned_archive_member_deflate64.zip": ("rejected", [("archive-member-unreadable", "")]),
     "returned_archive_member_lzma.zip": ("unpacked", []),
     "returned_archive_names_cp1258.zip": ("unpacked", []),
+    "returned_archive_name_not_utf8.zip": ("unpacked", []),  # flagged UTF-8, written in CP1258
 }
 
 

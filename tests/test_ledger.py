@@ -77,6 +77,32 @@ def test_every_state_change_is_kept_with_its_reason(tmp_path: Path) -> None:
     assert "nội dung là của VPC" in history[0][3]
 
 
+def test_text_with_lone_surrogates_is_stored_readably_never_refused(tmp_path: Path) -> None:
+    """SQLite stores UTF-8, which a lone surrogate (an undecodable byte of a file name) has none
+    of: one such text once rolled back the whole run."""
+    from camket.model import Finding, Location, Severity
+
+    broken = "VTV-\udcff.xlsx"
+    with Ledger(tmp_path) as ledger, ledger.transaction():
+        run = ledger.start_run("2022-6T", "ingest", NOW)
+        sid = submission(ledger, run, "d" * 64, name=broken, source=f"/nhan/{broken}", note=f"tệp {broken}")
+        ledger.set_state(run, sid, "rejected", note=f"không tính {broken}")
+        ledger.add_findings(run, sid, [Finding("file-corrupt", Severity.ERROR, f"Tệp {broken} hỏng", "Gửi lại",
+                                               Location(broken, "Báo \ud800cáo"))])
+        ledger.add_rows(sid, [("task", "T1", "Báo cáo", 8, "Hoàn thành", 100.0, None, "2022-06-30", broken, "", "",
+                               None, "", "", "", "{}", "I8")])
+    shown = "VTV-\ufffd.xlsx"
+    with Ledger(tmp_path, create=False) as ledger:
+        [stored] = ledger.submissions("2022-6T")
+        assert (stored.name, stored.source, stored.note) == (shown, f"/nhan/{shown}", f"không tính {shown}")
+        assert [note for *_, note in ledger.decisions(sid)] == [f"tệp {shown}", f"không tính {shown}"]
+        [finding] = ledger.findings_of([sid])
+        assert (finding.message, finding.location.file, finding.location.sheet) == (
+            f"Tệp {shown} hỏng", shown, "Báo \ufffdcáo")
+        assert ledger.db is not None
+        assert ledger.db.execute("SELECT result FROM rows").fetchone() == (shown,)
+
+
 def test_accepted_rows_keep_texts_that_look_like_dates_as_texts(tmp_path: Path) -> None:
     with Ledger(tmp_path) as ledger, ledger.transaction():
         run = ledger.start_run("2022-6T", "test", NOW)

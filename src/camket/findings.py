@@ -234,6 +234,12 @@ SHEET_TOO_LARGE = _kind(
     "sheet-too-large", E, 'Sheet "{sheet}" không đọc được vì có dữ liệu quá xa bảng báo cáo: {reason}',
     "Xóa các ô thừa ở xa bảng báo cáo (ô {cell} và những ô tương tự), lưu lại dạng .xlsx rồi gửi lại",
     "file", OFFICE)
+SHEET_CONTENT_MISSING = _kind(
+    "sheet-content-missing", E,
+    'Sheet "{sheet}" có tên trong tệp nhưng nội dung của sheet không còn trong tệp (tệp bị hỏng khi lưu, chép '
+    "hoặc sửa bằng công cụ khác)",
+    'Điền lại sheet "{sheet}" trên tệp mẫu đã nhận (hoặc một bản còn mở được đầy đủ) rồi gửi lại tệp đó',
+    "file", OFFICE)
 CELLS_OUTSIDE_TABLE = _kind(
     "cells-outside-table", W,
     'Sheet "{sheet}" có {count} ô có dữ liệu nằm ngoài vùng {area} của bảng báo cáo, đầu tiên là ô {cell}; '
@@ -311,6 +317,12 @@ CAMKET_OUTPUT = _kind(
 REPORT_SHEET_MISSING = _kind(
     "report-sheet-missing", E, 'Không tìm thấy bảng báo cáo (sheet "{sheet}" có dòng tiêu đề)',
     "Dùng lại tệp mẫu; không đổi tên sheet, không xóa dòng tiêu đề", "identify", OFFICE)
+REPORT_SHEET_COPY = _kind(
+    "report-sheet-copy", W,
+    'Ngoài sheet "{sheet}", tệp còn có bảng báo cáo ở sheet {others}; camket chỉ đọc sheet "{sheet}", '
+    "không đọc các sheet kia",
+    'Nếu sheet {others} chỉ là bản sao thì xóa đi; nếu nội dung báo cáo được điền ở đó thì chép sang sheet '
+    '"{sheet}"; rồi gửi lại tệp', "identify", OFFICE)
 COLUMN_MISSING = _kind(
     "column-missing", E, 'Bảng báo cáo thiếu cột "{column}"',
     "Dùng lại tệp mẫu; không xóa hoặc đổi tên cột", "identify", OFFICE)
@@ -629,6 +641,7 @@ TITLES: dict[str, str] = {
     "link-mismatch": "Gửi qua đường dẫn của đơn vị khác",
     "unsigned-after-signed": "Bản sao gửi sau bản mẫu gốc", "template-not-filled": "Mẫu chưa được điền",
     "camket-output": "Tệp do camket lập",
+    "sheet-content-missing": "Sheet không có nội dung", "report-sheet-copy": "Có bản sao sheet báo cáo",
     "config-round-due-far": "Hạn gửi quá xa ngày chốt số liệu",
     "archive-member-unreadable": "Không đọc được tệp trong tệp nén",
     "cells-outside-table": "Dữ liệu nằm ngoài bảng báo cáo", "text-cleaned": "Đã làm sạch ký tự điều khiển",

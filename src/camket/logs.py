@@ -28,8 +28,8 @@ def log_to(folder: Path) -> Path | None:
         return target
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(target, maxBytes=1 << 20, backupCount=3,
-                                                       encoding="utf-8", delay=True)
+        handler = logging.handlers.RotatingFileHandler(target, maxBytes=1 << 20, backupCount=3, encoding="utf-8",
+                                                       errors="backslashreplace", delay=True)  # names of no code page
     except OSError:
         return None
     old = _state.get("handler")

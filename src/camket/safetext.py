@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["XLSX_CELL_LIMIT", "safe_text"]
+__all__ = ["XLSX_CELL_LIMIT", "safe_text", "without_surrogates"]
 
 XLSX_CELL_LIMIT = 32_767  # characters a spreadsheet cell holds (Excel's limit)
 
@@ -35,3 +35,15 @@ def safe_text(text: str, limit: int | None = None) -> str:
     if limit is not None and len(text) > limit:
         text = text[:limit - 1] + "…"
     return text
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (a byte of a name no codec could decode) shown as U+FFFD,
+    so that it can be written as UTF-8; anything else is kept as it is.
+
+    >>> without_surrogates("VTV-\\udcff.xlsx")
+    'VTV-\ufffd.xlsx'
+    """
+    if text.isprintable() or _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub("\ufffd", text)

@@ -20,9 +20,11 @@ from .vi import fold_key
 __all__ = [
     "ANSWER_KEYS",
     "APPRAISAL",
+    "GUIDE_SHEET",
     "MASTER_TARGETS",
     "MASTER_TASKS",
     "MASTER_UNITS",
+    "PROBLEMS_SHEET",
     "REGISTRATION",
     "REPORT",
     "STATUS_VALUES",
@@ -239,6 +241,8 @@ REPORT = Sheet(
     ),
     aliases=("bao cao", "bao cao ket qua", "ket qua thuc hien", "nhap lieu"),
 )
+GUIDE_SHEET = "Hướng dẫn"   # the other sheets of a template: its instructions,
+PROBLEMS_SHEET = "Cần sửa"  # and, in a feedback workbook, what to correct
 
 ANSWER_KEYS: tuple[str, ...] = tuple(c.key for c in REPORT.columns if not c.locked)
 """The input columns of the report sheet: what an office answers for one task."""

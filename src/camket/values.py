@@ -80,11 +80,13 @@ def text_of(value: Any) -> str:
 
 
 # Characters that are never text an office meant: C0 and C1 controls (tab and newline aside),
-# lone surrogates, noncharacters, and the bidirectional overrides and isolates that make text
-# display in another order than it reads. Line-like ones become a newline.
+# lone surrogates, noncharacters, the bidirectional overrides and isolates that make text
+# display in another order than it reads, and the invisible ones pasted from web pages and
+# other programs (zero-width space, word joiner, byte order mark) that make equal texts differ.
+# Line-like ones become a newline.
 _LINE_LIKE = {0x0B: "\n", 0x0C: "\n", 0x0D: "\n", 0x85: "\n", 0x2028: "\n", 0x2029: "\n"}
-_UNSAFE_RANGES = ((0x00, 0x08), (0x0B, 0x1F), (0x7F, 0x9F), (0x202A, 0x202E), (0x2066, 0x2069),
-                  (0xD800, 0xDFFF), (0xFDD0, 0xFDEF))
+_UNSAFE_RANGES = ((0x00, 0x08), (0x0B, 0x1F), (0x7F, 0x9F), (0x200B, 0x200B), (0x202A, 0x202E), (0x2060, 0x2060),
+                  (0x2066, 0x2069), (0xD800, 0xDFFF), (0xFDD0, 0xFDEF), (0xFEFF, 0xFEFF))
 _NONCHARACTERS = tuple(plane * 0x10000 + low for plane in range(17) for low in (0xFFFE, 0xFFFF))
 _CLEAN: dict[int, str | None] = {code: _LINE_LIKE.get(code) for low, high in _UNSAFE_RANGES
                                  for code in range(low, high + 1)}
@@ -92,7 +94,9 @@ _CLEAN.update(dict.fromkeys(_NONCHARACTERS))
 _CLEAN.update(_LINE_LIKE)
 _UNSAFE = re.compile("[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _UNSAFE_RANGES)
                      + "".join(f"\\U{code:08x}" for code in (*_NONCHARACTERS, 0x2028, 0x2029)) + "]")
-_CHARACTER_NAMES = {0x0B: "ngắt dòng của Word", 0x0D: "ký tự về đầu dòng", 0x00: "ký tự rỗng NUL"}
+_CHARACTER_NAMES = {0x0B: "ngắt dòng của Word", 0x0D: "ký tự về đầu dòng", 0x00: "ký tự rỗng NUL",
+                    0x200B: "khoảng trắng không độ rộng", 0x2060: "ký tự nối từ không hiển thị",
+                    0xFEFF: "dấu BOM"}
 
 
 def unsafe_characters(text: str) -> list[str]:
@@ -105,10 +109,12 @@ def unsafe_characters(text: str) -> list[str]:
 def clean_text(text: str) -> str:
     r"""``text`` without control characters and the like: a vertical tab (a line break pasted
     from Word), a form feed, a carriage return and the Unicode line and paragraph separators
-    become a newline; the others are removed.
+    become a newline; the others (a zero-width space too) are removed.
 
     >>> clean_text("Đã ban hành\x0bKế hoạch số 12\x00")
     'Đã ban hành\nKế hoạch số 12'
+    >>> clean_text("\ufeffHoàn\u200b thành\u2060")
+    'Hoàn thành'
     """
     if text.isprintable() or _UNSAFE.search(text) is None:  # isprintable: a fast answer for most text
         return text

@@ -130,6 +130,7 @@ def build() -> None:
     book.active.append(["Nguyễn Văn A", "Chuyên viên"])
     save(book, "returned_no_report_table.xlsx")
     edit("returned_status_column_deleted.xlsx", lambda ws: ws.delete_cols(COL["status"]))
+    _report_sheet_copied()
     # --- values ---------------------------------------------------------------------
     edit("returned_status_free_typed.xlsx", setter("status", "xong"))
     edit("returned_status_typo.xlsx", setter("status", "Hoàn thàng"))
@@ -199,6 +200,19 @@ def build() -> None:
     # --- archives ---------------------------------------------------------------------
     _archives()
     _archive_members()
+
+
+def _report_sheet_copied() -> None:
+    """The report sheet copied (Excel names the copy "Báo cáo (2)") and answered in the copy: the
+    template's own sheet says no task was started."""
+    book = openpyxl.load_workbook(OUT / "returned_clean.xlsx")
+    book.copy_worksheet(book["Báo cáo"]).title = "Báo cáo (2)"
+    sheet = book["Báo cáo"]
+    for row in range(FIRST, FIRST + 3):
+        for column, value in (("status", "Chưa thực hiện"), ("progress", 0), ("date", None), ("result", None),
+                              ("score", 0)):
+            sheet.cell(row, COL[column]).value = value
+    save(book, "returned_report_sheet_copied.xlsx")
 
 
 INJECTIONS = {  # text an office may type that a spreadsheet would run if written as a formula
@@ -435,7 +449,6 @@ def _archive_members() -> None:
     """Members that cannot be read (an error naming them), one that can (LZMA), and names
     written in the code page of a Vietnamese Windows."""
     import struct
-    import unicodedata
 
     clean = (OUT / "returned_clean.xlsx").read_bytes()
     with zipfile.ZipFile(OUT / "returned_archive_member_lzma.zip", "w", zipfile.ZIP_LZMA) as z:
@@ -460,25 +473,49 @@ def _archive_members() -> None:
             target = OUT / "returned_archive_member_encrypted.zip"
             target.unlink(missing_ok=True)
             subprocess.run([zip_tool, "-q", "-P", "matkhau", str(target), "bao-cao-VPC.xlsx"], cwd=tmp, check=True)
-    tones = "\u0300\u0301\u0303\u0309\u0323"
-
-    def cp1258(text: str) -> bytes:
-        """As Windows writes Vietnamese in CP1258: vowels with their hats, tone marks apart."""
-        out = []
-        for ch in text:
-            parts = unicodedata.normalize("NFD", ch)
-            out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
-                       + "".join(c for c in parts if c in tones))
-        return "".join(out).encode("cp1258")
-    raw = cp1258(ARCHIVE_NAME_CP1258)
+    raw = _cp1258(ARCHIVE_NAME_CP1258)
     placeholder = b"N" * len(raw)  # zipfile would write a non-ASCII name as flagged UTF-8: patch the bytes in
     named = io.BytesIO()
     with zipfile.ZipFile(named, "w") as z:
         z.writestr(placeholder.decode("ascii"), clean)
     (OUT / "returned_archive_names_cp1258.zip").write_bytes(named.getvalue().replace(placeholder, raw))
+    _archive_name_not_utf8()
+
+
+def _cp1258(text: str) -> bytes:
+    """As Windows writes Vietnamese in CP1258: vowels with their hats, tone marks apart."""
+    import unicodedata
+
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+                   + "".join(c for c in parts if c in tones))
+    return "".join(out).encode("cp1258")
+
+
+def _archive_name_not_utf8() -> None:
+    """A tool that writes a name in the system's code page and flags it as UTF-8 all the same."""
+    import struct
+
+    clean = (OUT / "returned_clean.xlsx").read_bytes()
+    raw = _cp1258(ARCHIVE_NAME_NOT_UTF8)
+    placeholder = b"N" * len(raw)
+    named = io.BytesIO()
+    with zipfile.ZipFile(named, "w") as z:
+        z.writestr("bao-cao-VPC.xlsx", clean)
+        z.writestr(placeholder.decode("ascii"), (OUT / "returned_clean_other_unit.xlsx").read_bytes())
+    flagged = bytearray(named.getvalue())
+    local = flagged.find(placeholder) - 30
+    central = flagged.find(placeholder, local + 31) - 46
+    for flags in (local + 6, central + 8):  # the general purpose flags of both headers: bit 11, UTF-8 name
+        flagged[flags:flags + 2] = struct.pack("<H", 0x800)
+    (OUT / "returned_archive_name_not_utf8.zip").write_bytes(bytes(flagged).replace(placeholder, raw))
 
 
 ARCHIVE_NAME_CP1258 = "Vụ Pháp chế/Báo cáo 6 tháng đầu năm.xlsx"
+ARCHIVE_NAME_NOT_UTF8 = "Báo cáo Văn phòng.xlsx"
 
 
 def _converted(source: Path, formats: tuple[str, ...]) -> None:

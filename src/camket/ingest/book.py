@@ -33,7 +33,7 @@ from .biff import XlsStreamError, absurd_numbers, workbook_stream
 from .extent import Extent, Window, cell_name
 from .limits import Limits
 from .measure import OLE_MAGIC, Measured, area, measure, rewritten
-from .readerrors import BookError, EncryptedError, ReaderPanic, RefusedError
+from .readerrors import BookError, EncryptedError, ReaderPanic, RefusedError, SheetLostError, explain
 
 __all__ = ["Book", "BookError", "EncryptedError", "RefusedError", "guarded", "open_book"]
 
@@ -41,7 +41,9 @@ T = TypeVar("T")
 _KEPT_SHEETS = 3  # sheets whose rows are kept once read (the report, the metadata, one more)
 
 
-def guarded(call: Callable[[], T]) -> T:
+def guarded(call: Callable[[], T], sheet: str = "") -> T:
+    """``call()``, any error of the reader raised as a :class:`BookError` that says in Vietnamese
+    what is wrong (with ``sheet``, the sheet being read)."""
     try:
         return call()
     except calamine.PasswordError as exc:
@@ -49,12 +51,14 @@ def guarded(call: Callable[[], T]) -> T:
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:
-        message = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        kind, message = type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         if "password" in message.lower() or "encrypt" in message.lower():
             raise EncryptedError(message) from None
-        if type(exc).__name__ == "PanicException":
-            raise ReaderPanic(message) from None
-        raise BookError(message) from None
+        if kind == "WorksheetNotFound" and sheet:
+            raise SheetLostError(sheet) from None
+        if kind == "PanicException":
+            raise ReaderPanic(*explain(kind, message, sheet)) from None
+        raise BookError(*explain(kind, message, sheet)) from None
 
 
 def _open(data: bytes) -> Any:
@@ -94,7 +98,7 @@ class Book:
             rows = _cells(self.raw, name)
         except ReaderPanic:
             if self.measured.package is None:
-                raise self._xls_absurd() or ReaderPanic(f'sheet "{name}" có giá trị không đọc được') from None
+                raise self._xls_absurd() or ReaderPanic(f'sheet "{name}" có giá trị không đọc được', name) from None
             self.raw = _open(rewritten(self.measured, name, self.window))
             rows = _cells(self.raw, name)
         extent = self.measured.extents.get(name)
@@ -120,8 +124,8 @@ class Book:
 
 
 def _cells(raw: Any, name: str) -> list[list[Any]]:
-    sheet = guarded(lambda: raw.get_sheet_by_name(name))
-    rows: list[list[Any]] = guarded(lambda: sheet.to_python(skip_empty_area=False))
+    sheet = guarded(lambda: raw.get_sheet_by_name(name), name)
+    rows: list[list[Any]] = guarded(lambda: sheet.to_python(skip_empty_area=False), name)
     return rows
 
 

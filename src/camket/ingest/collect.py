@@ -11,7 +11,6 @@ error finding on the archive that names it; an archive inside an archive is open
 from __future__ import annotations
 
 import datetime as dt
-import io
 import lzma
 import stat
 import struct
@@ -23,12 +22,14 @@ from pathlib import Path, PurePosixPath
 
 from .. import findings as F
 from ..model import Finding, Location
+from ..safetext import without_surrogates
 from ..values import clean_text
 from ..vi import nfc
 from .limits import Limits
+from .package import open_archive
 from .sniff import is_plain_zip
 
-__all__ = ["Item", "collect", "member_name", "plan"]
+__all__ = ["Item", "collect", "member_name", "plan", "received_name"]
 
 
 @dataclass
@@ -70,9 +71,28 @@ def excluded_below(path: Path, exclude: tuple[Path, ...]) -> tuple[Path, ...]:
 
 
 def _shown_name(name: str) -> str:
-    """A file name as it is shown and recorded: control characters (which some systems allow in
-    names) removed, line breaks made spaces."""
-    return clean_text(name).replace("\n", " ")
+    """A file name as it is shown and recorded: bytes that were not UTF-8 decoded
+    (:func:`received_name`), control characters (which some systems allow in names) removed,
+    line breaks made spaces."""
+    return clean_text(received_name(name)).replace("\n", " ")
+
+
+def received_name(name: str) -> str:
+    """A name as the system gave it, readable and storable. On Linux a file name is bytes, and
+    Python shows the bytes that are not UTF-8 as lone surrogates, which nothing can write: they
+    are read as a Vietnamese Windows wrote them (CP1258) when that gives Vietnamese letters,
+    and shown as U+FFFD otherwise.
+
+    >>> received_name("B\\udce1o c\\udce1o.xlsx"), received_name("VTV-\\udcff.xlsx")
+    ('Báo cáo.xlsx', 'VTV-\ufffd.xlsx')
+    """
+    if name.isprintable():
+        return name
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # surrogates that stand for no byte (a broken UTF-16 name on Windows)
+        return without_surrogates(name)
+    return _decoded(raw) or raw.decode("utf-8", "replace")
 
 
 def _inside(path: Path, exclude: tuple[Path, ...]) -> bool:
@@ -118,21 +138,22 @@ def collect(entry: tuple[float, str, Path], limits: Limits) -> Iterator[Item]:
     the size limit is not loaded: it is yielded with ``big`` set, to be archived whole.
     """
     mtime, name, path = entry
+    source = received_name(str(path))
     try:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
-            item = Item(name, str(path), b"", mtime, big=path)
+            item = Item(name, source, b"", mtime, big=path)
             item.findings.append(F.FILE_TOO_LARGE(
                 Location(name), reason=f"{size:,} byte, quá {limits.max_file_bytes:,} byte"))
             yield item
             return
         data = path.read_bytes()
     except OSError as exc:
-        item = Item(name, str(path), b"", mtime)
+        item = Item(name, source, b"", mtime)
         item.findings.append(F.FILE_CORRUPT(Location(name), reason=f"không đọc được: {exc.strerror}"))
         yield item
         return
-    yield from _expand(Item(name, str(path), data, mtime), limits, depth=0, budget=[limits.max_unpacked_bytes])
+    yield from _expand(Item(name, source, data, mtime), limits, depth=0, budget=[limits.max_unpacked_bytes])
 
 
 def _expand(item: Item, limits: Limits, depth: int, budget: list[int]) -> Iterator[Item]:
@@ -148,9 +169,9 @@ def _expand(item: Item, limits: Limits, depth: int, budget: list[int]) -> Iterat
     item.is_archive = True
     where = Location(item.name)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(item.data))
+        archive = open_archive(item.data)
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         item.findings.append(F.ARCHIVE_CORRUPT(where, reason=str(exc)))
         yield item
         return

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from xml.sax.saxutils import unescape
+from html import unescape
 
 from .extent import cell_name, holds_value, xlsx_cells
 from .package import PartError, package_of
@@ -21,7 +21,6 @@ __all__ = ["uncached_formulas"]
 
 _HAS_FORMULA = (re.compile(rb"<f[\s/>]"), re.compile(rb":f[\s/>]"))  # not "<formula>" of validations
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f(?=[\s/>])[^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.\-]*:)?f\s*>)", re.S)
-_ENTITIES = {"&quot;": '"', "&apos;": "'"}
 
 
 def _formulas_in(xml: bytes) -> bool:
@@ -60,5 +59,15 @@ def _uncached(chunks: Iterator[bytes]) -> dict[str, str]:
             continue
         formula = _FORMULA.search(body)
         if formula is not None:
-            found[cell_name(row, col)] = unescape((formula.group(1) or b"").decode("utf-8", "replace"), _ENTITIES)
+            found[cell_name(row, col)] = _text((formula.group(1) or b"").decode("utf-8", "replace"))
     return found
+
+
+def _text(xml: str) -> str:
+    """The text of an XML element's content: entities and character references (``&#224;``, as
+    openpyxl writes letters outside ASCII in a formula) decoded.
+
+    >>> _text('"Ho&#224;n th&#xE0;nh" &amp; &quot;x&quot;')
+    '"Hoàn thành" & "x"'
+    """
+    return unescape(xml) if "&" in xml else xml

@@ -18,13 +18,13 @@ from rapidfuzz import fuzz, process
 
 from .. import findings as F
 from ..model import Finding, Location, Master
-from ..schema import REPORT, find_header
+from ..schema import GUIDE_SHEET, PROBLEMS_SHEET, REPORT, find_header
 from ..stamp import FORMAT_VERSION, META_SHEET, Stamp
 from ..values import text_of
 from ..vi import fold_key, normalize_code
-from .book import Book
+from .book import Book, BookError
 
-__all__ = ["Identity", "Table", "content_unit", "find_table", "from_stamp", "owners", "unit_in_name",
+__all__ = ["Identity", "Table", "content_unit", "find_table", "from_stamp", "other_tables", "owners", "unit_in_name",
            "without_stamp"]
 
 _UNIT_CODE_LABEL = fold_key("Mã đơn vị")
@@ -63,18 +63,46 @@ def find_table(book: Book, preferred: str | None = None, header: int | None = No
     for name in names:
         if name == META_SHEET:
             continue
-        rows = book.rows(name)
-        found = find_header(rows, REPORT, hint=header if name == preferred else None)
-        if found is None or len(found[1]) < 3:
+        table = _table_in(name, book.rows(name), header if name == preferred else None)
+        if table is None:
             continue
-        if "task_code" not in found[1] and "content" not in found[1]:
-            continue
-        table = Table(name, rows, found[0], found[1])
         if name == preferred:
             return table
         if best is None or len(table.columns) > len(best.columns):
             best = table
     return best
+
+
+def _table_in(sheet: str, rows: list[list[Any]], header: int | None = None) -> Table | None:
+    """The report table of a sheet: a header row with three report columns or more, the task's
+    code or content among them."""
+    found = find_header(rows, REPORT, hint=header)
+    if found is None or len(found[1]) < 3 or ("task_code" not in found[1] and "content" not in found[1]):
+        return None
+    return Table(sheet, rows, found[0], found[1])
+
+
+_TEMPLATE_SHEETS = frozenset({REPORT.name, GUIDE_SHEET, PROBLEMS_SHEET, META_SHEET})
+
+
+def other_tables(book: Book, table: Table, file: str) -> list[Finding]:
+    """A warning when sheets other than ``table``'s also hold a report table (a copy of the report
+    sheet, say, answered instead of it): only ``table`` is read. The template's own sheets are
+    not looked at, so a template's workbook costs nothing more; a sheet that cannot be read is
+    no table."""
+    others = []
+    for name in book.names:
+        if name == table.sheet or name in _TEMPLATE_SHEETS:
+            continue
+        try:
+            if _table_in(name, book.rows(name)) is not None:
+                others.append(name)
+        except BookError:
+            continue
+    if not others:
+        return []
+    return [F.REPORT_SHEET_COPY(Location(file, others[0]), sheet=table.sheet,
+                                others=", ".join(f'"{name}"' for name in others))]
 
 
 def read_stamp(book: Book) -> tuple[Stamp, str] | None:

@@ -38,7 +38,7 @@ from typing import Any
 
 from .. import findings as F
 from ..model import Location, Master
-from .collect import Item
+from .collect import Item, received_name
 from .limits import Limits
 from .sniff import OLE_MAGIC, ZIP_MAGICS, sniff
 
@@ -147,7 +147,7 @@ def clean_name(raw: str | None, number: int) -> str:
     if "=?" in name:
         with contextlib.suppress(ValueError, LookupError, UnicodeError):
             name = str(make_header(decode_header(name)))
-    name = name.encode("utf-8", "replace").decode("utf-8")  # lone surrogates of undecodable bytes
+    name = received_name(name)  # lone surrogates of undecodable bytes
     name = unicodedata.normalize("NFC", "".join(ch if ch.isprintable() else " " for ch in name))
     name = PurePosixPath(name.replace("\\", "/")).name.strip().lstrip(".")
     name = " ".join(name.split())[:120]

@@ -27,7 +27,7 @@ from .biff import XlsStreamError, workbook_stream, xls_extents
 from .extent import Extent, Window, cell_name, ods_extents, quick, shared_lengths, xlsx_clip, xlsx_extent
 from .limits import Limits
 from .package import Package, PartError, package_of
-from .readerrors import BookError, EncryptedError, RefusedError
+from .readerrors import BookError, EncryptedError, RefusedError, SheetLostError
 
 __all__ = ["Measured", "area", "measure", "rewritten"]
 
@@ -152,7 +152,7 @@ def rewritten(measured: Measured, sheet: str, window: Window) -> bytes:
         raise BookError(f'sheet "{sheet}" có giá trị không đọc được')
     part = package.sheet_parts().get(sheet)
     if part is None:
-        raise BookError(f'không tìm thấy phần dữ liệu của sheet "{sheet}"')
+        raise SheetLostError(sheet)
     source = [measured.clipped[part]] if part in measured.clipped else package.chunks(part)
     return _copy(package, measured.clipped | {part: xlsx_clip(source, window, numbers_as_text=True)})
 

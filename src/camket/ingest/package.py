@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from defusedxml import ElementTree
 
-__all__ = ["Package", "PartError", "package_of"]
+__all__ = ["Package", "PartError", "open_archive", "package_of"]
 
 CHUNK = 1 << 20          # bytes inflated at a time
 _KEEP = 4 << 20          # parts up to this size are kept once inflated
@@ -161,8 +161,71 @@ def package_of(data: bytes) -> Package | None:
     if _LAST and _LAST[0][0] is data:
         return _LAST[0][1]
     try:
-        package: Package | None = Package(data, zipfile.ZipFile(io.BytesIO(data)))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        package: Package | None = Package(data, open_archive(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):  # a zip "version" too new
         package = None
     _LAST[:] = [(data, package)]
     return package
+
+
+def open_archive(data: bytes) -> zipfile.ZipFile:
+    """The zip directory of ``data`` (raises what :class:`zipfile.ZipFile` raises).
+
+    zipfile refuses a whole archive when one name flagged as UTF-8 is not UTF-8 (tools that
+    write the system's code page and set the flag anyway). Such names then lose the flag, in a
+    copy whose offsets are unchanged, so that no member is lost; each is named as UTF-8 with
+    U+FFFD for the bytes that are not, unless the code page of a Vietnamese Windows reads it
+    (see :func:`.collect.member_name`).
+    """
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except UnicodeDecodeError:
+        fixed, names = _utf8_flags_fixed(data)
+        archive = zipfile.ZipFile(io.BytesIO(fixed))
+        for info in archive.infolist():
+            raw = info.orig_filename.encode("cp437")
+            if raw in names:
+                info.filename = raw.decode("utf-8", "replace")
+        return archive
+
+
+_UTF8_NAME = 0x800  # general purpose flag: the name is UTF-8
+
+
+def _utf8_flags_fixed(data: bytes) -> tuple[bytes, set[bytes]]:
+    """``data`` with the UTF-8 flag cleared, in the central directory and the local header, on
+    each entry whose name is not UTF-8; and those names."""
+    names: set[bytes] = set()
+    end = data.rfind(b"PK\x05\x06")
+    if end < 0 or end + 22 > len(data):
+        return data, names
+    size, offset = struct.unpack_from("<II", data, end + 12)
+    top = end - 20 - 56 if data[end - 20:end - 16] == b"PK\x06\x07" else end  # zip64: its end record first
+    if top != end and data[top:top + 4] == b"PK\x06\x06":
+        size, offset = struct.unpack_from("<QQ", data, top + 40)
+    start = top - size
+    shift = start - offset  # bytes before the archive (a self-extractor's program)
+    fixed = bytearray(data)
+    pos = start
+    while pos >= 0 and pos + 46 <= top and data[pos:pos + 4] == b"PK\x01\x02":
+        flags, = struct.unpack_from("<H", data, pos + 8)
+        name_len, extra_len, comment_len = struct.unpack_from("<HHH", data, pos + 28)
+        local = struct.unpack_from("<I", data, pos + 42)[0] + shift
+        name = data[pos + 46:pos + 46 + name_len]
+        if flags & _UTF8_NAME and not _is_utf8(name):
+            names.add(name)
+            struct.pack_into("<H", fixed, pos + 8, flags & ~_UTF8_NAME)
+            if data[local:local + 4] == b"PK\x03\x04":
+                local_flags, = struct.unpack_from("<H", data, local + 6)
+                struct.pack_into("<H", fixed, local + 6, local_flags & ~_UTF8_NAME)
+        pos += 46 + name_len + extra_len + comment_len
+    return bytes(fixed), names
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+

@@ -17,7 +17,7 @@ from ..model import Finding, Location, Master, Round, Severity
 from ..schema import DETAIL, REPORT, UNIT_SUMMARY
 from ..stamp import META_SHEET
 from .appraisal import AppraisalRecord, read_appraisal
-from .book import Book, BookError, EncryptedError, RefusedError, open_book
+from .book import Book, BookError, open_book
 from .collect import Item
 from .formulas import uncached_formulas
 from .identify import (
@@ -26,6 +26,7 @@ from .identify import (
     content_unit,
     find_table,
     from_stamp,
+    other_tables,
     owners,
     read_stamp,
     unit_in_name,
@@ -189,14 +190,8 @@ def _process(item: Item, ctx: Context, result: FileResult) -> None:
         book = open_book(item.data, ctx.limits)
         _identify_and_read(item, ctx, result, book)
         result.findings.extend(book.findings(item.name))
-    except RefusedError as exc:
+    except BookError as exc:  # refused, encrypted, damaged: the error knows its finding
         result.findings.append(exc.finding(item.name))
-        result.rejected = True
-    except EncryptedError:
-        result.findings.append(F.FILE_ENCRYPTED(where))
-        result.rejected = True
-    except BookError as exc:
-        result.findings.append(F.FILE_CORRUPT(where, reason=str(exc)))
         result.rejected = True
 
 
@@ -252,6 +247,7 @@ def _identify_and_read(item: Item, ctx: Context, result: FileResult, book: Book)
         result.rejected, result.kind = True, "report"
         return
     result.kind = "report"
+    result.findings.extend(other_tables(book, table, item.name))
     if identity is None and not ctx.assign_unit:
         covered = covered_units(table, ctx.master)
         if len(covered) >= 2 and "status" in table.columns:

@@ -28,7 +28,7 @@ from ..errors import LedgerError
 from ..model import Adjustment, Finding, Location, Master, Severity
 from ..schema import ANSWER_KEYS, Answer
 from . import archive, frozen
-from .db import SCHEMA_VERSION, connect, explain, migrate, schema_version
+from .db import SCHEMA_VERSION, connect, explain, migrate, schema_version, storable
 from .migrations import AFTER, STEPS
 
 __all__ = ["ARRIVAL_LABELS", "STATE_LABELS", "SUBMISSION_KEYS", "Ledger", "StoredRow", "Submission", "row_values"]
@@ -229,7 +229,7 @@ class Ledger:
         keys = ["run_id", *values]
         cur = self._db.execute(
             f"INSERT INTO submissions ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
-            [run_id, *values.values()])
+            storable((run_id, *values.values())))
         submission_id = int(cur.lastrowid or 0)
         self._decided(run_id, submission_id, values.get("state", ""), values.get("note", ""))
         return submission_id
@@ -237,12 +237,12 @@ class Ledger:
     def set_state(self, run_id: int, submission_id: int, state: str, *, note: str = "",
                   superseded_by: int | None = None) -> None:
         self._db.execute("UPDATE submissions SET state = ?, note = ?, superseded_by = ? WHERE id = ?",
-                         (state, note, superseded_by, submission_id))
+                         storable((state, note, superseded_by, submission_id)))
         self._decided(run_id, submission_id, state, note)
 
     def _decided(self, run_id: int, submission_id: int, state: str, note: str) -> None:
         self._db.execute("INSERT INTO decisions (run_id, submission_id, state, note) VALUES (?, ?, ?, ?)",
-                         (run_id, submission_id, state, note))
+                         storable((run_id, submission_id, state, note)))
 
     def decisions(self, submission_id: int) -> list[tuple[str, str, str, str]]:
         """Each decision about a submission: (when, command, state, note), oldest first."""
@@ -283,7 +283,7 @@ class Ledger:
         self._db.executemany(
             f"INSERT INTO rows (submission_id, {', '.join(_ROW_COLUMNS)}) "
             f"VALUES ({', '.join('?' * (len(_ROW_COLUMNS) + 1))})",
-            [(submission_id, *(r if isinstance(r, tuple) else row_values(r))) for r in rows])
+            [storable((submission_id, *(r if isinstance(r, tuple) else row_values(r)))) for r in rows])
 
     def accepted_rows(self, round_id: str, kind: str = "report", *, raw: bool = True,
                       unit: str | None = None) -> list[StoredRow]:
@@ -325,8 +325,8 @@ class Ledger:
         self._db.executemany(
             "INSERT INTO findings (run_id, submission_id, code, severity, message, advice, file, sheet, "
             "cell, unit, task) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(run_id, submission_id, f.code, f.severity.value, f.message, f.advice, f.location.file,
-              f.location.sheet, f.location.cell, f.unit, f.task) for f in findings])
+            [storable((run_id, submission_id, f.code, f.severity.value, f.message, f.advice, f.location.file,
+                       f.location.sheet, f.location.cell, f.unit, f.task)) for f in findings])
 
     def settle_findings(self, submission_id: int, codes: Iterable[str], note: str) -> None:
         """The findings ``codes`` of a submission, answered by a decision of the department: kept,
@@ -368,8 +368,8 @@ class Ledger:
     def add_appraisals(self, submission_id: int, records: Iterable[Any]) -> None:
         self._db.executemany(
             "INSERT INTO appraisals (submission_id, unit, task, row, score, note, raw) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(submission_id, r.unit, r.task, r.row, r.score, r.note, json.dumps(r.raw, ensure_ascii=False, default=str))
-             for r in records])
+            [storable((submission_id, r.unit, r.task, r.row, r.score, r.note,
+                       json.dumps(r.raw, ensure_ascii=False, default=str))) for r in records])
 
     def accepted_appraisals(self, round_id: str) -> dict[tuple[str, str], tuple[float | None, str]]:
         """(unit, task) -> (appraised score, note) from the round's accepted appraisal workbook."""
@@ -387,7 +387,7 @@ class Ledger:
         self._db.executemany(
             'INSERT INTO registrations (submission_id, unit, row, task, source, content, "group", product, target, '
             "deadline, deadline_text, points, hard, note, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(submission_id, *r.values()) for r in records])
+            [storable((submission_id, *r.values())) for r in records])
 
     def accepted_registrations(self, round_id: str) -> dict[str, list[tuple[Any, ...]]]:
         """Unit -> the rows of its accepted registration (the ``registrations`` columns after the

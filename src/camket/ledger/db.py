@@ -18,8 +18,10 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..errors import LedgerError
+from ..safetext import without_surrogates
 from ..schema import ANSWER_KEYS, REPORT, Kind
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "explain",
     "needs_migration",
     "schema_version",
+    "storable",
 ]
 
 LEDGER_NAME = "ledger.sqlite"
@@ -407,3 +410,16 @@ def remove_tree(path: Path) -> None:
             os.chmod(file, 0o600)
             file.unlink()
     path.rmdir()
+
+
+def storable(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The values of a row to write, each text with a lone surrogate (an undecodable byte of a
+    received name, say) shown as U+FFFD: SQLite stores UTF-8, and the ledger never fails on text.
+
+    >>> storable((1, "VTV-\\udcff.xlsx", None))
+    (1, 'VTV-\ufffd.xlsx', None)
+    """
+    for value in values:  # most rows: one cheap test per text, nothing copied
+        if type(value) is str and not value.isprintable() and without_surrogates(value) is not value:
+            return tuple(without_surrogates(v) if type(v) is str else v for v in values)
+    return values

@@ -16,6 +16,7 @@ from ..model import Adjustment, Master, Task, Unit
 from ..schema import MASTER_TASKS, MASTER_UNITS
 from ..values import text_of
 from ..vi import format_number
+from .db import storable
 
 __all__ = ["adjustments", "diff", "freeze", "frozen_rounds", "load"]
 
@@ -133,15 +134,15 @@ def freeze(db: sqlite3.Connection, round_id: str, master: Master, *, run_id: int
     db.executemany(
         f"INSERT INTO round_units (round, ord, {_quoted(_UNIT_FIELDS)}) "
         f"VALUES ({', '.join('?' * (len(_UNIT_FIELDS) + 2))})",
-        [(round_id, i, *(getattr(u, f) for f in _UNIT_FIELDS)) for i, u in enumerate(master.units)])
+        [storable((round_id, i, *(getattr(u, f) for f in _UNIT_FIELDS))) for i, u in enumerate(master.units)])
     db.executemany(
         f"INSERT INTO round_tasks (round, ord, {_quoted(_TASK_FIELDS)}) "
         f"VALUES ({', '.join('?' * (len(_TASK_FIELDS) + 2))})",
-        [(round_id, i, *(_stored(t, f) for f in _TASK_FIELDS)) for i, t in enumerate(master.tasks)])
+        [storable((round_id, i, *(_stored(t, f) for f in _TASK_FIELDS))) for i, t in enumerate(master.tasks)])
     db.executemany(
         "INSERT INTO adjustments (issue_id, round, change, what, code, unit, field, before, after) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(issue, a.round, a.change, a.what, a.code, a.unit, a.field, a.before, a.after) for a in changes])
+        [storable((issue, a.round, a.change, a.what, a.code, a.unit, a.field, a.before, a.after)) for a in changes])
     return issue, changes
 
 

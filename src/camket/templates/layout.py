@@ -8,15 +8,13 @@ import re
 from xlsxwriter.utility import xl_col_to_name
 
 from ..model import Round
-from ..schema import REPORT, Column
+from ..schema import GUIDE_SHEET, PROBLEMS_SHEET, REPORT, Column
 from ..vi import format_date
 
 __all__ = ["ADDED_MARKER", "FROZEN_COLUMNS", "GUIDE_SHEET", "HEADER_ROW", "PROBLEMS_SHEET", "WIDTHS", "ZOOM", "col",
            "example_date", "hint", "letter"]
 
 HEADER_ROW = 6  # 0-based: Excel row 7 holds the column labels; tasks start on row 8
-GUIDE_SHEET = "Hướng dẫn"
-PROBLEMS_SHEET = "Cần sửa"
 ADDED_MARKER = "NHIỆM VỤ PHÁT SINH"
 FROZEN_COLUMNS = 3  # STT, Mã nhiệm vụ, Nội dung nhiệm vụ stay on screen while the inputs scroll
 ZOOM = 90           # the Báo cáo sheet opens at 90%: on a 1366-pixel screen the inputs up to
