@@ -178,7 +178,7 @@ def test_outputs_show_target_achieved_value_and_rate(returned: tuple[Workspace, 
     assert head[3] == "Chỉ tiêu"
     cells = {r.cells[2].text: r.cells[3].text for r in appendix.rows[1:]}
     content = {t.code: t.content for t in ws.master().tasks}
-    assert cells[content["CNTBD-02"]] == "≥ 30 đơn vị tham gia; đạt 25 đơn vị tham gia (83,3%)"
+    assert cells[content["CNTBD-02"]] == "≥ 30 đơn vị tham gia; đạt 25 đơn vị tham gia, bằng 83,3% chỉ tiêu"
     assert cells[content["VKHCNMT-02"]] == "100% nhiệm vụ đến hạn"  # no value: the target alone
 
     text = "\n".join(p.text for p in doc.paragraphs)
@@ -273,7 +273,7 @@ def test_the_appraisal_sheet_shows_progress_target_and_value_reached(returned: t
     at = {key: header.index(APPRAISAL[key].header) for key in ("task_code", "progress", "target", "self_score")}
     by_task = {r[at["task_code"]]: r for r in rows[4:]}
     assert [by_task["CNTBD-02"][at[k]] for k in ("progress", "target", "self_score")] == [
-        100, "≥ 30 đơn vị tham gia; đạt 25 đơn vị tham gia (83,3%)", 20]
+        100, "≥ 30 đơn vị tham gia; đạt 25 đơn vị tham gia, bằng 83,3% chỉ tiêu", 20]
     assert [by_task["CNTBD-01"][at[k]] for k in ("progress", "target", "self_score")] == [40, None, 20]
 
 

@@ -138,7 +138,7 @@ def test_every_figure_in_the_text_equals_a_recount(reported: tuple[Workspace, An
     full = [u for u in answered if (mine := [t for t in due if t.task.unit == u.unit.code])
             and all(t.derived.value.startswith("Hoàn thành") for t in mine)]
     heads = next(p.text for p in doc.paragraphs if p.text.startswith("Tính trên các nhiệm vụ đến hạn"))
-    assert f"có {len(full)}/{len(result.heads)} thủ trưởng hoàn thành 100% nhiệm vụ đến hạn: " in heads
+    assert f"thủ trưởng {len(full)}/{len(result.heads)} cơ quan, đơn vị hoàn thành 100% nhiệm vụ đến hạn: " in heads
     assert all(u.unit.name in heads for u in full)
     assert "Bảng 1 và Hình 2" in heads and "Phụ lục kèm theo Báo cáo này" in text and "tại Hình 1" in text
     overdue = sum(1 for t in result.tasks if t.overdue)
@@ -152,7 +152,7 @@ def test_every_figure_in_the_text_equals_a_recount(reported: tuple[Workspace, An
     section = max(i for i, t in enumerate(texts[:caption]) if re.match(r"^\d\. ", t))
     assert texts[section].startswith("3. Kết quả thực hiện của thủ trưởng")
     table = next(t for t in doc.tables if t.rows[0].cells[1].text == "Cơ quan, đơn vị" and len(t.columns) == 9)
-    assert [c.text for c in table.rows[0].cells][5] == "Trong đó hoàn thành quá hạn"
+    assert [c.text for c in table.rows[0].cells][5] == "Trong đó quá hạn"
     by_name = {u.unit.name: u for u in result.units}
     for row in table.rows[2:]:
         cells = [c.text for c in row.cells]

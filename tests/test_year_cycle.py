@@ -149,8 +149,10 @@ def recount_year(root: Path, settings: Any, as_of: dt.date, basis: str) -> dict[
     rules = settings.emulation
     for unit, counts in out.items():
         counts = dict(counts)
-        if unit not in answered:
-            out[unit] = {**counts, "score": None}
+        mine = [(u, t) for u, t in tasks if u == unit]
+        if unit not in answered or (points.get(unit) and all(
+                appraised.get(k) is None and self_scores.get(k) is None for k in mine)):
+            out[unit] = {**counts, "score": None}  # no report, or a report without a single score: not rated
             continue
         earned = sum(Decimal(str(appraised.get((u, t)) if appraised.get((u, t)) is not None
                                  else (self_scores.get((u, t)) or 0))) for u, t in tasks if u == unit)

@@ -101,11 +101,11 @@ class TaskResult(Answer):
 
     @property
     def target_shown(self) -> str:
-        """The target with what was reached against it: ``≥ 12 lớp; đạt 10 lớp (83,3%)``."""
+        """The target with what was reached against it: ``≥ 12 lớp; đạt 10 lớp, bằng 83,3% chỉ tiêu``."""
         target = self.numeric_target
         if target is None or self.achieved is None:
             return self.task.target
-        return f"{self.task.target}; {target.reached(self.achieved, long=False)}"
+        return f"{self.task.target}; {target.reached(self.achieved)}"
 
     @property
     def below_target(self) -> bool:

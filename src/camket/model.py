@@ -131,7 +131,8 @@ class Round:
     ``kind`` sets rounds of one series apart: ``""`` for the rounds of ``[[round]]`` (quarter,
     6 months, 9 months, year), ``week``, ``month`` or ``quarter`` for those a ``[[schedule]]``
     generates, ``registration`` for the registration of tasks before the year. A round is
-    compared with the previous round of its own kind.
+    compared with the previous round of its own kind. ``report_date`` dates the round's report
+    (``[[round]] report_date``; when not set, ``[report] date`` or the day it is made).
     """
 
     id: str
@@ -139,6 +140,7 @@ class Round:
     as_of: dt.date
     due: dt.date
     kind: str = ""
+    report_date: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,19 +37,22 @@ class ReportFiles:
 
 
 def write_report(ws: Workspace, round_id: str, pdf: bool, feedback: bool, generated: dt.datetime,
-                 on_progress: Progress | None) -> ReportFiles:
-    """Every output of the round into ``out/<round>/`` (the caller holds the workspace lock)."""
+                 on_progress: Progress | None, dated: dt.date | None = None) -> ReportFiles:
+    """Every output of the round into ``out/<round>/`` (the caller holds the workspace lock);
+    ``dated`` is the report's date when asked for (``camket report --date``)."""
     from .report import to_pdf, write_consolidated, write_word
+    from .report.dates import report_date
 
     result = ws.reconcile(round_id)
+    dated = report_date(ws.settings, generated, result.round, dated)
     folder = ws.out_dir(round_id)
     master = ws.master_for(round_id)
     progress = progress_of(ws, round_id, result)
-    year = _year_of_report(ws, result.round, generated)
+    year = _year_of_report(ws, result.round, dated)
     consolidated = write_consolidated(folder / f"{round_id}_tong-hop.xlsx", result, master,
                                       ws.settings, generated, progress, year)
     word = write_word(folder / f"{round_id}_bao-cao.docx", result, master, ws.settings, generated,
-                      _letterhead(ws), progress, year)
+                      _letterhead(ws), progress, year, dated)
     log.info("Báo cáo kỳ %s: %s, %s", round_id, consolidated.name, word.name)
     pdf_path = to_pdf(word) if pdf else None
     stale = word.with_suffix(".pdf")
@@ -59,7 +62,7 @@ def write_report(ws: Workspace, round_id: str, pdf: bool, feedback: bool, genera
     sent: tuple[Path, ...] = ()
     mailing = None
     if feedback:
-        sent, mailing = write_feedback(ws, result, generated, on_progress)
+        sent, mailing = write_feedback(ws, result, generated, on_progress, dated=dated)
     return ReportFiles(result, consolidated, word, pdf_path, sent, mailing)
 
 
@@ -72,12 +75,13 @@ def _letterhead(ws: Workspace) -> Path | None:
     return template
 
 
-def _year_of_report(ws: Workspace, round_: Round, generated: dt.datetime) -> YearResult | None:
-    """The emulation table shown in the report of the year's last round (of ``[[round]]``)."""
+def _year_of_report(ws: Workspace, round_: Round, dated: dt.date) -> YearResult | None:
+    """The emulation table shown in the report of the year's last round (of ``[[round]]``), as of
+    the report's date."""
     series = ws.settings.series("")
     if round_.kind or not series or series[-1].id != round_.id:
         return None
-    return ws.year(max(generated.date(), round_.due), round_.id)
+    return ws.year(max(dated, round_.due), round_.id)
 
 
 def write_year(ws: Workspace, year: YearResult, generated: dt.datetime, *, pdf: bool = False) -> tuple[Path, Path]:
@@ -96,9 +100,11 @@ def write_year(ws: Workspace, year: YearResult, generated: dt.datetime, *, pdf: 
 
 
 def write_feedback(ws: Workspace, result: Result, generated: dt.datetime, on_progress: Progress | None,
-                   units: list[str] | None = None) -> tuple[tuple[Path, ...], Path | None]:
+                   units: list[str] | None = None, *, dated: dt.date | None = None,
+                   ) -> tuple[tuple[Path, ...], Path | None]:
     """Feedback workbooks for offices with problems or no answer (or only ``units``), and, for
-    all of them, the zip and the mailing list."""
+    all of them, the zip and the mailing list; the resend deadline counts from the report's
+    date (``dated``, or as :func:`~camket.report.dates.report_date` finds it)."""
     from .report import feedback_jobs
     from .report.dates import report_date, resend_deadline
     from .templates import run_jobs, template_filename, write_bundle
@@ -112,8 +118,9 @@ def write_feedback(ws: Workspace, result: Result, generated: dt.datetime, on_pro
     with ws.ledger() as ledger:
         rows = ledger.accepted_rows(round_id)
     contact = ws.settings.contact
-    jobs = feedback_jobs(result, base, rows, result.findings, report_date(ws.settings, generated),
-                         resend_deadline(ws.settings, generated), contact.email or contact.unit)
+    dated = dated or report_date(ws.settings, generated, result.round)
+    jobs = feedback_jobs(result, base, rows, result.findings, dated, resend_deadline(ws.settings, dated),
+                         contact.email or contact.unit)
     run_jobs([f.job for f in jobs], on_progress)
     if not jobs or units is not None:  # one office's file: the bundle stays as the report left it
         return tuple(f.job.path for f in jobs), None

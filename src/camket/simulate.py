@@ -4,7 +4,9 @@ Most answers are clean; some have free-typed statuses, percentages as text, date
 day-first text, decomposed Unicode, a few legacy-encoded (TCVN3) notes, a reordered
 table, an added task, a file re-saved without its metadata, one late, one resubmitted
 (first with mistakes, then corrected), one unit that never answers and one corrupt
-file. Used by ``camket demo``, the tests and the benchmark.
+file. Used by ``camket demo``, the tests and the benchmark. The offices' words fit the agency
+(:class:`Voice`): a ministry's offices write "Lãnh đạo Bộ", "các bộ, ngành"; a provincial
+department's "Lãnh đạo Sở", "các sở, ngành".
 
 >>> plan = simulate_returns(ws.template_jobs("2022-6T"), Path("nhan-7"), seed=7)
 >>> len(plan.files), plan.missing
@@ -33,11 +35,12 @@ from .templates import TemplateJob, run_jobs, template_filename
 from .vntext import encode_tcvn3
 from .xlsxkit import WORKBOOK_OPTIONS, write_value
 
-__all__ = ["Profile", "SimulationPlan", "scale_rows", "simulate_returns"]
+__all__ = ["Profile", "SimulationPlan", "Voice", "scale_rows", "simulate_returns"]
 
+# What offices write; {leaders}, {peers}, {council}, {head} are the agency's words (Voice).
 RESULTS = [
     "Đã ban hành văn bản theo đúng kế hoạch",
-    "Đã trình Lãnh đạo Bộ ký ban hành",
+    "Đã trình {leaders} ký ban hành",
     "Hoàn thành, đã báo cáo kết quả bằng văn bản",
     "Đã tổ chức thành công với sự tham gia của các đơn vị liên quan",
     "Đã hoàn thành dự thảo, đang lấy ý kiến các đơn vị",
@@ -48,19 +51,19 @@ RESULTS = [
 DIFFICULTIES = [
     "Kinh phí được giao chậm so với kế hoạch",
     "Thiếu nhân lực có chuyên môn sâu",
-    "Phải chờ ý kiến thẩm định của các bộ, ngành",
+    "Phải chờ ý kiến thẩm định của {peers}",
     "Thủ tục đấu thầu kéo dài",
     "Dịch bệnh ảnh hưởng đến việc tổ chức sự kiện",
     "Văn bản hướng dẫn của cấp trên chưa được ban hành",
 ]
 PROPOSALS = [
-    "Đề nghị Lãnh đạo Bộ cho phép điều chỉnh thời hạn hoàn thành",
+    "Đề nghị {leaders} cho phép điều chỉnh thời hạn hoàn thành",
     "Đề nghị bố trí bổ sung kinh phí",
     "Đề nghị các đơn vị phối hợp cung cấp thông tin đúng hạn",
     "Kiến nghị tăng cường phân cấp, ủy quyền",
 ]
 NOT_DONE_REASONS = [
-    "Nhiệm vụ được Lãnh đạo Bộ cho điều chỉnh sang năm sau",
+    "Nhiệm vụ được {leaders} cho điều chỉnh sang năm sau",
     "Không còn phù hợp do thay đổi quy định của cấp trên",
 ]
 STATUS_SYNONYMS = {
@@ -70,10 +73,45 @@ STATUS_SYNONYMS = {
     Status.NOT_DONE: ["không thực hiện", "dừng thực hiện"],
 }
 ADDED_TASKS = [
-    "Tổ chức Hội thảo chuyên đề theo chỉ đạo đột xuất của Lãnh đạo Bộ",
-    "Xây dựng báo cáo phục vụ đoàn giám sát của Quốc hội",
-    "Tham gia tổ công tác liên ngành theo Quyết định của Thủ tướng Chính phủ",
+    "Tổ chức Hội thảo chuyên đề theo chỉ đạo đột xuất của {leaders}",
+    "Xây dựng báo cáo phục vụ đoàn giám sát của {council}",
+    "Tham gia tổ công tác liên ngành theo Quyết định của {head}",
 ]
+
+
+_LEADS = ("Bộ", "Tổng cục", "Cục", "Sở", "Ủy ban nhân dân", "UBND")  # how an agency's name starts
+
+
+@dataclass(frozen=True)
+class Voice:
+    """The words offices use for their agency's leaders, its peers, the elected body that
+    oversees it and the head of government above it."""
+
+    leaders: str = "Lãnh đạo Bộ"
+    peers: str = "các bộ, ngành"
+    council: str = "Quốc hội"
+    head: str = "Thủ tướng Chính phủ"
+
+    @classmethod
+    def of(cls, agency: str, parent: str = "") -> Voice:
+        """The voice of offices of ``agency`` (its name as configured), under ``parent``.
+
+        >>> Voice.of("Sở Văn hóa, Thể thao và Du lịch", "Ủy ban nhân dân tỉnh Bến Tre").leaders
+        'Lãnh đạo Sở'
+        """
+        name = " ".join(agency.split())
+        word = next((w for w in _LEADS if name == w or name.startswith(w + " ")), "")
+        if word in ("Bộ", "Tổng cục", "Cục"):  # central: the National Assembly, the Prime Minister
+            return cls(f"Lãnh đạo {word}")
+        if not word:
+            return cls("Lãnh đạo cơ quan", "các cơ quan liên quan")
+        local = "thành phố" if "thành phố" in f"{name} {parent}".lower() else "tỉnh"
+        who = "Sở" if word == "Sở" else "Ủy ban"
+        return cls(f"Lãnh đạo {who}", "các sở, ngành", f"Hội đồng nhân dân {local}",
+                   f"Chủ tịch Ủy ban nhân dân {local}")
+
+    def say(self, text: str) -> str:
+        return text.format(leaders=self.leaders, peers=self.peers, council=self.council, head=self.head)
 
 
 @dataclass(frozen=True)
@@ -109,7 +147,7 @@ class SimulationPlan:
 
 
 def _answers(task: Task, round_: Round, rng: random.Random, profile: Profile, messy: bool,
-             decomposed: bool, scores: bool, year: int) -> dict[str, Any]:
+             decomposed: bool, scores: bool, year: int, voice: Voice) -> dict[str, Any]:
     due_by_round = task.deadline is not None and task.deadline <= round_.as_of
     p_done = profile.done if due_by_round else profile.done_early
     roll = rng.random()
@@ -127,24 +165,24 @@ def _answers(task: Task, round_: Round, rng: random.Random, profile: Profile, me
         earliest = dt.date(year, 1, 15)
         span = max(0, (latest - earliest).days)
         day = earliest + dt.timedelta(days=rng.randint(0, span))
-        answer.update(progress=100, completed_on=day, result=rng.choice(RESULTS[:4]))
+        answer.update(progress=100, completed_on=day, result=voice.say(rng.choice(RESULTS[:4])))
         if scores:
             answer["self_score"] = task.points if rng.random() < 0.8 else round(task.points * 0.9, 1)
     elif status is Status.IN_PROGRESS:
         progress = rng.choice([20, 30, 40, 50, 60, 70, 75, 80, 90])
-        answer.update(progress=progress, result=rng.choice(RESULTS[4:]))
+        answer.update(progress=progress, result=voice.say(rng.choice(RESULTS[4:])))
         if rng.random() < 0.6:
-            answer["difficulties"] = rng.choice(DIFFICULTIES)
+            answer["difficulties"] = voice.say(rng.choice(DIFFICULTIES))
         if rng.random() < 0.3:
-            answer["proposals"] = rng.choice(PROPOSALS)
+            answer["proposals"] = voice.say(rng.choice(PROPOSALS))
         if scores:
             answer["self_score"] = round(task.points * progress / 100, 1)
     elif status is Status.NOT_STARTED:
-        answer.update(progress=0, difficulties=rng.choice(DIFFICULTIES))
+        answer.update(progress=0, difficulties=voice.say(rng.choice(DIFFICULTIES)))
         if scores:
             answer["self_score"] = 0
     else:
-        answer.update(progress=0, difficulties=rng.choice(NOT_DONE_REASONS))
+        answer.update(progress=0, difficulties=voice.say(rng.choice(NOT_DONE_REASONS)))
         if scores:
             answer["self_score"] = 0
     answer["status"] = status.value
@@ -201,6 +239,8 @@ def simulate_returns(
         return plan
     round_ = jobs[0].round
     year = jobs[0].settings.year
+    agency = jobs[0].settings.agency
+    voice = Voice.of(agency.name, agency.parent)
     codes = [j.unit.code for j in jobs]
     roles: dict[str, str] = {}
     if special and len(codes) >= 8:
@@ -221,17 +261,18 @@ def simulate_returns(
             plan.messy.append(job.unit.code)
         decomposed = rng.random() < profile.decomposed
         scores = rng.random() < profile.self_score
-        prefill = {t.code: _answers(t, round_, rng, profile, messy, decomposed, scores, year) for t in job.tasks}
+        prefill = {t.code: _answers(t, round_, rng, profile, messy, decomposed, scores, year, voice)
+                   for t in job.tasks}
         if rng.random() < profile.legacy_note and job.tasks:
             first = prefill[job.tasks[0].code]
-            first["proposals"] = encode_tcvn3(rng.choice(PROPOSALS))
+            first["proposals"] = encode_tcvn3(voice.say(rng.choice(PROPOSALS)))
         tasks = job.tasks
         added: tuple[dict[str, Any], ...] = ()
         if role == "reordered":
             tasks = tuple(reversed(tasks))
         if role == "added":
-            added = ({"content": rng.choice(ADDED_TASKS), "product": "Báo cáo", "deadline": "30/11/" + str(year),
-                      "status": Status.IN_PROGRESS.value, "progress": 50},)
+            added = ({"content": voice.say(rng.choice(ADDED_TASKS)), "product": "Báo cáo",
+                      "deadline": "30/11/" + str(year), "status": Status.IN_PROGRESS.value, "progress": 50},)
         when = on_time - dt.timedelta(hours=rng.randint(0, 96))
         if role == "late":
             when = dt.datetime.combine(round_.due, dt.time(10)) + dt.timedelta(days=3)

@@ -120,8 +120,10 @@ def render_year(found: YearResult) -> str:
     from .report.year import points_rule
 
     basis = f"kết quả nhiệm vụ kỳ {found.basis.name}" if found.basis else "chưa có kỳ nào của [[round]] có báo cáo"
+    skipped = (f" (không tính {len(found.skipped)} kỳ không phát hành mẫu báo cáo: "
+               f"{', '.join(r.id for r in found.skipped)})" if found.skipped else "")
     lines = [f"Thi đua năm {found.year}, tính đến ngày {format_date(found.as_of)}: {len(found.rounds)} kỳ báo cáo đã "
-             f"đến hạn; {basis}.", points_rule(found.rules, found.basis),
+             f"đến hạn{skipped}; {basis}.", points_rule(found.rules, found.basis),
              f"{'Hạng':>4}  {'Đơn vị':<12} {'Đúng hạn':>8} {'Muộn':>5} {'Không gửi':>9} {'Điểm NV':>8} "
              f"{'Điểm TĐ':>8}  Xếp loại"]
     for u in found.units:

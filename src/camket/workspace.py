@@ -493,10 +493,12 @@ class Workspace:
 
     def report(self, round_id: str, *, pdf: bool = False, feedback: bool = True,
                generated: dt.datetime | None = None, on_progress: Progress | None = None,
-               wait: float = 30.0) -> ReportFiles:
+               wait: float = 30.0, dated: dt.date | None = None) -> ReportFiles:
         """Write the round's outputs into ``out/<round>/`` and return their paths: the
         consolidated workbook, the Word report (and PDF), feedback workbooks for offices.
-        Holds the workspace lock, so no ingest changes the ledger while it reads.
+        Holds the workspace lock, so no ingest changes the ledger while it reads. The report
+        is dated ``dated``, else the round's ``report_date``, else ``[report] date``, else the
+        day it is made (feedback's resend deadline counts from it).
 
         >>> files = ws.report("2022-6T")
         >>> files.word.name, len(files.feedback)
@@ -506,7 +508,7 @@ class Workspace:
 
         generated = (generated or dt.datetime.now()).replace(microsecond=0)
         with self.lock(wait):
-            return write_report(self, round_id, pdf, feedback, generated, on_progress)
+            return write_report(self, round_id, pdf, feedback, generated, on_progress, dated)
 
     def feedback(self, round_id: str, *, units: list[str] | None = None, generated: dt.datetime | None = None,
                  on_progress: Progress | None = None, wait: float = 30.0) -> tuple[Path, ...]:

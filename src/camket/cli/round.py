@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from .common import EXIT_DATA_ERRORS, _Bar, _codes, _open, cli, workspace_option
+from .common import EXIT_DATA_ERRORS, _Bar, _codes, _day, _open, cli, workspace_option
 
 if TYPE_CHECKING:
     pass
@@ -82,19 +83,26 @@ def status(ctx: click.Context, workspace_dir: Path | None, round_id: str, as_jso
 @click.option("--pdf/--no-pdf", default=False, show_default=True,
               help="Chuyển báo cáo Word sang PDF (cần LibreOffice).")
 @click.option("--feedback/--no-feedback", default=True, show_default=True, help="Lập tệp phản hồi cho đơn vị.")
+@click.option("--date", "dated", callback=_day, default=None, metavar="DD/MM/YYYY",
+              help="Ngày của báo cáo (mặc định: report_date của kỳ trong [[round]], [report] date, hoặc hôm nay).")
 @click.pass_context
-def report(ctx: click.Context, workspace_dir: Path | None, round_id: str, pdf: bool, feedback: bool) -> None:
+def report(ctx: click.Context, workspace_dir: Path | None, round_id: str, pdf: bool, feedback: bool,
+           dated: dt.date | None) -> None:
     """Lập bảng tổng hợp (.xlsx), báo cáo Word (.docx, .pdf) và tệp phản hồi cho đơn vị vào out/<kỳ>/.
+
+    Báo cáo ghi ngày --date; không có thì report_date của kỳ trong camket.toml, [report] date,
+    hoặc ngày lập. Hạn gửi lại của tệp phản hồi tính từ ngày này.
 
     \b
     Ví dụ:
       camket -w ws report --round 2022-6T
       camket -w ws report --round 2022-6T --pdf
+      camket -w ws report --round 2022-6T --date 08/07/2022
     """
     ws = _open(ctx, workspace_dir)
     bar = _Bar("Phản hồi")
     try:
-        files = ws.report(round_id, pdf=pdf, feedback=feedback, on_progress=bar)
+        files = ws.report(round_id, pdf=pdf, feedback=feedback, on_progress=bar, dated=dated)
     finally:
         bar.close()
     click.echo(str(files.consolidated))

@@ -30,6 +30,7 @@ _TABLES: dict[str, _Spec] = {
         "as_of": (dt.date, True, "ngày chốt số liệu"),
         "due": (dt.date, True, "hạn gửi báo cáo"),
         "kind": (str, False, "loại kỳ: tuần, tháng, quý (để trống với các kỳ quý, 6 tháng, 9 tháng, năm)"),
+        "report_date": (dt.date, False, "ngày ghi ở dòng địa danh, ngày tháng của báo cáo kỳ này"),
     },
     "schedule": {
         "every": (str, True, "kỳ báo cáo định kỳ: tuần, tháng hoặc quý"),

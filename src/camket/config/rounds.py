@@ -43,7 +43,14 @@ def _rounds(r: _Reader, raw: Any, year: Any, scheduled: bool = False) -> tuple[R
             r.findings.append(F.CONFIG_BAD_VALUE(r.at("round", i, "kind"), key="kind",
                                                  reason="chỉ dùng tuần, tháng hoặc quý (hoặc bỏ trống)"))
             continue
-        rounds.append(Round(t["id"], t["name"], t["as_of"], t["due"], kind))
+        dated = t.get("report_date")
+        if dated is not None and dated < t["as_of"]:
+            r.findings.append(F.CONFIG_BAD_VALUE(
+                r.at("round", i, "report_date"), key="report_date",
+                reason=f"ngày báo cáo {dated.strftime('%d/%m/%Y')} trước ngày chốt số liệu "
+                       f"{t['as_of'].strftime('%d/%m/%Y')}"))
+            dated = None
+        rounds.append(Round(t["id"], t["name"], t["as_of"], t["due"], kind, dated))
     return tuple(rounds)
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from ..config import Settings
 from ..reconcile import BANDS, Result, Totals, UnitResult, is_interim
-from ..vi import short_name, text_date
+from ..vi import text_date
 
 __all__ = ["Bar", "Basis", "Bucket", "basis_of", "completion_bars", "unit_buckets"]
 
@@ -68,7 +68,8 @@ def completion_bars(result: Result, basis: Basis) -> tuple[list[Bar], str]:
 
     Units that did not report come last, marked *chưa báo cáo*; in an interim round,
     units with no task due yet come before them, marked *chưa có nhiệm vụ đến hạn*.
-    Above 40 units, the bars are the blocks.
+    Bars are labelled with the units' names as Bảng 1 gives them. Above 40 units, the bars
+    are the blocks.
     """
     scope = basis.scope
     if len(result.heads) > _UNITS_ON_CHART:
@@ -79,7 +80,7 @@ def completion_bars(result: Result, basis: Basis) -> tuple[list[Bar], str]:
         bars = []
         for u in result.heads:
             totals = basis.by_unit.get(u.unit.code, Totals())
-            label = short_name(u.unit.name)
+            label = u.unit.name
             if not u.answered:
                 bars.append(Bar(label, None, "chưa báo cáo"))
             elif not totals.total:
@@ -87,8 +88,7 @@ def completion_bars(result: Result, basis: Basis) -> tuple[list[Bar], str]:
             else:
                 bars.append(Bar(label, totals.rate))
         title = f"Tỉ lệ hoàn thành {scope} theo đơn vị"
-    if basis.interim:
-        title += f" (đến ngày {basis.as_of_text})"
+    title += f" (tính đến ngày {basis.as_of_text})"
     order = {"": 0, "chưa báo cáo": 2}
     bars.sort(key=lambda b: (order.get(b.note, 1), -(b.rate or 0), b.label))
     return bars, title

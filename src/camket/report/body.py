@@ -24,7 +24,7 @@ from ..model import Derived, Master
 from ..reconcile import Result, Totals, Trend, UnitResult, count
 from ..vi import format_number, format_percent, text_date
 from .basis import Basis, completion_bars, unit_buckets
-from .charts import classes_chart, completion_chart, trend_chart
+from .charts import TREND_WIDTH_CM, WIDTH_CM, classes_chart, completion_charts, trend_chart
 from .docx_layout import body_paragraph, fast_table, keep_with_next, para
 from .texts import gather
 from .year import YearResult, emulation_section
@@ -58,13 +58,17 @@ class Context:
         """How the agency calls its units ("cơ quan, đơn vị")."""
         return self.settings.report.units_term
 
-    def figure(self, png: bytes, caption: str, width_cm: float = 15) -> None:
-        self.figures += 1
+    def figure(self, png: bytes, caption: str, width_cm: float = WIDTH_CM, *, continued: bool = False) -> None:
+        """A picture at ``width_cm`` (the width it was drawn at) and its caption "Hình N. …";
+        ``continued``: the rest of the previous figure, "Hình N (tiếp theo). …"."""
+        if not continued:
+            self.figures += 1
         picture = keep_with_next(self.doc.add_paragraph())
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
         picture.paragraph_format.first_line_indent = Cm(0)
         picture.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
-        para(self.doc, f"Hình {self.figures}. {caption}", size=12, italic=True, after=6)
+        number = f"Hình {self.figures} (tiếp theo)" if continued else f"Hình {self.figures}"
+        para(self.doc, f"{number}. {caption}", size=12, italic=True, after=6)
 
 
 def heading(c: Context, text: str) -> None:
@@ -90,12 +94,21 @@ def _bullets(c: Context, lines: Sequence[str], rest: str) -> None:
         body_paragraph(c.doc, f"- Và {count(len(lines) - MAX_LISTED)} {rest}.")
 
 
-def _open_parts(t: Totals, overdue: int | None = None) -> list[str]:
+def of_which(whole: int, part: int, what: str = "đã quá hạn") -> str:
+    """How many of ``whole`` tasks are ``what``: ``, đều đã quá hạn`` (all; `` (đã quá hạn)`` for
+    one), ``, trong đó 2 nhiệm vụ đã quá hạn`` (some) or nothing (none)."""
+    if not part:
+        return ""
+    if part >= whole:
+        return f", đều {what}" if whole > 1 else f" ({what})"
+    return f", trong đó {count(part)} nhiệm vụ {what}"
+
+
+def _open_parts(t: Totals) -> list[str]:
     """What is not done yet, part by part (only the parts that are not zero)."""
     parts = []
     if t.in_progress:
-        late = f" (trong đó {count(overdue)} nhiệm vụ đã quá thời hạn)" if overdue else ""
-        parts.append(f"{count(t.in_progress)} nhiệm vụ đang thực hiện{late}")
+        parts.append(f"{count(t.in_progress)} nhiệm vụ đang thực hiện{of_which(t.in_progress, t.in_progress_overdue)}")
     if t.not_started:
         parts.append(f"{count(t.not_started)} nhiệm vụ chưa thực hiện")
     if t.not_done:
@@ -103,6 +116,26 @@ def _open_parts(t: Totals, overdue: int | None = None) -> list[str]:
     if t.not_reported:
         parts.append(f"{count(t.not_reported)} nhiệm vụ chưa được báo cáo")
     return parts
+
+
+def on_the_day(c: Context) -> int:
+    """In an interim round, the tasks due exactly on its reporting date and not done: due, but
+    not overdue yet (a task is overdue the day after its deadline)."""
+    if not c.basis.interim:
+        return 0
+    as_of = c.result.round.as_of
+    return sum(1 for t in c.result.tasks if t.task.deadline == as_of and not t.derived.is_done)
+
+
+def _block(name: str) -> str:
+    """A block named in running text: ``khối cơ quan hành chính`` (from "Cơ quan hành chính"),
+    ``khối quản lý nhà nước`` (from "Khối quản lý nhà nước"), ``khối Ban Giám đốc``."""
+    words = name.split()
+    if words and words[0].lower() == "khối":
+        words = words[1:]
+    if words and all(w == w.lower() for w in words[1:]):
+        words[0] = words[0][:1].lower() + words[0][1:]
+    return " ".join(["khối", *words])
 
 
 def _share(c: Context, shown: Totals, year: Totals) -> str:
@@ -223,10 +256,18 @@ def results(c: Context) -> None:
                                   f"đạt tỉ lệ {format_percent(due.rate)}{timing}; {year}.")
         else:
             body_paragraph(c.doc, f"Đến ngày {b.as_of_text}, chưa có nhiệm vụ nào đến hạn hoàn thành; {year}.")
-        overdue = sum(1 for t in r.tasks if t.derived is Derived.IN_PROGRESS_OVERDUE)
-        if due.total > due.completed:
-            body_paragraph(c.doc, f"Còn {count(due.total - due.completed)} nhiệm vụ đến hạn chưa hoàn thành: "
-                                  f"{'; '.join(_open_parts(due, overdue))}.")
+        open_due = due.total - due.completed
+        if open_due:
+            today = on_the_day(c)
+            open_parts = "; ".join(_open_parts(due))
+            if today == open_due:  # due on the reporting date itself: not overdue yet (section 4 agrees)
+                lead = (f"{count(open_due)} nhiệm vụ có thời hạn ngày {b.as_of_text} chưa hoàn thành (chưa tính là "
+                        "quá hạn)")
+            else:
+                lead = f"{count(open_due)} nhiệm vụ đến hạn chưa hoàn thành" + (
+                    f" (trong đó {count(today)} nhiệm vụ có thời hạn ngày {b.as_of_text}, chưa tính là quá hạn)"
+                    if today else "")
+            body_paragraph(c.doc, f"Còn {lead}: {open_parts}.")
         rest = r.not_due
         if rest.total:
             ongoing = any(t.task.deadline is None for t in r.tasks)
@@ -240,9 +281,8 @@ def results(c: Context) -> None:
         body_paragraph(c.doc, f"Tổng số nhiệm vụ trọng tâm đã hoàn thành là {ratio(o.completed, o.total)} nhiệm vụ, "
                               f"đạt tỉ lệ {format_percent(o.rate)}{timing}.")
         if o.total > o.completed:
-            overdue = sum(1 for t in r.tasks if t.derived is Derived.IN_PROGRESS_OVERDUE)
             body_paragraph(c.doc, f"Còn {count(o.total - o.completed)} nhiệm vụ chưa hoàn thành: "
-                                  f"{'; '.join(_open_parts(o, overdue))}.")
+                                  f"{'; '.join(_open_parts(o))}.")
     _targets(c)
     groups = [(name, t) for name, t in r.by_group.items() if t.total]
     if len(groups) > 1:
@@ -250,12 +290,12 @@ def results(c: Context) -> None:
             f"nhóm “{name}” {_share(c, b.by_group.get(name, Totals()), t)}" for name, t in groups) + ".")
     blocks = [(name, t) for name, t in r.by_block.items() if t.total]
     if len(blocks) > 1:
-        body_paragraph(c.doc, "Theo khối: " + join(
-            f"{name} {_share(c, b.by_block.get(name, Totals()), t)}" for name, t in blocks) + ".")
+        text = join(f"{_block(name)} {_share(c, b.by_block.get(name, Totals()), t)}" for name, t in blocks)
+        body_paragraph(c.doc, text[0].upper() + text[1:] + ".")
     body_paragraph(c.doc, f"Cơ cấu nhiệm vụ theo tình trạng thực hiện tại Hình {c.figures + 1}; kết quả thực hiện "
                           "từng nhiệm vụ tại Phụ lục kèm theo Báo cáo này.", keep_next=True)
     png, caption = classes_chart(r)
-    c.figure(png, f"{caption} (đến ngày {b.as_of_text})")
+    c.figure(png, f"{caption} (tính đến ngày {b.as_of_text})")
 
 
 def _targets(c: Context) -> None:
@@ -264,14 +304,19 @@ def _targets(c: Context) -> None:
     g = r.targets
     if not g.done:
         return
-    parts = [f"{count(g.met)} nhiệm vụ đạt chỉ tiêu" if g.met else "chưa có nhiệm vụ nào đạt chỉ tiêu"]
-    if g.not_met:
-        counted = "" if r.below_target_done else " nên chưa được tính là hoàn thành"
-        parts.append(f"{count(g.not_met)} nhiệm vụ chưa đạt chỉ tiêu{counted}")
-    if g.no_value:
-        parts.append(f"{count(g.no_value)} nhiệm vụ chưa báo cáo giá trị đạt được")
-    text = (f"Trong {count(g.done)} nhiệm vụ có chỉ tiêu định lượng được báo cáo hoàn thành, "
-            f"{'; '.join(parts)}")
+    counted = "" if r.below_target_done else " nên chưa được tính là hoàn thành"
+    tasks = f"{count(g.done)} nhiệm vụ có chỉ tiêu định lượng được báo cáo hoàn thành"
+    whole = [what for n, what in ((g.met, "đạt chỉ tiêu"), (g.not_met, f"chưa đạt chỉ tiêu{counted}"),
+                                  (g.no_value, "chưa báo cáo giá trị đạt được")) if n == g.done]
+    if whole:  # one answer for all of them
+        text = f"Cả {tasks} đều {whole[0]}" if g.done > 1 else f"{tasks[0].upper()}{tasks[1:]} {whole[0]}"
+    else:
+        parts = [f"{count(g.met)} nhiệm vụ đạt chỉ tiêu" if g.met else "chưa có nhiệm vụ nào đạt chỉ tiêu"]
+        if g.not_met:
+            parts.append(f"{count(g.not_met)} nhiệm vụ chưa đạt chỉ tiêu{counted}")
+        if g.no_value:
+            parts.append(f"{count(g.no_value)} nhiệm vụ chưa báo cáo giá trị đạt được")
+        text = f"Trong {tasks}, {'; '.join(parts)}"
     short = r.below_target
     body_paragraph(c.doc, text + (":" if short else "."), keep_next=bool(short))
     lines = []
@@ -298,8 +343,8 @@ def heads(c: Context) -> None:
     top, high, middle, low, no_due, silent = buckets
     sentences = []
     prefix = "Tính trên các nhiệm vụ đến hạn, " if b.interim else ""
-    if top.units:
-        sentences.append(f"{prefix}có {ratio(len(top.units), n)} thủ trưởng {top.label}{names(top.units)}.")
+    if top.units:  # the heads of units, named by their units
+        sentences.append(f"{prefix}thủ trưởng {ratio(len(top.units), n)} {c.term} {top.label}{names(top.units)}.")
     else:
         sentences.append(f"{prefix}chưa có thủ trưởng nào {top.label}.")
     between = [f"{count(len(x.units))} thủ trưởng {x.label}" for x in (high, middle) if x.units]
@@ -309,7 +354,7 @@ def heads(c: Context) -> None:
         listed = " (danh sách tại Bảng 1)" if len(low.units) > MAX_NAMED else ": " + join(
             f"{u.unit.name} ({ratio(totals[u.unit.code].completed, totals[u.unit.code].total)} nhiệm vụ)"
             for u in low.units)
-        sentences.append(f"Có {count(len(low.units))} thủ trưởng {low.label}{listed}.")
+        sentences.append(f"Thủ trưởng {count(len(low.units))} {c.term} {low.label}{listed}.")
     rest = [f"{count(len(x.units))} thủ trưởng {x.label}" for x in (no_due, silent) if x.units]
     if rest:
         sentences.append(f"Còn {' và '.join(rest)}.")
@@ -318,9 +363,13 @@ def heads(c: Context) -> None:
     body_paragraph(c.doc, text[0].upper() + text[1:])
     _unit_table(c)
     bars, title = completion_bars(r, b)
-    c.figure(completion_chart(bars), title)
+    for i, png in enumerate(completion_charts(bars)):
+        c.figure(png, title, continued=i > 0)
     _ratings(c)
     _appraisal(c)
+
+
+_SCORED = {True: "Điểm", False: "Điểm tự chấm"}  # Bảng 1's score column, appraised or not (scale in the note)
 
 
 def _score_text(u: UnitResult, unscored: set[str]) -> str:
@@ -344,18 +393,16 @@ def _unit_table(c: Context) -> None:
                            "Tỉ lệ (đến hạn)", "Lũy kế hoàn thành", "Tỉ lệ cả năm"],
                    block_rows, (1.2, 4.3, 1.7, 1.8, 1.9, 1.8, 1.9, 1.9), size=11, align="clcccccc")
         return
-    scope = f" (tính đến ngày {b.as_of_text})" if b.interim else ""
-    keep_with_next(para(c.doc, f"Bảng 1. Kết quả thực hiện nhiệm vụ của thủ trưởng các {c.term}{scope}", size=13,
-                        bold=True, before=6, after=6))
+    keep_with_next(para(c.doc, f"Bảng 1. Kết quả thực hiện nhiệm vụ của thủ trưởng các {c.term} (tính đến ngày "
+                               f"{b.as_of_text})", size=13, bold=True, before=6, after=6))
     position = {code: i for i, code in enumerate(r.order)}
     units = sorted(r.heads, key=lambda u: position.get(u.unit.code, len(position)))
     unscored = {u.unit.code for u in r.unscored}
     term = c.term[0].upper() + c.term[1:]
     dash_for = DASH
     if b.interim:
-        headers = ["STT", term, "Số nhiệm vụ cả năm", "Nhiệm vụ đến hạn", "Đã hoàn thành",
-                   "Trong đó hoàn thành quá hạn", "Tỉ lệ hoàn thành nhiệm vụ đến hạn", "Lũy kế hoàn thành",
-                   "Điểm (thang 100)" if r.appraised else "Điểm tự chấm (thang 100)"]
+        headers = ["STT", term, "Nhiệm vụ cả năm", "Nhiệm vụ đến hạn", "Đã hoàn thành", "Trong đó quá hạn",
+                   "Tỉ lệ hoàn thành", "Lũy kế hoàn thành", _SCORED[r.appraised]]
         rows: list[list[str]] = []
         for i, u in enumerate(units, start=1):
             due = b.by_unit[u.unit.code]
@@ -366,12 +413,12 @@ def _unit_table(c: Context) -> None:
                          format_percent(due.rate) if reported and due.total else dash_for,
                          ratio(u.totals.completed, u.totals.total) if reported else dash_for,
                          _score_text(u, unscored)])
-        fast_table(c.doc, headers, rows, (1.2, 4.1, 1.5, 1.5, 1.6, 1.7, 1.8, 1.6, 1.5), size=11,
+        fast_table(c.doc, headers, rows, (1.2, 4.2, 1.6, 1.6, 1.5, 1.6, 1.5, 1.6, 1.7), size=11,
                    align="clccccccc")
     else:
         rating = "Xếp loại" if r.appraised else "Tự xếp loại (chưa thẩm định)"
-        headers = ["STT", term, "Số nhiệm vụ", "Đã hoàn thành", "Trong đó hoàn thành quá hạn", "Tỉ lệ hoàn thành",
-                   "Điểm (thang 100)" if r.appraised else "Điểm tự chấm (thang 100)", rating]
+        headers = ["STT", term, "Số nhiệm vụ", "Đã hoàn thành", "Trong đó quá hạn", "Tỉ lệ hoàn thành",
+                   _SCORED[r.appraised], rating]
         rows = []
         for i, u in enumerate(units, start=1):
             reported = u.answered
@@ -381,12 +428,13 @@ def _unit_table(c: Context) -> None:
                          format_percent(u.totals.rate) if reported else dash_for,
                          _score_text(u, unscored),
                          u.rating if reported and u.unit.code not in unscored else dash_for])
-        fast_table(c.doc, headers, rows, (1.2, 4.2, 1.5, 1.6, 1.7, 1.7, 1.6, 3.0), size=11, align="clcccccl")
+        fast_table(c.doc, headers, rows, (1.2, 4.4, 1.5, 1.5, 1.6, 1.5, 1.7, 3.1), size=11, align="clcccccl")
     notes = []
     if r.missing or b.interim:
         what = [x for x, shown in (("đơn vị chưa báo cáo", bool(r.missing)), ("chưa có nhiệm vụ đến hạn", b.interim))
                 if shown]
         notes.append(f"dấu “{DASH}” chỉ {' hoặc '.join(what)}")
+    notes.append("điểm theo thang 100")
     if not r.appraised:
         notes.append("điểm do đơn vị tự chấm, chưa được thẩm định")
         if not b.interim:
@@ -434,7 +482,10 @@ def overdue(c: Context) -> None:
     tasks = [t for t in r.tasks if t.overdue]
     heading(c, "4. Nhiệm vụ quá hạn chưa hoàn thành")
     if not tasks:
-        body_paragraph(c.doc, f"Đến ngày {text_date(r.round.as_of)}, không có nhiệm vụ quá hạn chưa hoàn thành.")
+        today = on_the_day(c)
+        later = (f" ({count(today)} nhiệm vụ có thời hạn ngày {text_date(r.round.as_of)} chưa hoàn thành, chưa tính "
+                 "là quá hạn)" if today else "")
+        body_paragraph(c.doc, f"Đến ngày {text_date(r.round.as_of)}, không có nhiệm vụ quá hạn chưa hoàn thành{later}.")
         return
     body_paragraph(c.doc, f"Đến ngày {text_date(r.round.as_of)}, có {count(len(tasks))} nhiệm vụ đã quá thời hạn "
                           "nhưng chưa hoàn thành (chi tiết tại Phụ lục):", keep_next=True)
@@ -458,7 +509,7 @@ def progress(c: Context) -> None:
                  for rnd, t in zip(trend.rounds, trend.overall, strict=True))
     body_paragraph(c.doc, f"Kết quả hoàn thành qua các kỳ (Hình {c.figures + 1}): {rates}.")
     png, caption = trend_chart(trend)
-    c.figure(png, caption, 14)
+    c.figure(png, caption, TREND_WIDTH_CM)
     done = [ch for ch in r.changes if ch.after.is_done and not ch.before.is_done]
     if r.previous is not None and r.changes:
         body_paragraph(c.doc, f"So với kỳ {r.previous.name}, có {count(len(r.changes))} nhiệm vụ thay đổi tình trạng, "
@@ -474,10 +525,12 @@ def shortcomings(c: Context) -> None:
     points = []
     shown = b.overall
     late_open = sum(1 for t in r.tasks if t.overdue)
-    if shown.total > shown.completed:
+    open_tasks = shown.total - shown.completed
+    if open_tasks:
         what = "nhiệm vụ đến hạn" if b.interim else "nhiệm vụ"
-        extra = f" (trong đó {count(late_open)} nhiệm vụ đã quá thời hạn)" if late_open else ""
-        points.append(f"còn {count(shown.total - shown.completed)} {what} chưa hoàn thành{extra}")
+        if on_the_day(c) == open_tasks:
+            what = f"nhiệm vụ có thời hạn ngày {b.as_of_text}"
+        points.append(f"còn {count(open_tasks)} {what} chưa hoàn thành{of_which(open_tasks, late_open)}")
     if r.late:
         points.append(f"{count(len(r.late))} đơn vị gửi báo cáo sau thời hạn")
     unreadable = sum(1 for u in r.missing if r.rejected.get(u.unit.code))

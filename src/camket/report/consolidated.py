@@ -44,12 +44,13 @@ from ..schema import (
     TECHNICAL,
     TREND_SHEET,
     UNIT_SUMMARY,
+    Column,
     Kind,
     Sheet,
     printed,
 )
 from ..values import parse_deadline
-from ..vi import format_date, format_percent, percent, vi_timestamps
+from ..vi import format_date, format_percent, percent, short_name, vi_timestamps
 from ..xlsxkit import WORKBOOK_OPTIONS, row_height
 from .basis import Basis, basis_of, completion_bars
 from .palette import BAR, CLASS_COLOURS
@@ -428,7 +429,8 @@ def _charts(book: Any, ws: Any, result: Result, basis: Basis, row: int, fmt: dic
     data.hide()
     bars, bar_title = completion_bars(result, basis)
     for i, bar in enumerate(bars):
-        data.write_string(i, 0, _text(f"{bar.label} ({bar.note})" if bar.note else bar.label))
+        label = short_name(bar.label)  # a native chart has no room for a long name on two lines
+        data.write_string(i, 0, _text(f"{label} ({bar.note})" if bar.note else label))
         if bar.rate is None:
             data.write_blank(i, 1, None)
         else:
@@ -529,15 +531,24 @@ def write_consolidated(path: Path, result: Result, master: Master, settings: Set
 
 def year_sheets(book: Any, year: YearResult, fmt: dict[Any, Any], fast: list[FastRows]) -> None:
     """The sheets *Thi đua* and *Chấp hành báo cáo* of the year's emulation result."""
-    from .year import points_rule, rounds_rows, rounds_sheet, sheet_rows, title
+    from .year import counted_sentence, points_rule, rounds_rows, rounds_sheet, sheet_rows, title
 
     ws = _table(book, EMULATION, sheet_rows(year), fmt, fast, title=title(year), empty="Chưa có đơn vị nào.")
-    rule = points_rule(year.rules, year.basis)
-    ws.merge_range(1, 0, 1, printed(EMULATION) - 1, rule, fmt["sentence"])
-    ws.set_row(1, row_height([(rule, sum(c.width for c in EMULATION.columns[:printed(EMULATION)]))]))
-    _table(book, rounds_sheet(year), rounds_rows(year), fmt, fast,
-           title=f"CHẤP HÀNH CHẾ ĐỘ BÁO CÁO NĂM {year.year} (các kỳ đã đến hạn đến ngày {format_date(year.as_of)})",
-           empty="Chưa có kỳ báo cáo nào đến hạn.")
+    _sentence(ws, 1, points_rule(year.rules, year.basis), EMULATION.columns[:printed(EMULATION)], fmt)
+    rounds = rounds_sheet(year)
+    heading = f"CHẤP HÀNH CHẾ ĐỘ BÁO CÁO NĂM {year.year} (các kỳ đã đến hạn đến ngày {format_date(year.as_of)})"
+    ws = _table(book, rounds, rounds_rows(year), fmt, fast, title=heading,
+                empty="Chưa có kỳ báo cáo nào đến hạn được tính.")
+    _sentence(ws, 1, counted_sentence(year), rounds.columns, fmt)
+
+
+def _sentence(ws: Any, row: int, text: str, columns: Sequence[Column], fmt: dict[Any, Any]) -> None:
+    """A sentence across ``columns`` (merged), as tall as it needs."""
+    if len(columns) > 1:
+        ws.merge_range(row, 0, row, len(columns) - 1, text, fmt["sentence"])
+    else:
+        ws.write_string(row, 0, text, fmt["sentence"])
+    ws.set_row(row, row_height([(text, sum(c.width for c in columns))]))
 
 
 def write_year_workbook(path: Path, year: YearResult, settings: Settings, generated: dt.datetime) -> Path:

@@ -285,6 +285,7 @@ def fast_table(doc: Any, headers: Sequence[str], rows: Iterable[Sequence[str]], 
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.first_line_indent = Cm(0)
         p.paragraph_format.space_after = Pt(0)
+        p.paragraph_format.line_spacing = 1.0
         run = p.add_run(safe_text(text))
         run.bold = True
         run.font.size = Pt(size)

@@ -45,10 +45,12 @@ _TEXT_WIDTH = 16.5
 
 
 def write_word(path: Path, result: Result, master: Master, settings: Settings, generated: dt.datetime,
-               template: Path | None = None, progress: Trend | None = None, year: YearResult | None = None) -> Path:
+               template: Path | None = None, progress: Trend | None = None, year: YearResult | None = None,
+               dated: dt.date | None = None) -> Path:
     """Write the report of ``result`` to ``path`` (atomically); ``template`` is a letterhead .docx;
     ``progress`` over two rounds or more adds the progress round by round; ``year`` the year's
-    emulation table."""
+    emulation table; ``dated`` the report's date (by default as :func:`~camket.report.dates.report_date`
+    finds it)."""
     doc = _document(template)
     report = settings.report
     size = report.font_size
@@ -59,11 +61,11 @@ def write_word(path: Path, result: Result, master: Master, settings: Settings, g
         set_base_style(doc, size, report.line_spacing)
         add_page_number_header(section, 13)
     set_language(doc)
-    dated = report_date(settings, generated)
+    dated = dated or report_date(settings, generated, result.round)
     _header(doc, settings, dated)
     _title(doc, result, settings, size)
     context = Context(doc, result, master, settings, basis_of(result, settings), dated,
-                      resend_deadline(settings, generated), progress, {u.code: u.name for u in master.units},
+                      resend_deadline(settings, dated), progress, {u.code: u.name for u in master.units},
                       year=year)
     for write in SECTIONS:
         write(context)

@@ -3,8 +3,11 @@ or not at all, combined with the year's task results under the points of ``[emul
 
 Rules (:func:`emulation`):
 
-- the rounds counted are every reporting round (``[[round]]`` and ``[[schedule]]``) due on or
-  before the view's date; a unit is expected in a round when it has tasks in the round's list;
+- the rounds counted are the reporting rounds (``[[round]]`` and ``[[schedule]]``) due on or
+  before the view's date that were run: templates issued (the round's list frozen in the
+  ledger) or files received; a round never issued is left out (:attr:`YearResult.skipped`),
+  so no unit loses points for it; a unit is expected in a round when it has tasks in the
+  round's list;
 - a round is *on time* when the unit's counted report arrived on or before the round's due
   date, *late* after it, *missing* when nothing of the unit counts for the round;
 - the task score is the unit's score (scale 100, self-scored or appraised, with the rules of
@@ -14,7 +17,8 @@ Rules (:func:`emulation`):
   ``missing_points`` × missing (deductions are negative), never below 0, rounded half up to
   one decimal; units are ranked by it (equal scores share a rank) and rated by
   ``[emulation] bands`` (``[rating]`` when not set). A unit without a report in the basis
-  round is not rated.
+  round, or whose report there has no self-score (and no appraised score), is not rated
+  and not ranked.
 """
 
 from __future__ import annotations
@@ -34,9 +38,12 @@ from ..reconcile import Result, Totals, count
 from ..schema import EMULATION, EMULATION_ROUNDS, Column, Kind, Sheet
 from ..vi import format_date, format_number, format_percent, text_date
 
-__all__ = ["LATE", "MISSING", "ON_TIME", "UnitYear", "YearResult", "emulation", "points_rule"]
+DASH = "–"
+
+__all__ = ["LATE", "MISSING", "ON_TIME", "UNSCORED_RATING", "UnitYear", "YearResult", "emulation", "points_rule"]
 
 ON_TIME, LATE, MISSING = "Đúng hạn", "Muộn", "Không gửi"
+UNSCORED_RATING = "Chưa xếp loại (chưa tự chấm điểm)"
 _TENTH = Decimal("0.1")
 
 
@@ -75,6 +82,7 @@ class YearResult:
     basis: Round | None
     units: tuple[UnitYear, ...]     # ranked, then the units not rated
     rules: EmulationSettings
+    skipped: tuple[Round, ...] = ()  # rounds due by ``as_of`` but never issued (not counted)
 
     def reporting_points(self, u: UnitYear) -> Decimal:
         r = self.rules
@@ -85,7 +93,7 @@ class YearResult:
         """The JSON of ``camket year --json`` (stable keys)."""
         return {
             "year": self.year, "as_of": self.as_of.isoformat(), "rounds": [r.id for r in self.rounds],
-            "basis": self.basis.id if self.basis else None,
+            "skipped": [r.id for r in self.skipped], "basis": self.basis.id if self.basis else None,
             "units": [{
                 "unit": u.unit.code, "expected": u.expected, "on_time": u.on_time, "late": u.late,
                 "missing": u.missing, "reporting_points": float(self.reporting_points(u)),
@@ -114,11 +122,13 @@ def points_rule(rules: EmulationSettings, basis: Round | None) -> str:
 
 
 def emulation(settings: Settings, master: Master, rounds: Sequence[tuple[Round, set[str], Mapping[str, dt.datetime]]],
-              basis: Result | None, as_of: dt.date) -> YearResult:
+              basis: Result | None, as_of: dt.date, skipped: tuple[Round, ...] = ()) -> YearResult:
     """The emulation table from each counted round (its expected units and the arrival of each
-    unit's counted report) and the basis round's result."""
+    unit's counted report) and the basis round's result; ``skipped`` are the rounds due but
+    never issued, named and not counted."""
     rules = settings.emulation
     by_unit = {u.unit.code: u for u in basis.units} if basis is not None else {}
+    unscored = {u.unit.code for u in basis.unscored} if basis is not None else set()
     rated: list[tuple[UnitYear, Decimal]] = []
     unrated: list[UnitYear] = []
     for unit in master.units:
@@ -129,6 +139,9 @@ def emulation(settings: Settings, master: Master, rounds: Sequence[tuple[Round, 
         answered = result is not None and result.answered
         base = UnitYear(unit, marks, result.totals if answered and result else None,
                         result.score if answered and result else None, None, None, "")
+        if answered and unit.code in unscored:
+            unrated.append(replace(base, task_score=None, rating=UNSCORED_RATING))
+            continue
         if base.task_score is None:
             reason = (f"chưa báo cáo kỳ {basis.round.name}" if basis is not None
                       else "chưa có kỳ báo cáo để tính điểm nhiệm vụ")
@@ -144,7 +157,7 @@ def emulation(settings: Settings, master: Master, rounds: Sequence[tuple[Round, 
         rank = units[-1].rank if units and units[-1].score == score else position
         units.append(replace(base, score=score, rank=rank, rating=_rate(settings, score)))
     return YearResult(settings.year, as_of, tuple(r for r, _, _ in rounds), basis.round if basis else None,
-                      tuple(units + unrated), rules)
+                      tuple(units + unrated), rules, skipped)
 
 
 def _mark(unit: str, round_: Round, expected: set[str], arrived: Mapping[str, dt.datetime]) -> str:
@@ -169,13 +182,15 @@ def _rate(settings: Settings, score: Decimal) -> str:
 # --- the sheet ----------------------------------------------------------------------------------
 
 def sheet_rows(year: YearResult) -> Iterable[list[object]]:
-    """The rows of the sheet *Thi đua* (:data:`~camket.schema.EMULATION`)."""
+    """The rows of the sheet *Thi đua* (:data:`~camket.schema.EMULATION`); a unit not ranked
+    has "–" for its rank."""
     for i, u in enumerate(year.units, start=1):
         rate = float(u.tasks.rate) / 100 if u.tasks is not None and u.tasks.total else None
         yield [i, u.unit.name, u.unit.block, u.unit.head, u.expected, u.on_time, u.late, u.missing,
                float(year.reporting_points(u)), rate,
                float(u.task_score) if u.task_score is not None else None,
-               float(u.score) if u.score is not None else None, u.rank, u.rating, u.unit.code]
+               float(u.score) if u.score is not None else None, u.rank if u.rank is not None else DASH, u.rating,
+               u.unit.code]
 
 
 def rounds_sheet(year: YearResult) -> Sheet:
@@ -199,6 +214,26 @@ def title(year: YearResult) -> str:
     return f"KẾT QUẢ THI ĐUA NĂM {year.year} (tính đến ngày {format_date(year.as_of)})"
 
 
+def _rounds_named(rounds: Sequence[Round]) -> str:
+    """``kỳ năm 2022``, ``các kỳ 6 tháng đầu năm 2022 và 9 tháng năm 2022``."""
+    names = [r.name for r in rounds]
+    if len(names) == 1:
+        return f"kỳ {names[0]}"
+    return f"các kỳ {', '.join(names[:-1])} và {names[-1]}"
+
+
+def counted_sentence(year: YearResult) -> str:
+    """Which rounds count and which, due but never run, do not (the sheet *Chấp hành báo cáo*)."""
+    counted = (f"Tính {count(len(year.rounds))} kỳ báo cáo đã đến hạn ({_rounds_named(year.rounds)})"
+               if year.rounds else "Chưa có kỳ báo cáo nào đến hạn được tính")
+    if not year.skipped:
+        return counted + "."
+    return f"{counted}; không tính {_rounds_named(year.skipped)} ({_SKIPPED_WHY})."
+
+
+_SKIPPED_WHY = "không phát hành mẫu báo cáo, không có báo cáo gửi về"
+
+
 # --- the Word section -----------------------------------------------------------------------------
 
 def paragraphs(year: YearResult, term: str) -> tuple[list[str], list[list[str]]]:
@@ -209,11 +244,19 @@ def paragraphs(year: YearResult, term: str) -> tuple[list[str], list[list[str]]]
     late = sum(u.late for u in year.units)
     missing = sum(u.missing for u in year.units)
     lines = []
+    skipped = ""
+    if year.skipped:
+        named = _rounds_named(year.skipped)
+        skipped = f" {named[0].upper()}{named[1:]} đã đến hạn nhưng {_SKIPPED_WHY} nên không tính."
     if year.rounds:
         lines.append(
             f"Trong năm {year.year}, đến ngày {text_date(year.as_of)}, có {count(len(year.rounds))} kỳ báo cáo đã "
-            f"đến hạn với {count(expected)} lượt báo cáo phải gửi của các {term}: {count(on_time)} lượt gửi đúng "
-            f"hạn, {count(late)} lượt gửi muộn, {count(missing)} lượt không gửi.")
+            f"đến hạn được tính ({_rounds_named(year.rounds)}), với {count(expected)} lượt báo cáo phải gửi của các "
+            f"{term}: {count(on_time)} lượt gửi đúng hạn, {count(late)} lượt gửi muộn, {count(missing)} lượt không "
+            f"gửi.{skipped}")
+    elif skipped:
+        lines.append(f"Trong năm {year.year}, đến ngày {text_date(year.as_of)}, chưa có kỳ báo cáo nào được tính."
+                     f"{skipped}")
     full = [u for u in year.units if u.expected and u.on_time == u.expected]
     if full:
         lines.append(f"{count(len(full))} {term} gửi đầy đủ, đúng hạn tất cả các kỳ báo cáo.")
@@ -223,21 +266,43 @@ def paragraphs(year: YearResult, term: str) -> tuple[list[str], list[list[str]]]
         lines.append(f"Dẫn đầu: {'; '.join(u.unit.name for u in top)} ({format_number(float(top[0].score or 0))} "
                      "điểm).")
     not_rated = [u for u in year.units if u.score is None]
-    if not_rated:
-        why = f" (chưa báo cáo kỳ {year.basis.name})" if year.basis is not None else ""
-        lines.append(f"Chưa xếp loại {count(len(not_rated))} {term}{why}: "
-                     f"{'; '.join(u.unit.name for u in not_rated)}.")
-    rows = [[str(u.rank or ""), u.unit.name, f"{u.on_time}/{u.expected}", str(u.late), str(u.missing),
-             format_percent(u.tasks.rate) if u.tasks is not None and u.tasks.total else "",
-             format_number(float(u.task_score)) if u.task_score is not None else "",
-             format_number(float(u.score)) if u.score is not None else "", u.rating.split(" (")[0]]
+    unscored = [u for u in not_rated if u.rating == UNSCORED_RATING]
+    silent = [u for u in not_rated if u.rating != UNSCORED_RATING]
+    which = f" kỳ {year.basis.name}" if year.basis is not None else ""
+    if silent and unscored:
+        lines.append(f"Chưa xếp loại, chưa xếp hạng {count(len(not_rated))} {term}: {count(len(silent))} đơn vị chưa "
+                     f"báo cáo{which} ({_names(silent)}); {count(len(unscored))} đơn vị đã báo cáo nhưng chưa tự chấm "
+                     f"điểm ({_names(unscored)}).")
+    elif unscored:
+        lines.append(f"Chưa xếp loại, chưa xếp hạng {count(len(unscored))} {term} đã báo cáo nhưng chưa tự chấm điểm: "
+                     f"{_names(unscored)}.")
+    elif silent:
+        why = f" (chưa báo cáo{which})" if which else ""
+        lines.append(f"Chưa xếp loại {count(len(silent))} {term}{why}: {_names(silent)}.")
+    rows = [[str(u.rank) if u.rank is not None else DASH, u.unit.name, f"{u.on_time}/{u.expected}", str(u.late),
+             str(u.missing), format_percent(u.tasks.rate) if u.tasks is not None and u.tasks.total else "",
+             format_number(float(u.task_score)) if u.task_score is not None else
+             "Chưa tự chấm" if u.rating == UNSCORED_RATING else "",
+             format_number(float(u.score)) if u.score is not None else DASH, _rating_shown(u)]
             for u in year.units]
     return lines, rows
 
 
+def _names(units: Sequence[UnitYear]) -> str:
+    return "; ".join(u.unit.name for u in units)
+
+
+def _rating_shown(u: UnitYear) -> str:
+    """The rating in Bảng 2; a unit not rated says why, in short (the text says it in full)."""
+    if u.rating == UNSCORED_RATING:
+        return u.rating
+    head = u.rating.split(" (")[0]
+    return f"{head} (chưa báo cáo)" if "(chưa báo cáo" in u.rating else head
+
+
 HEADERS = ("Xếp hạng", "Đơn vị", "Đúng hạn / số kỳ", "Gửi muộn", "Không gửi", "Tỉ lệ hoàn thành",
            "Điểm nhiệm vụ", "Điểm thi đua", "Xếp loại")
-WIDTHS = (1.3, 3.4, 1.6, 1.4, 1.7, 1.6, 1.5, 1.4, 2.6)
+WIDTHS = (1.3, 3.7, 1.4, 1.4, 1.6, 1.5, 1.7, 1.4, 2.5)
 ALIGN = "clccccccl"
 
 
