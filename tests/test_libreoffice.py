@@ -6,6 +6,8 @@ Skipped with a notice where LibreOffice is not installed; failed instead when ``
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +240,21 @@ def test_what_was_typed_in_calc_is_what_ingest_reads(template: Path, bo_2022: Pa
     assert len(rows) == 1  # the other rows were left empty …
     assert sum(1 for code, _, _ in findings if code == "task-not-filled") == 3  # … and ingest says so
     assert not [code for code, _, _ in findings if code.startswith(("metadata", "signature", "locked"))]
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page of ``pdf`` (pdftotext, in reading order)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def test_a_small_units_report_prints_with_its_signature_on_its_last_rows_page(soffice: str, bo_2022: Path,
+                                                                                tmp_path: Path) -> None:
+    """Cục Điện ảnh has 5 tasks: the guide on one page, the report on one page down to the signature."""
+    path = Workspace.open(bo_2022).templates("2022-6T", units=["CDA"], generated=SAMPLE_TIME).files[0]
+    pages = _pdf_pages(lo.convert(path, tmp_path / "pdf", "pdf", tmp_path / "profile"))
+    assert len(pages) == 2 and "HƯỚNG DẪN" in pages[0]
+    assert "CDA-05" in pages[1] and "PS10" in pages[1] and "THỦ TRƯỞNG ĐƠN VỊ" in pages[1]
+
