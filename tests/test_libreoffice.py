@@ -258,3 +258,26 @@ def test_a_small_units_report_prints_with_its_signature_on_its_last_rows_page(so
     assert len(pages) == 2 and "HƯỚNG DẪN" in pages[0]
     assert "CDA-05" in pages[1] and "PS10" in pages[1] and "THỦ TRƯỞNG ĐƠN VỊ" in pages[1]
 
+
+def test_the_summary_of_a_last_round_prints_whole_in_libreoffice(soffice: str, bo_2022: Path,
+                                                                 tmp_path: Path) -> None:
+    """Every bar labelled, the doughnut's title whole, and each table of totals on one page
+    with its header, in the narrower sheet of the year's last round."""
+    from camket.simulate import simulate_returns
+
+    ws = Workspace.open(bo_2022)
+    simulate_returns(ws.template_jobs("2022-CN", generated=SAMPLE_TIME), tmp_path / "nhan", seed=5)
+    ws.ingest([tmp_path / "nhan"], "2022-CN", now=dt.datetime(2022, 12, 20, 9))
+    path = ws.report("2022-CN", generated=SAMPLE_TIME, feedback=False).consolidated
+    labels = [r[0] for r in openpyxl.load_workbook(path)["Dữ liệu biểu đồ"].iter_rows(max_col=1, values_only=True)
+              if r[0]]
+    pages = [p for p in _pdf_pages(lo.convert(path, tmp_path / "pdf", "pdf", tmp_path / "profile"))
+             if "Tổng hợp - Trang" in p]
+    bars = next(p for p in pages if "Tỉ lệ hoàn thành nhiệm vụ theo đơn vị" in p)
+    assert [label for label in labels if label not in bars.splitlines()] == []
+    assert any("Cơ cấu nhiệm vụ theo tình trạng thực hiện" in p and "Chưa báo cáo" in p for p in pages)
+    for title in ("Theo nhóm nhiệm vụ", "Theo khối", "Theo nguồn"):
+        page = next(p for p in pages if title in p)
+        names = ws.reconcile("2022-CN").by_group if title == "Theo nhóm nhiệm vụ" else (
+            ws.reconcile("2022-CN").by_block if title == "Theo khối" else ws.reconcile("2022-CN").by_source)
+        assert all(name in page for name in names), title  # the header's rows on the header's page

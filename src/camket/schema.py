@@ -416,7 +416,7 @@ UNIT_SUMMARY = Sheet("Theo đơn vị", (
     _out("points", "Tổng điểm tối đa", Kind.NUMBER, 9),
     _out("self_score", "Tổng điểm tự chấm", Kind.NUMBER, 9),
     _out("score", "Điểm (thang 100)", Kind.NUMBER, 9),
-    _out("rating", "Xếp loại", Kind.TEXT, 24),
+    _out("rating", "Xếp loại", Kind.TEXT, 27),
     _out("submitted", "Thời gian gửi", Kind.DATE, 16),
     _out("arrived_source", "Căn cứ thời gian gửi", Kind.TEXT, 16),
     _out("late", "Gửi muộn", Kind.TEXT, 8),
@@ -499,7 +499,7 @@ SCORES = Sheet("Điểm", (
     _out("late_report", "Trừ gửi báo cáo muộn", Kind.NUMBER, 10),
     _out("missing_report", "Trừ không báo cáo", Kind.NUMBER, 10),
     _out("total", "Tổng điểm", Kind.NUMBER, 9),
-    _out("rating", "Xếp loại", Kind.TEXT, 26),
+    _out("rating", "Xếp loại", Kind.TEXT, 27),
     MASTER_UNITS["unit_code"],
 ))
 
