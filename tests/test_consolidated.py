@@ -4,6 +4,7 @@ its own detail sheet; text from offices is never a formula."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import shutil
 import zipfile
@@ -17,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from camket import Workspace
 from camket.findings import TITLES
+from camket.xlsxkit import text_ems
 
 from .conftest import SAMPLE_TIME
 
@@ -157,18 +159,20 @@ def test_formats_charts_and_printing(reported: tuple[Workspace, Path]) -> None:
 
     # the chart of units: short readable names, highest rate first, non-reporters marked and last
     result = ws.reconcile("2022-6T")
-    data = [r for r in book["Dữ liệu biểu đồ"].iter_rows(max_col=2, values_only=True) if r[0]]
-    labels = [label for label, _ in data]
+    data = [r for r in book["Dữ liệu biểu đồ"].iter_rows(max_col=3, values_only=True) if r[0]]
+    labels = [label for label, _, _ in data]
     assert not any(label in {u.unit.code for u in result.units} for label in labels)
-    rated = [value for _, value in data if value is not None]
+    rated = [value for _, value, note in data if not note]
     assert rated == sorted(rated, reverse=True)
-    silent = [label for label, value in data if label.endswith("(chưa báo cáo)")]
-    assert len(silent) == len(result.missing) and all(v is None for label, v in data if label in silent)
+    silent = [label for label, _, note in data if note == "chưa báo cáo"]
+    assert len(silent) == len(result.missing) and all(v == 0 for _, v, note in data if note)
     assert labels[-len(silent):] == silent
     with zipfile.ZipFile(path) as package:
         charts = [package.read(n).decode() for n in package.namelist() if n.startswith("xl/charts/chart")]
     doughnut = next(c for c in charts if "doughnutChart" in c)
     assert "2E7D32" in doughnut  # the class colours of the Word report's chart
+    bars = next(c for c in charts if "barChart" in c)
+    assert "chưa báo cáo" in bars  # said beside the bar, as in the Word report, not in the label
 
     # printing: header repeated, technical columns out of the print area, legible across pages
     assert detail.print_title_rows == "$1:$1"
@@ -177,10 +181,51 @@ def test_formats_charts_and_printing(reported: tuple[Workspace, Path]) -> None:
     assert str(detail.print_area).endswith(f"$A$1:${get_column_letter(codes)}${detail.max_row}")  # before the codes
     assert detail.page_setup.fitToWidth == 2 and detail.print_title_cols == "$A:$C"
     summary = book["Tổng hợp"]
-    assert summary.sheet_properties.pageSetUpPr.fitToPage and summary.page_setup.fitToWidth in (None, 1)
-    assert summary.row_breaks.brk  # charts on a page below the tables
+    assert summary.page_setup.scale and summary.row_breaks.brk  # a fixed scale: the page breaks hold in Excel too
     wrapped = [units.row_dimensions[r].height for r in range(2, units.max_row + 1)]
     assert any(h and h > 15 for h in wrapped)  # long names get taller rows
+
+
+def test_neighbouring_cells_never_run_together_in_print(reported: tuple[Workspace, Path]) -> None:
+    """Text follows a number or a time printed flush right one indent in: no "1Cục …",
+    "97.5Hoàn thành …" or "08:00thời điểm lưu tệp" on paper; the STT is centred."""
+    _, path = reported
+    book = openpyxl.load_workbook(path)
+    for name in ("Theo đơn vị", "Chi tiết", "Điểm"):
+        sheet = book[name]
+        first = int(sheet.freeze_panes[1:])  # the row below the frozen header
+        rows = list(sheet.iter_rows(min_row=first))
+        header = [c.value for c in sheet[first - 1]]
+        pairs = 0
+        for row in rows:
+            assert row[0].alignment.horizontal == "center", (name, row[0].coordinate)
+            for left, cell in itertools.pairwise(row):
+                if isinstance(cell.value, str) and isinstance(left.value, int | float | dt.datetime):
+                    pairs += 1
+                    assert cell.alignment.horizontal == "left" and cell.alignment.indent >= 1, (
+                        name, header[cell.column - 1], cell.coordinate)
+        assert pairs, name
+    for name in ("Theo đơn vị", "Điểm"):  # a rating on one line, past its indent
+        sheet = book[name]
+        header_row = int(sheet.freeze_panes[1:]) - 1
+        rating = get_column_letter([c.value for c in sheet[header_row]].index("Xếp loại") + 1)
+        longest = max((c.value for c in sheet[rating][header_row:] if c.value), key=len)
+        assert text_ems(longest) * 11 * 4 / 3 + 14 <= sheet.column_dimensions[rating].width * 7, name
+
+
+def test_titles_date_as_running_text_and_silent_units_are_not_self_scored(reported: tuple[Workspace, Path]) -> None:
+    ws, path = reported
+    book = openpyxl.load_workbook(path)
+    assert book["Tổng hợp"]["A3"].value == "Số liệu tính đến ngày 30/6/2022; hạn gửi báo cáo 05/7/2022"
+    assert book["Quá hạn"]["A1"].value.endswith("(đến ngày 30/6/2022)")
+    assert any(c.value == "Nhiệm vụ đến hạn (thời hạn đến ngày 30/6/2022)" for c in book["Tổng hợp"]["A"])
+    detail = book["Chi tiết"]
+    deadline = [c.value for c in detail[1]].index("Thời hạn") + 1
+    assert detail.cell(2, deadline).number_format == "dd/mm/yyyy"  # a table cell keeps the day and month padded
+    silent = {u.unit.name for u in ws.reconcile("2022-6T").missing}
+    basis = {row["Tên đơn vị"]: row["Căn cứ chấm"] for row in table(book, "Điểm")}
+    assert silent and {basis[name] for name in silent} == {"chưa báo cáo"}
+    assert {b for name, b in basis.items() if name not in silent} <= {"tự chấm", "thẩm định", "tỉ lệ hoàn thành"}
 
 
 def test_overdue_missing_and_proposed_sheets(reported: tuple[Workspace, Path]) -> None:

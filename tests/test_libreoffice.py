@@ -6,6 +6,8 @@ Skipped with a notice where LibreOffice is not installed; failed instead when ``
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +240,44 @@ def test_what_was_typed_in_calc_is_what_ingest_reads(template: Path, bo_2022: Pa
     assert len(rows) == 1  # the other rows were left empty …
     assert sum(1 for code, _, _ in findings if code == "task-not-filled") == 3  # … and ingest says so
     assert not [code for code, _, _ in findings if code.startswith(("metadata", "signature", "locked"))]
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page of ``pdf`` (pdftotext, in reading order)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def test_a_small_units_report_prints_with_its_signature_on_its_last_rows_page(soffice: str, bo_2022: Path,
+                                                                                tmp_path: Path) -> None:
+    """Cục Điện ảnh has 5 tasks: the guide on one page, the report on one page down to the signature."""
+    path = Workspace.open(bo_2022).templates("2022-6T", units=["CDA"], generated=SAMPLE_TIME).files[0]
+    pages = _pdf_pages(lo.convert(path, tmp_path / "pdf", "pdf", tmp_path / "profile"))
+    assert len(pages) == 2 and "HƯỚNG DẪN" in pages[0]
+    assert "CDA-05" in pages[1] and "PS10" in pages[1] and "THỦ TRƯỞNG ĐƠN VỊ" in pages[1]
+
+
+def test_the_summary_of_a_last_round_prints_whole_in_libreoffice(soffice: str, bo_2022: Path,
+                                                                 tmp_path: Path) -> None:
+    """Every bar labelled, the doughnut's title whole, and each table of totals on one page
+    with its header, in the narrower sheet of the year's last round."""
+    from camket.simulate import simulate_returns
+
+    ws = Workspace.open(bo_2022)
+    simulate_returns(ws.template_jobs("2022-CN", generated=SAMPLE_TIME), tmp_path / "nhan", seed=5)
+    ws.ingest([tmp_path / "nhan"], "2022-CN", now=dt.datetime(2022, 12, 20, 9))
+    path = ws.report("2022-CN", generated=SAMPLE_TIME, feedback=False).consolidated
+    labels = [r[0] for r in openpyxl.load_workbook(path)["Dữ liệu biểu đồ"].iter_rows(max_col=1, values_only=True)
+              if r[0]]
+    pages = [p for p in _pdf_pages(lo.convert(path, tmp_path / "pdf", "pdf", tmp_path / "profile"))
+             if "Tổng hợp - Trang" in p]
+    bars = next(p for p in pages if "Tỉ lệ hoàn thành nhiệm vụ theo đơn vị" in p)
+    assert [label for label in labels if label not in bars.splitlines()] == []
+    assert any("Cơ cấu nhiệm vụ theo tình trạng thực hiện" in p and "Chưa báo cáo" in p for p in pages)
+    for title in ("Theo nhóm nhiệm vụ", "Theo khối", "Theo nguồn"):
+        page = next(p for p in pages if title in p)
+        names = ws.reconcile("2022-CN").by_group if title == "Theo nhóm nhiệm vụ" else (
+            ws.reconcile("2022-CN").by_block if title == "Theo khối" else ws.reconcile("2022-CN").by_source)
+        assert all(name in page for name in names), title  # the header's rows on the header's page

@@ -95,10 +95,10 @@ def test_the_date_asked_for_wins_over_the_rounds_which_wins_over_the_agencys_whi
     assert "Hà Nội, ngày 08 tháng 7 năm 2022" in Document(str(ws.out_dir("2022-6T") / "2022-6T_bao-cao.docx")
                                                           ).tables[0].rows[0].cells[1].text
     assert "Đến ngày 08/7/2022, đã nhận được báo cáo của 1/3 cơ quan, đơn vị" in text
-    assert "gửi báo cáo trước ngày 15/7/2022" in text                      # 5 working days after Friday 8/7
+    assert "gửi báo cáo chậm nhất ngày 15/7/2022" in text                      # 5 working days after Friday 8/7
 
     text = texts(ws.report("2022-6T", generated=SAMPLE_TIME, dated=dt.date(2022, 7, 11)).word)  # asked for
-    assert "Đến ngày 11/7/2022, đã nhận được" in text and "gửi báo cáo trước ngày 18/7/2022" in text
+    assert "Đến ngày 11/7/2022, đã nhận được" in text and "gửi báo cáo chậm nhất ngày 18/7/2022" in text
     feedback = openpyxl.load_workbook(ws.out_dir("2022-6T") / "phan-hoi" / "2022-6T_danh-sach-gui-phan-hoi.xlsx")
     assert "18/07/2022" in {str(c.value) for row in feedback.active.iter_rows() for c in row if c.value} | {
         c.value.strftime("%d/%m/%Y") for row in feedback.active.iter_rows() for c in row

@@ -18,6 +18,8 @@ from camket.schema import REPORT, STATUS_VALUES
 from camket.stamp import META_SHEET, Stamp, locked_values, row_hash
 from camket.targets import parse_target
 from camket.templates import HEADER_ROW, col, letter, run_jobs, template_filename, write_template
+from camket.templates.layout import FROZEN_COLUMNS, WIDTHS
+from camket.xlsxkit import text_ems
 
 from .conftest import SAMPLE_TIME
 from .structure import check_golden, describe_xlsx, dump_xlsx
@@ -98,7 +100,7 @@ def test_print_setup_freeze_panes_and_conditional_formats(generated: tuple[Works
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.paperSize == 9
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) in ((1, 0), (None, 0))
+    assert sheet.page_setup.fitToWidth in (1, None) and sheet.page_setup.fitToHeight in (0, 1)
     assert sheet.print_title_rows == f"${HEADER_ROW + 1}:${HEADER_ROW + 1}"
     assert sheet.freeze_panes == f"D{FIRST}"
     assert "&P" in sheet.oddFooter.center.text
@@ -106,6 +108,37 @@ def test_print_setup_freeze_panes_and_conditional_formats(generated: tuple[Works
     assert any('="Hoàn thành"' in f and '=""' in f for f in formulas)       # done without a date
     assert any("DATE(2022,6,30)" in f for f in formulas)                       # past deadline
     assert any("=100" in f for f in formulas)                                  # 100% not done
+
+
+def test_the_code_column_fits_the_longest_code_and_the_inputs_stay_where_the_eye_lands(tmp_path: Path) -> None:
+    ws = Workspace.init(tmp_path / "so", sample="so-2023")
+    files = ws.templates("2023-Q1", generated=SAMPLE_TIME).files
+    before = {key: int(width * 7 + 0.5) + 5 for key, width in WIDTHS.items()}  # pixels, as Excel lays them out
+    frozen = [c.key for c in REPORT.columns[:FROZEN_COLUMNS]]
+    grown = 0
+    for path in files:
+        sheet = openpyxl.load_workbook(path)["Báo cáo"]
+        widths = {c: d.width for d in sheet.column_dimensions.values() for c in range(d.min, d.max + 1)}
+        pixels = {c.key: round(widths[i + 1] * 7) for i, c in enumerate(REPORT.columns)}
+        codes = [sheet.cell(r, col("task_code") + 1).value for r in range(FIRST, sheet.max_row + 1)]
+        longest = max((c for c in codes if isinstance(c, str) and "-" in c), key=text_ems)
+        assert text_ems(longest) * 11 * 4 / 3 + 6 <= pixels["task_code"], (path.name, longest)  # no overflow
+        # the frozen block keeps its width ("Nội dung" gives what "Mã" takes), so on a 1366-pixel
+        # screen the yellow inputs start where they did, and every column after it is as before
+        assert sum(pixels[k] for k in frozen) == sum(before[k] for k in frozen), path.name
+        assert all(pixels[c.key] == before[c.key] for c in REPORT.columns[FROZEN_COLUMNS:]), path.name
+        grown += pixels["task_code"] > before["task_code"]
+    assert grown  # BGD-PGD1-01 is wider than the default column
+
+
+def test_a_small_units_report_prints_without_a_page_for_the_signature_alone(bo_2022: Path) -> None:
+    files = {p.name.split("_")[1]: p for p in Workspace.open(bo_2022).templates(
+        "2022-6T", units=["CDA", "VPC"], generated=SAMPLE_TIME).files}
+    cda, vpc = (openpyxl.load_workbook(files[code])["Báo cáo"] for code in ("CDA", "VPC"))
+    # 5 tasks and 10 rows for added tasks: a second page would hold PS10 and the signature block only
+    assert cda.page_setup.fitToWidth in (1, None) and cda.page_setup.fitToHeight in (1, None)  # 1 is the default
+    # 6 tasks: one page would be too small to read; its second page holds rows and the signature
+    assert vpc.page_setup.fitToHeight == 0
 
 
 def test_hidden_metadata_is_signed_and_matches_the_rows(generated: tuple[Workspace, list[Path]]) -> None:

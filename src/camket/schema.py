@@ -24,6 +24,7 @@ __all__ = [
     "MASTER_TARGETS",
     "MASTER_TASKS",
     "MASTER_UNITS",
+    "NOTES_SHEET",
     "PROBLEMS_SHEET",
     "REGISTRATION",
     "REPORT",
@@ -242,7 +243,8 @@ REPORT = Sheet(
     aliases=("bao cao", "bao cao ket qua", "ket qua thuc hien", "nhap lieu"),
 )
 GUIDE_SHEET = "Hướng dẫn"   # the other sheets of a template: its instructions,
-PROBLEMS_SHEET = "Cần sửa"  # and, in a feedback workbook, what to correct
+PROBLEMS_SHEET = "Cần sửa"  # and, in a feedback workbook, what to correct or send
+NOTES_SHEET = "Lưu ý"       # … or, when nothing is to be resent, what to mind next time
 
 ANSWER_KEYS: tuple[str, ...] = tuple(c.key for c in REPORT.columns if not c.locked)
 """The input columns of the report sheet: what an office answers for one task."""
@@ -420,7 +422,7 @@ UNIT_SUMMARY = Sheet("Theo đơn vị", (
     _out("points", "Tổng điểm tối đa", Kind.NUMBER, 9),
     _out("self_score", "Tổng điểm tự chấm", Kind.NUMBER, 9),
     _out("score", "Điểm (thang 100)", Kind.NUMBER, 9),
-    _out("rating", "Xếp loại", Kind.TEXT, 24),
+    _out("rating", "Xếp loại", Kind.TEXT, 27),
     _out("submitted", "Thời gian gửi", Kind.DATE, 16),
     _out("arrived_source", "Căn cứ thời gian gửi", Kind.TEXT, 16),
     _out("late", "Gửi muộn", Kind.TEXT, 8),
@@ -503,7 +505,7 @@ SCORES = Sheet("Điểm", (
     _out("late_report", "Trừ gửi báo cáo muộn", Kind.NUMBER, 10),
     _out("missing_report", "Trừ không báo cáo", Kind.NUMBER, 10),
     _out("total", "Tổng điểm", Kind.NUMBER, 9),
-    _out("rating", "Xếp loại", Kind.TEXT, 26),
+    _out("rating", "Xếp loại", Kind.TEXT, 27),
     MASTER_UNITS["unit_code"],
 ))
 

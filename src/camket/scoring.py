@@ -90,6 +90,8 @@ def score_unit(tasks: Sequence[Scored], *, answered: bool, late: bool, rules: Sc
         done = sum(1 for t in tasks if t.derived.is_done)
         base = percent(done, len(tasks))
         source = "tỉ lệ hoàn thành"
+    if not answered:
+        source = "chưa báo cáo"  # no report: nothing was scored, the deduction for not reporting applies
     hard = sum(1 for t in tasks if t.task.hard and t.derived.is_done)
     done_late = sum(1 for t in tasks if t.derived is Derived.DONE_LATE)
     overdue = sum(1 for t in tasks if t.overdue)

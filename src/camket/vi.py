@@ -126,7 +126,7 @@ def format_percent(value: Decimal | float) -> str:
 
 
 def format_date(day: dt.date) -> str:
-    """``06/01/2022``: the short form used in tables and running text."""
+    """``06/01/2022``: the form of a date in a table cell (running text: :func:`text_date`)."""
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 

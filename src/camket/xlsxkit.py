@@ -3,7 +3,9 @@
 - :func:`write_value` writes any value by type; text is always text (never a formula,
   number or URL), so a cell from an office starting with ``=`` stays literal;
 - :func:`row_height` estimates the height of a row of wrapped text, because neither
-  Excel nor LibreOffice grows rows of generated files by itself.
+  Excel nor LibreOffice grows rows of generated files by itself;
+- :func:`text_ems` estimates how wide a text is in Times New Roman, to size a column
+  or a chart's labels to it.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from .safetext import XLSX_CELL_LIMIT, safe_text
+from .vi import fold
 
-__all__ = ["WORKBOOK_OPTIONS", "row_height", "write_value"]
+__all__ = ["WORKBOOK_OPTIONS", "row_height", "text_ems", "write_value"]
 
 # in_memory: small workbooks are built without temporary files (it turns constant_memory off,
 # so large outputs pass "in_memory": False, "constant_memory": True)
@@ -60,3 +63,24 @@ def row_height(cells: Iterable[tuple[Any, float]], font_size: float = 11, minimu
         if needed > lines:
             lines = needed
     return max(minimum, round(lines * font_size * 1.32 + 3, 1))
+
+
+# widths of Times New Roman's letters in ems (a letter with diacritics as wide as its base letter)
+_EMS = dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", (
+    .722, .667, .667, .722, .611, .556, .722, .722, .333, .389, .722, .611, .889, .722, .722, .556, .722, .667,
+    .556, .611, .722, .722, .944, .722, .722, .611, .444, .5, .444, .5, .444, .333, .5, .5, .278, .278, .5, .278,
+    .778, .5, .5, .5, .5, .333, .389, .278, .5, .5, .722, .5, .5, .444), strict=True)) | {
+    " ": .25, ",": .25, ".": .25, "-": .333, "(": .333, ")": .333, "…": 1.0}
+
+
+def text_ems(text: str) -> float:
+    """How wide ``text`` is in Times New Roman, in ems (digits and other signs count half an em).
+
+    >>> round(text_ems("BGD-GD-01"), 2)
+    5.22
+    """
+    total = 0.0
+    for ch in text:
+        base = fold(ch)[:1] if ch.isalpha() else ch
+        total += _EMS.get(base.upper() if ch.isupper() else base, .5)
+    return total

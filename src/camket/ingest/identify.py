@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 
 from .. import findings as F
 from ..model import Finding, Location, Master
-from ..schema import GUIDE_SHEET, PROBLEMS_SHEET, REPORT, find_header
+from ..schema import GUIDE_SHEET, NOTES_SHEET, PROBLEMS_SHEET, REPORT, find_header
 from ..stamp import FORMAT_VERSION, META_SHEET, Stamp
 from ..values import text_of
 from ..vi import fold_key, normalize_code
@@ -82,7 +82,7 @@ def _table_in(sheet: str, rows: list[list[Any]], header: int | None = None) -> T
     return Table(sheet, rows, found[0], found[1])
 
 
-_TEMPLATE_SHEETS = frozenset({REPORT.name, GUIDE_SHEET, PROBLEMS_SHEET, META_SHEET})
+_TEMPLATE_SHEETS = frozenset({REPORT.name, GUIDE_SHEET, PROBLEMS_SHEET, NOTES_SHEET, META_SHEET})
 
 
 def other_tables(book: Book, table: Table, file: str) -> list[Finding]:

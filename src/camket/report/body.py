@@ -193,7 +193,7 @@ def reception(c: Context) -> None:
         parts.append(f"{'Có ' if not never else 'Ngoài ra, '}{count(len(unreadable))} đơn vị đã gửi báo cáo nhưng "
                      f"tệp không đọc được, phải gửi lại: {join(u.unit.name for u in unreadable)}.")
     if parts:
-        parts.append(f"Đề nghị các đơn vị này gửi báo cáo trước ngày {text_date(c.resend)}.")
+        parts.append(f"Đề nghị các đơn vị này gửi báo cáo chậm nhất ngày {text_date(c.resend)}.")
         body_paragraph(c.doc, " ".join(parts))
     if r.pending:
         files = join(f"tệp “{p.name.rsplit('/', 1)[-1]}” ({_pending_reason(c, p.unit, p.claimed_unit)})"
@@ -579,7 +579,7 @@ def directions(c: Context) -> None:
                          "thủ trưởng")
         lines.append(f"Xây dựng, đăng ký cam kết thực hiện nhiệm vụ trọng tâm năm {s.year + 1}")
     if r.missing:
-        lines.append(f"Các đơn vị chưa gửi báo cáo hoặc có tệp không đọc được gửi báo cáo trước ngày "
+        lines.append(f"Các đơn vị chưa gửi báo cáo hoặc có tệp không đọc được gửi báo cáo chậm nhất ngày "
                      f"{text_date(c.resend)}")
     who = s.contact.unit or s.agency.name
     lines.append(f"{who} tiếp tục theo dõi, đôn đốc, tổng hợp kết quả thực hiện và báo cáo theo quy định")

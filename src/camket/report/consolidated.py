@@ -50,38 +50,54 @@ from ..schema import (
     printed,
 )
 from ..values import parse_deadline
-from ..vi import format_date, format_percent, percent, short_name, vi_timestamps
+from ..vi import percent, text_date, vi_timestamps
 from ..xlsxkit import WORKBOOK_OPTIONS, row_height
-from .basis import Basis, basis_of, completion_bars
-from .palette import BAR, CLASS_COLOURS
+from .basis import Basis, basis_of
+from .palette import BAR
+from .summary import PAGE_PX as _PAGE_PX
+from .summary import SHEET as SUMMARY
+from .summary import column_px as _px
+from .summary import fraction as _fraction
+from .summary import write_summary
 from .year import YearResult
 
 __all__ = ["write_consolidated", "write_year_workbook", "year_sheets"]
 
 _FONT = {"font_name": "Times New Roman", "font_size": 11}
-_CHART_DATA = "Dữ liệu biểu đồ"
-_PAGE_PX = 1024          # printable width of landscape A4 (0.5" margins) in pixels at 100%
 _LEGIBLE = 0.8           # list sheets print at this scale or larger: 11 pt text stays ≥ 8.8 pt
 _REPEATED = {DETAIL.name: 3, OVERDUE.name: 3}  # columns repeated on pages to the right (default 2)
 
 
+_RED = {"font_color": "#C00000", "bg_color": "#FDE9E9"}  # the row of a unit that did not report
+
+
 def _formats(book: Any) -> dict[Any, Any]:
+    """The workbook's cell formats; list cells also in red (``("red", key)``).
+
+    Text starts one indent in, so it never runs into a number or a time printed flush
+    right in the cell before it ("1Cục …", "97.5Hoàn thành …"); the STT is centred.
+    """
     cell = {**_FONT, "border": 1, "valign": "top"}
     add = book.add_format
+    listed: dict[Any, dict[str, Any]] = {
+        Kind.TEXT: {**cell, "text_wrap": True, "align": "left", "indent": 1},
+        Kind.CODE: {**cell, "align": "left", "indent": 1},
+        Kind.INTEGER: {**cell, "num_format": "#,##0"},
+        Kind.NUMBER: {**cell, "num_format": "General"},
+        Kind.PERCENT: {**cell, "num_format": "0.0%"},
+        Kind.DATE: {**cell, "num_format": "dd/mm/yyyy"},
+        Kind.DEADLINE: {**cell, "num_format": "dd/mm/yyyy", "align": "left", "indent": 1},
+        "datetime": {**cell, "num_format": "dd/mm/yyyy hh:mm"},
+        "stt": {**cell, "align": "center"},
+    }
     return {
         "title": add({**_FONT, "bold": True, "font_size": 14}),
         "subtitle": add({**_FONT, "italic": True}),
         "header": add({**_FONT, "bold": True, "border": 1, "bg_color": "#D9E1F2", "text_wrap": True,
                        "align": "center", "valign": "vcenter"}),
-        Kind.TEXT: add({**cell, "text_wrap": True}),
-        Kind.CODE: add(cell),
-        Kind.INTEGER: add({**cell, "num_format": "#,##0"}),
-        Kind.NUMBER: add({**cell, "num_format": "General"}),
-        Kind.PERCENT: add({**cell, "num_format": "0.0%"}),
-        Kind.DATE: add({**cell, "num_format": "dd/mm/yyyy"}),
-        Kind.DEADLINE: add({**cell, "num_format": "dd/mm/yyyy", "align": "left"}),
-        "datetime": add({**cell, "num_format": "dd/mm/yyyy hh:mm"}),
-        "missing": add({**cell, "font_color": "#C00000", "bg_color": "#FDE9E9", "text_wrap": True}),
+        **{key: add(props) for key, props in listed.items()},
+        **{("red", key): add({**props, **_RED}) for key, props in listed.items()},
+        "missing": add({**cell, **_RED, "text_wrap": True, "align": "left", "indent": 1}),
         "label": add({**cell, "bold": True, "text_wrap": True}),
         "indent": add({**cell, "indent": 1, "align": "left", "text_wrap": True}),
         "sentence": add({**_FONT, "italic": True, "text_wrap": True, "valign": "top"}),
@@ -91,11 +107,6 @@ def _formats(book: Any) -> dict[Any, Any]:
 
 def _text(value: str) -> str:
     return safe_text(value, XLSX_CELL_LIMIT)
-
-
-def _px(width: float) -> int:
-    """A column's width in pixels (as Excel lays out the default font)."""
-    return int(width * 7 + 5)
 
 
 def _print_list(ws: Any, sheet: Sheet, header_row: int, last_row: int) -> None:
@@ -123,6 +134,15 @@ def _print_list(ws: Any, sheet: Sheet, header_row: int, last_row: int) -> None:
     ws.set_footer(f"&C{sheet.name.replace('&', '&&')} - Trang &P/&N")
 
 
+def _style(column: Column, fmt: dict[Any, Any]) -> Any:
+    """The key of a list column's format in :func:`_formats`."""
+    if column.key in ("stt", "submitted"):
+        return "stt" if column.key == "stt" else "datetime"
+    if column.key in TECHNICAL:
+        return Kind.CODE
+    return column.kind if column.kind in fmt else Kind.TEXT
+
+
 def _table(book: Any, sheet: Sheet, rows: Iterable[Sequence[Any]], fmt: dict[Any, Any], fast: list[FastRows],
            title: str = "", red: Callable[[Sequence[Any]], bool] | None = None, empty: str = "") -> Any:
     """A sheet with a title, a header row and data rows; autofilter, frozen header, printable.
@@ -139,10 +159,11 @@ def _table(book: Any, sheet: Sheet, rows: Iterable[Sequence[Any]], fmt: dict[Any
         ws.set_column(c, c, column.width)
         ws.write_string(start, c, column.header, fmt["header"])
     ws.set_row(start, row_height([(c.header, c.width) for c in sheet.columns], minimum=30))
-    styles = [fmt["datetime"] if c.key == "submitted" else fmt[Kind.CODE] if c.key in TECHNICAL
-              else fmt.get(c.kind, fmt[Kind.TEXT]) for c in sheet.columns]
-    red_styles = [fmt["missing"]] * len(sheet.columns)
-    wrapped = [(i, c.width) for i, c in enumerate(sheet.columns) if c.kind is Kind.TEXT and c.key not in TECHNICAL]
+    keys = [_style(c, fmt) for c in sheet.columns]
+    styles = [fmt[key] for key in keys]
+    red_styles = [fmt["red", key] for key in keys]
+    wrapped = [(i, c.width - 1) for i, c in enumerate(sheet.columns)  # less the indent
+               if c.kind is Kind.TEXT and c.key not in TECHNICAL]
     table = FastRows(ws, start + 1)
     fast.append(table)
     for values in rows:
@@ -156,11 +177,6 @@ def _table(book: Any, sheet: Sheet, rows: Iterable[Sequence[Any]], fmt: dict[Any
     ws.freeze_panes(start + 1, 0)
     _print_list(ws, sheet, start, max(table.last_row, start + 1))
     return ws
-
-
-def _fraction(rate: Any) -> float:
-    """A percentage (0-100, already rounded) as the fraction Excel's ``0.0%`` shows."""
-    return float(rate) / 100
 
 
 def _score(value: float) -> float:
@@ -283,188 +299,6 @@ def _finding_rows(result: Result, names: dict[str, str]) -> Iterable[list[Any]]:
                vi_timestamps(f.advice), f.location.file, f.location.sheet, f.location.cell, f.unit, f.task, f.code]
 
 
-def headline(result: Result, basis: Basis) -> str:
-    """The round in one sentence, as the Tổng hợp sheet states it."""
-    o, b = result.overall, basis.overall
-    if basis.interim:
-        text = (f"Đã hoàn thành {b.completed}/{b.total} nhiệm vụ đến hạn, đạt tỉ lệ {format_percent(b.rate)}; "
-                if b.total else "Chưa có nhiệm vụ đến hạn; ")
-        text += f"lũy kế {o.completed}/{o.total} nhiệm vụ của cả năm ({format_percent(o.rate)})."
-    else:
-        text = f"Đã hoàn thành {o.completed}/{o.total} nhiệm vụ, đạt tỉ lệ {format_percent(o.rate)}."
-    heads = result.heads
-    full = [u for u in heads if u.answered and (t := basis.by_unit.get(u.unit.code)) and t.total
-            and t.completed == t.total]
-    scope = basis.scope
-    if full:
-        text += f" Có {len(full)}/{len(heads)} thủ trưởng hoàn thành 100% {scope}."
-    else:
-        text += f" Chưa có thủ trưởng nào hoàn thành 100% {scope}."
-    return text
-
-
-def _summary(book: Any, result: Result, basis: Basis, settings: Settings, fmt: dict[Any, Any]) -> None:
-    ws = book.add_worksheet("Tổng hợp")
-    r = result.round
-    o = result.overall
-    columns = _total_columns(basis)
-    last = len(columns)
-    ws.set_column(0, 0, 40)
-    ws.set_column(1, last, 11)
-    ws.merge_range(0, 0, 0, last, _text(f"TỔNG HỢP KẾT QUẢ THỰC HIỆN NHIỆM VỤ TRỌNG TÂM - {r.name.upper()}"),
-                   fmt["title"])
-    ws.write_string(1, 0, _text(f"{settings.agency.name} - {settings.title}"), fmt["subtitle"])
-    ws.write_string(2, 0, f"Số liệu tính đến ngày {format_date(r.as_of)}; hạn gửi báo cáo {format_date(r.due)}",
-                    fmt["subtitle"])
-    for c, label in enumerate(("Chỉ tiêu", "Số lượng", "Tỉ lệ")):
-        ws.write_string(4, c, label, fmt["header"])
-    heads = result.heads
-    answered = sum(1 for u in heads if u.answered)
-    lines: list[tuple[str, int, Any, bool]] = []
-    if basis.interim:
-        due = basis.overall
-        lines += [
-            (f"Nhiệm vụ đến hạn (thời hạn đến ngày {format_date(r.as_of)})", due.total, None, False),
-            ("Đã hoàn thành", due.completed, due.rate if due.total else None, True),
-            ("trong đó: hoàn thành quá hạn", due.done_late, None, True),
-            ("Chưa hoàn thành", due.total - due.completed, percent(due.total - due.completed, due.total)
-             if due.total else None, True),
-        ]
-    year = " cả năm" if basis.interim else ""
-    lines += [
-        (f"Tổng số nhiệm vụ{year}", o.total, None, False),
-        ("Đã hoàn thành" + (" (lũy kế)" if basis.interim else ""), o.completed, o.rate, True),
-        ("trong đó: hoàn thành đúng hạn", o.done_on_time, None, True),
-        ("trong đó: hoàn thành quá hạn", o.done_late, None, True),
-        ("Đang thực hiện", o.in_progress, percent(o.in_progress, o.total), True),
-        ("trong đó: quá hạn", o.in_progress_overdue, None, True),
-        ("Chưa thực hiện", o.not_started, percent(o.not_started, o.total), True),
-        ("Không thực hiện (có lý do)", o.not_done, percent(o.not_done, o.total), True),
-        ("Chưa báo cáo", o.not_reported, percent(o.not_reported, o.total), True),
-        *_target_lines(result),
-        ("Đơn vị đã báo cáo", answered, percent(answered, len(heads)), False),
-        ("Đơn vị chưa báo cáo", len(result.missing), None, False),
-        ("Đơn vị gửi sau thời hạn", len(result.late), None, False),
-    ]
-    for i, (label, number, rate, sub) in enumerate(lines, start=5):
-        ws.write_string(i, 0, label, fmt["indent" if sub else "label"])
-        ws.set_row(i, row_height([(label, 38)]))
-        ws.write_number(i, 1, number, fmt[Kind.INTEGER])
-        if rate is None:
-            ws.write_blank(i, 2, None, fmt[Kind.PERCENT])
-        else:
-            ws.write_number(i, 2, _fraction(rate), fmt[Kind.PERCENT])
-    row = 5 + len(lines) + 1
-    ws.merge_range(row, 0, row, last, _text(headline(result, basis)), fmt["sentence"])
-    ws.set_row(row, 32)
-    row += 2
-    for title, groups, due_groups in (("Theo nhóm nhiệm vụ", result.by_group, basis.by_group),
-                                      ("Theo khối", result.by_block, basis.by_block),
-                                      ("Theo nguồn", result.by_source, result.due_by_source)):
-        row = _totals_table(ws, row, title, groups, due_groups if basis.interim else None, columns, fmt) + 2
-    ws.set_h_pagebreaks([row])  # the charts on a page of their own, below the tables
-    row = _charts(book, ws, result, basis, row, fmt)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-    ws.print_area(0, 0, row, last)
-    ws.fit_to_pages(1, 0)
-    ws.set_footer("&CTổng hợp - Trang &P/&N")
-
-
-def _target_lines(result: Result) -> list[tuple[str, int, Any, bool]]:
-    """The numeric targets: tasks that have one, and of those reported done, how many reached it."""
-    g = result.targets
-    if not g.numeric:
-        return []
-    counted = "tính là hoàn thành" if result.below_target_done else "tính là đang thực hiện"
-    return [
-        ("Nhiệm vụ có chỉ tiêu định lượng", g.numeric, None, False),
-        ("Báo cáo hoàn thành", g.done, None, True),
-        ("trong đó: đạt chỉ tiêu", g.met, percent(g.met, g.done) if g.done else None, True),
-        (f"trong đó: chưa đạt chỉ tiêu ({counted})", g.not_met, percent(g.not_met, g.done) if g.done else None,
-         True),
-        ("trong đó: chưa ghi giá trị đạt được", g.no_value, None, True),
-    ]
-
-
-def _total_columns(basis: Basis) -> tuple[str, ...]:
-    due = ("Nhiệm vụ đến hạn", "Hoàn thành (đến hạn)", "Tỉ lệ (đến hạn)") if basis.interim else ()
-    return (*due, "Tổng số", "Hoàn thành", "Đúng hạn", "Hoàn thành quá hạn", "Đang thực hiện", "Chưa thực hiện",
-            "Không thực hiện", "Chưa báo cáo", "Tỉ lệ hoàn thành" + (" (cả năm)" if basis.interim else ""))
-
-
-def _totals_table(ws: Any, row: int, title: str, groups: dict[str, Totals], due: dict[str, Totals] | None,
-                  columns: tuple[str, ...], fmt: dict[Any, Any]) -> int:
-    ws.write_string(row, 0, title, fmt["header"])
-    for c, label in enumerate(columns, start=1):
-        ws.write_string(row, c, label, fmt["header"])
-    ws.set_row(row, row_height([(label, 11) for label in columns], minimum=30))
-    for name, t in groups.items():
-        row += 1
-        ws.write_string(row, 0, _text(name), fmt[Kind.TEXT])
-        c = 1
-        if due is not None:
-            d = due.get(name, Totals())
-            ws.write_number(row, 1, d.total, fmt[Kind.INTEGER])
-            ws.write_number(row, 2, d.completed, fmt[Kind.INTEGER])
-            if d.total:
-                ws.write_number(row, 3, _fraction(d.rate), fmt[Kind.PERCENT])
-            else:
-                ws.write_blank(row, 3, None, fmt[Kind.PERCENT])
-            c = 4
-        for value in (t.total, t.completed, t.done_on_time, t.done_late, t.in_progress, t.not_started, t.not_done,
-                      t.not_reported):
-            ws.write_number(row, c, value, fmt[Kind.INTEGER])
-            c += 1
-        ws.write_number(row, c, _fraction(t.rate), fmt[Kind.PERCENT])
-        ws.set_row(row, row_height([(name, 40)]))
-    return row
-
-
-def _charts(book: Any, ws: Any, result: Result, basis: Basis, row: int, fmt: dict[Any, Any]) -> int:
-    """Completion by unit (by block for many units) and the classes of tasks, below the
-    tables; returns the last row they cover."""
-    data = book.add_worksheet(_CHART_DATA)
-    data.hide()
-    bars, bar_title = completion_bars(result, basis)
-    for i, bar in enumerate(bars):
-        label = short_name(bar.label)  # a native chart has no room for a long name on two lines
-        data.write_string(i, 0, _text(f"{label} ({bar.note})" if bar.note else label))
-        if bar.rate is None:
-            data.write_blank(i, 1, None)
-        else:
-            data.write_number(i, 1, _fraction(bar.rate), fmt[Kind.PERCENT])
-    classes = [(d, result.overall.count(d)) for d in Derived if result.overall.count(d)]
-    for i, (derived, value) in enumerate(classes):
-        data.write_string(i, 3, derived.value)
-        data.write_number(i, 4, value)
-    height = max(340, 20 * len(bars) + 90)
-    bar = book.add_chart({"type": "bar"})
-    bar.add_series({"name": "Tỉ lệ hoàn thành", "categories": [_CHART_DATA, 0, 0, max(len(bars) - 1, 0), 0],
-                    "values": [_CHART_DATA, 0, 1, max(len(bars) - 1, 0), 1], "fill": {"color": BAR},
-                    "gap": 60, "data_labels": {"value": True, "num_format": "0.0%"}})
-    bar.set_title({"name": bar_title, "name_font": {"name": "Times New Roman", "size": 12, "bold": True}})
-    bar.set_x_axis({"num_format": "0%", "min": 0, "max": 1, "major_gridlines": {"visible": True},
-                    "num_font": {"name": "Times New Roman", "size": 9}})
-    bar.set_y_axis({"reverse": True, "num_font": {"name": "Times New Roman", "size": 9}})
-    bar.set_legend({"none": True})
-    bar.set_size({"width": 760, "height": height})
-    ws.insert_chart(row, 0, bar)
-    pie = book.add_chart({"type": "doughnut"})
-    pie.add_series({"name": "Cơ cấu nhiệm vụ theo tình trạng thực hiện",
-                    "categories": [_CHART_DATA, 0, 3, max(len(classes) - 1, 0), 3],
-                    "values": [_CHART_DATA, 0, 4, max(len(classes) - 1, 0), 4],
-                    "points": [{"fill": {"color": CLASS_COLOURS[d]}} for d, _ in classes],
-                    "data_labels": {"percentage": True, "font": {"name": "Times New Roman", "size": 9}}})
-    pie.set_title({"name": "Cơ cấu nhiệm vụ theo tình trạng thực hiện",
-                   "name_font": {"name": "Times New Roman", "size": 12, "bold": True}})
-    pie.set_legend({"position": "right", "font": {"name": "Times New Roman", "size": 9}})
-    pie.set_size({"width": 480, "height": 340})
-    ws.insert_chart(row, 7, pie, {"x_offset": 10})  # beside the bars: column H starts past 770 px
-    return row + math.ceil(height / 20) + 1
-
-
 def write_consolidated(path: Path, result: Result, master: Master, settings: Settings,
                        generated: dt.datetime, progress: Trend | None = None, year: YearResult | None = None) -> Path:
     """Write the consolidated workbook of ``result`` to ``path`` (atomically); with a
@@ -480,14 +314,14 @@ def write_consolidated(path: Path, result: Result, master: Master, settings: Set
             "author": _text(settings.agency.name), "company": _text(settings.agency.name), "created": generated,
             "comments": "Tạo bởi camket"})
         fmt = _formats(book)
-        _summary(book, result, basis, settings, fmt)
+        write_summary(book, result, basis, settings, fmt)
         missing_codes = {u.unit.code for u in result.missing}
         code_at = UNIT_SUMMARY.index("unit_code")
         _table(book, UNIT_SUMMARY, _unit_rows(result, basis), fmt, fast,
                red=lambda values: values[code_at] in missing_codes)
         _table(book, DETAIL, _detail_rows(result, names), fmt, fast)
         _table(book, OVERDUE, _overdue_rows(result, names), fmt, fast,
-               title=f"NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH (đến ngày {format_date(result.round.as_of)})",
+               title=f"NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH (đến ngày {text_date(result.round.as_of)})",
                empty="Không có nhiệm vụ quá hạn chưa hoàn thành.")
         _table(book, MISSING, _missing_rows(result, master), fmt, fast, title="ĐƠN VỊ VÀ NHIỆM VỤ CHƯA BÁO CÁO",
                empty="Các đơn vị đã báo cáo đủ các nhiệm vụ.")
@@ -519,7 +353,7 @@ def write_consolidated(path: Path, result: Result, master: Master, settings: Set
             year_sheets(book, year, fmt, fast)
         _table(book, FINDINGS, _finding_rows(result, names), fmt, fast, title="LỖI VÀ CẢNH BÁO DỮ LIỆU",
                empty="Không có lỗi hoặc cảnh báo.")
-        book.get_worksheet_by_name("Tổng hợp").activate()
+        book.get_worksheet_by_name(SUMMARY).activate()
         try:
             book.close()
             splice(tmp, fast)
@@ -536,7 +370,8 @@ def year_sheets(book: Any, year: YearResult, fmt: dict[Any, Any], fast: list[Fas
     ws = _table(book, EMULATION, sheet_rows(year), fmt, fast, title=title(year), empty="Chưa có đơn vị nào.")
     _sentence(ws, 1, points_rule(year.rules, year.basis), EMULATION.columns[:printed(EMULATION)], fmt)
     rounds = rounds_sheet(year)
-    heading = f"CHẤP HÀNH CHẾ ĐỘ BÁO CÁO NĂM {year.year} (các kỳ đã đến hạn đến ngày {format_date(year.as_of)})"
+    heading = (f"CHẤP HÀNH CHẾ ĐỘ BÁO CÁO NĂM {year.year} (các kỳ đã đến hạn đến ngày "
+               f"{text_date(year.as_of)})")
     ws = _table(book, rounds, rounds_rows(year), fmt, fast, title=heading,
                 empty="Chưa có kỳ báo cáo nào đến hạn được tính.")
     _sentence(ws, 1, counted_sentence(year), rounds.columns, fmt)

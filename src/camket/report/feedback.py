@@ -17,6 +17,7 @@ Offices resend by the report's date plus ``[feedback] working_days`` working day
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -113,8 +114,8 @@ def feedback_jobs(result: Result, base: Sequence[TemplateJob], rows: Sequence[St
             if result.rejected.get(code):
                 intro = (f"{name}: đơn vị đã gửi báo cáo {round_.name} nhưng tệp gửi đến không đọc được nên chưa "
                          f"được tổng hợp (lý do dưới đây). Đề nghị điền báo cáo vào tệp này (hoặc mở tệp đã gửi "
-                         f"bằng Excel, LibreOffice, lưu lại) và gửi lại{to} trước ngày {text_date(resend)}.")
-                lines = tuple((str(f.location) or "Tệp đã gửi", vi_timestamps(f.text)) for f in problems)
+                         f"bằng Excel, LibreOffice, lưu lại) và gửi lại{to} chậm nhất ngày {text_date(resend)}.")
+                lines = tuple((_sent_file(f), vi_timestamps(f.text)) for f in problems)
                 jobs.append(FeedbackJob(replace(
                     job, problems=lines, problems_intro=intro, deadline=resend,
                     problems_title=f"ĐỀ NGHỊ GỬI LẠI BÁO CÁO {round_.name.upper()}"), len(lines) or 1,
@@ -122,7 +123,7 @@ def feedback_jobs(result: Result, base: Sequence[TemplateJob], rows: Sequence[St
             else:
                 intro = (f"{name}: đến ngày {text_date(dated)}, chưa nhận được báo cáo {round_.name} của đơn vị "
                          f"(hạn gửi ngày {text_date(round_.due)}). Đề nghị điền báo cáo vào tệp này và gửi{to} "
-                         f"trước ngày {text_date(resend)}.")
+                         f"chậm nhất ngày {text_date(resend)}.")
                 jobs.append(FeedbackJob(replace(
                     job, problems_intro=intro, deadline=resend,
                     problems_title=f"NHẮC GỬI BÁO CÁO {round_.name.upper()}"), 1, "Nhắc gửi báo cáo", resend))
@@ -151,7 +152,7 @@ def feedback_jobs(result: Result, base: Sequence[TemplateJob], rows: Sequence[St
         where = (f"các ô tô đỏ ở sheet \"{REPORT.name}\", rê chuột vào ô để xem ghi chú" if notes
                  else "danh sách dưới đây")
         intro = (f"{name}: báo cáo {round_.name} của đơn vị đã được tiếp nhận; còn {len(lines)} nội dung cần sửa "
-                 f"({where}). Đề nghị sửa và gửi lại tệp này{to} trước ngày {text_date(resend)}.")
+                 f"({where}). Đề nghị sửa và gửi lại tệp này{to} chậm nhất ngày {text_date(resend)}.")
         jobs.append(FeedbackJob(replace(job, prefill=prefill, added=tuple(added), notes=notes, problems=lines,
                                         remarks=remarks, problems_intro=intro, deadline=resend),
                                 len(lines) + len(remarks), "Sửa và gửi lại báo cáo", resend))
@@ -163,6 +164,13 @@ def _order(finding: Finding) -> tuple[int, int, str]:
     cell = finding.location.cell
     digits = "".join(ch for ch in cell if ch.isdigit())
     return (0 if finding.severity is Severity.ERROR else 1, int(digits) if digits else 0, cell)
+
+
+def _sent_file(finding: Finding) -> str:
+    """Where a problem of a file that could not be read is, as the office knows it: the file's
+    own name, never the folders it was received in (``nhan-2023-6T/VP.xlsx`` -> ``VP.xlsx``)."""
+    where = finding.location
+    return str(replace(where, file=re.split(r"[\\/]", where.file)[-1])) or "Tệp đã gửi"
 
 
 def _where(finding: Finding) -> str:

@@ -36,7 +36,7 @@ from ..config import EmulationSettings, Settings
 from ..model import Master, Round, Unit
 from ..reconcile import Result, Totals, count
 from ..schema import EMULATION, EMULATION_ROUNDS, Column, Kind, Sheet
-from ..vi import format_date, format_number, format_percent, text_date
+from ..vi import format_number, format_percent, text_date
 
 DASH = "–"
 
@@ -211,7 +211,7 @@ def rounds_rows(year: YearResult) -> Iterable[list[object]]:
 
 
 def title(year: YearResult) -> str:
-    return f"KẾT QUẢ THI ĐUA NĂM {year.year} (tính đến ngày {format_date(year.as_of)})"
+    return f"KẾT QUẢ THI ĐUA NĂM {year.year} (tính đến ngày {text_date(year.as_of)})"
 
 
 def _rounds_named(rounds: Sequence[Round]) -> str:

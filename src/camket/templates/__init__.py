@@ -8,12 +8,13 @@
 
 from .batch import Progress, TemplatesResult, run_jobs, template_filename, write_bundle
 from .book import TemplateJob, write_template
-from .layout import ADDED_MARKER, GUIDE_SHEET, HEADER_ROW, PROBLEMS_SHEET, col, example_date, letter
+from .layout import ADDED_MARKER, GUIDE_SHEET, HEADER_ROW, NOTES_SHEET, PROBLEMS_SHEET, col, example_date, letter
 
 __all__ = [
     "ADDED_MARKER",
     "GUIDE_SHEET",
     "HEADER_ROW",
+    "NOTES_SHEET",
     "PROBLEMS_SHEET",
     "Progress",
     "TemplateJob",

@@ -24,10 +24,10 @@ from ..safetext import safe_text
 from ..schema import REPORT, STATUS_VALUES, Column, Kind
 from ..stamp import META_SHEET, Stamp, locked_values, row_hash
 from ..targets import parse_target
-from ..vi import format_date
+from ..vi import text_date
 from ..xlsxkit import WORKBOOK_OPTIONS, row_height
 from .guide import guide_heights, write_guide, write_problems
-from .layout import ADDED_MARKER, FROZEN_COLUMNS, HEADER_ROW, PROBLEMS_SHEET, WIDTHS, ZOOM, col, hint, letter
+from .layout import ADDED_MARKER, FROZEN_COLUMNS, HEADER_ROW, WIDTHS, ZOOM, col, fit_height, hint, letter, widths
 
 __all__ = ["TemplateJob", "unit_texts", "write_template"]
 
@@ -57,6 +57,10 @@ class TemplateJob:
     remarks: tuple[tuple[str, str], ...] = ()     # feedback: notes for next time (nothing to resend)
     deadline: dt.date | None = None               # feedback: the new deadline to send the report
     link: str = ""                                 # the unit's personal upload link, shown in the guide
+
+    def widths(self) -> dict[str, float]:
+        """The Báo cáo sheet's column widths for this unit's task codes (see :func:`~.layout.widths`)."""
+        return widths([*(t.code for t in self.tasks), *(str(a.get("task_code") or "") for a in self.added)])
 
     @property
     def feedback(self) -> bool:
@@ -117,16 +121,11 @@ _LEGEND = ("Chỉ nhập vào các ô nền vàng; các ô khác đã khóa. Nhi
 def _header_block(ws: Any, job: TemplateJob, texts: Mapping[str, str], fmt: dict[str, Any],
                   last_col: int) -> None:
     """Titles inside the frozen columns (A–C), so no title is cut at the freeze line on screen."""
-    agency = job.settings.agency
     block = FROZEN_COLUMNS - 1
-    width = sum(WIDTHS[c.key] for c in REPORT.columns[:FROZEN_COLUMNS])
-    ws.merge_range(0, 0, 0, block, agency.name.upper(), fmt["agency"])
-    ws.set_row(0, row_height([(agency.name.upper(), width)], font_size=12))
+    heights = _header_heights(job)
+    ws.merge_range(0, 0, 0, block, job.settings.agency.name.upper(), fmt["agency"])
     ws.merge_range(1, 0, 1, block, _TITLE, fmt["title"])
-    ws.set_row(1, row_height([(_TITLE, width - 4)], font_size=14))
-    period = f"Kỳ báo cáo: {job.round.name} (số liệu tính đến ngày {format_date(job.round.as_of)})"
-    ws.merge_range(2, 0, 2, block, period, fmt["subtitle"])
-    ws.set_row(2, row_height([(period, width)]))
+    ws.merge_range(2, 0, 2, block, _period(job), fmt["subtitle"])
     ws.merge_range(3, 0, 3, 1, "Đơn vị:", fmt["label"])
     ws.write_string(3, 2, texts["unit_name"], fmt["value"])
     ws.write_string(3, 3, "Mã đơn vị:", fmt["label"])
@@ -136,15 +135,51 @@ def _header_block(ws: Any, job: TemplateJob, texts: Mapping[str, str], fmt: dict
     ws.write_string(4, 3, "Hạn gửi lại:" if job.deadline else "Hạn gửi:", fmt["label"])
     ws.write_datetime(4, 4, dt.datetime.combine(job.deadline or job.round.due, dt.time()), fmt["value_date"])
     ws.merge_range(5, 0, 5, block, _LEGEND, fmt["legend"])
-    ws.set_row(5, row_height([(_LEGEND, width + 4)], font_size=10))
     for c, column in enumerate(REPORT.columns):
         ws.write_string(HEADER_ROW, c, column.header, fmt["header"])
-    ws.set_row(HEADER_ROW, 45)
+    for row, height in enumerate(heights):
+        if height is not None:
+            ws.set_row(row, height)
+
+
+def _period(job: TemplateJob) -> str:
+    return f"Kỳ báo cáo: {job.round.name} (số liệu tính đến ngày {text_date(job.round.as_of)})"
+
+
+def _header_heights(job: TemplateJob) -> list[float | None]:
+    """The heights of the rows above the tasks (None: the default), the column labels last."""
+    width = sum(WIDTHS[c.key] for c in REPORT.columns[:FROZEN_COLUMNS])  # the frozen block: the same for every unit
+    return [row_height([(job.settings.agency.name.upper(), width)], font_size=12),
+            row_height([(_TITLE, width - 4)], font_size=14), row_height([(_period(job), width)]), None, None,
+            row_height([(_LEGEND, width + 4)], font_size=10), _LABELS_HEIGHT]
+
+
+_LABELS_HEIGHT = 45  # the row of column labels, repeated on every printed page
+_MARKER_HEIGHT = 30
 
 
 _LOCKED_STYLES = {"stt": "locked_center", "task_code": "locked_center", "points": "locked_number",
                   "deadline": "locked_date"}
-_WRAPPED = [(col(c.key), c.key, WIDTHS[c.key]) for c in REPORT.columns if c.kind is Kind.TEXT]
+_WRAPPED = [c.key for c in REPORT.columns if c.kind is Kind.TEXT]
+
+
+def _task_height(task: Task, answers: Mapping[str, Any], widths: Mapping[str, float]) -> float:
+    texts = {"content": task.content, "group": task.group, "product": task.product, "target": task.target,
+             **answers}
+    return row_height((texts.get(key), widths[key]) for key in _WRAPPED)
+
+
+def _added_height(given: Mapping[str, Any], widths: Mapping[str, float]) -> float:
+    return row_height(((given.get(c.key), widths[c.key]) for c in REPORT.columns), minimum=_MARKER_HEIGHT)
+
+
+def _print_heights(job: TemplateJob) -> list[float]:
+    """Every printed row's height in points, from the title to the signature block."""
+    w = job.widths()
+    added = [_added_height(job.added[i] if i < len(job.added) else {}, w) for i in range(_added_count(job))]
+    return [*(h or 15 for h in _header_heights(job)),
+            *(_task_height(task, job.prefill.get(task.code) or {}, w) for task in job.tasks),
+            _MARKER_HEIGHT, *added, 15, 15, 15, 15]
 
 
 def _task_rows(rows: FastRows, job: TemplateJob, fmt: dict[str, Any]) -> list[tuple[str, int, str]]:
@@ -154,6 +189,7 @@ def _task_rows(rows: FastRows, job: TemplateJob, fmt: dict[str, Any]) -> list[tu
     plain = [style if style is not None else _input_format(c, fmt, False) for style, c in zip(
         locked, REPORT.columns, strict=True)]
     achieved = col("achieved")
+    w = job.widths()
     for i, task in enumerate(job.tasks):
         row = HEADER_ROW + 1 + i
         answers = job.prefill.get(task.code) or {}
@@ -167,9 +203,7 @@ def _task_rows(rows: FastRows, job: TemplateJob, fmt: dict[str, Any]) -> list[tu
                       for style, c in zip(locked, REPORT.columns, strict=True)]
         if parse_target(task.target) is None and values[achieved] is None:
             styles = [*styles[:achieved], fmt["not_applicable"], *styles[achieved + 1:]]
-        texts = {**master, **answers}
-        height = row_height((texts.get(key), width) for _, key, width in _WRAPPED)
-        rows.add(values, styles, row=row, height=height)
+        rows.add(values, styles, row=row, height=_task_height(task, answers, w))
         stamped.append((task.code, row + 1, row_hash(locked_values(task))))
     return stamped
 
@@ -180,13 +214,13 @@ def _added_count(job: TemplateJob) -> int:
 
 def _added_rows(rows: FastRows, job: TemplateJob, fmt: dict[str, Any], first: int) -> None:
     """The empty (or pre-filled) rows for tasks added during the round, below the marker row."""
+    w = job.widths()
     for i in range(_added_count(job)):
         given = job.added[i] if i < len(job.added) else {}
         values = [f"PS{i + 1}" if c.key == "stt" else given.get(c.key) for c in REPORT.columns]
         styles = [fmt["locked_center"] if c.key == "stt" else
                   _input_format(c, fmt, (f"+{i + 1}", c.key) in job.notes) for c in REPORT.columns]
-        height = row_height(((given.get(c.key), WIDTHS[c.key]) for c in REPORT.columns), minimum=30)
-        rows.add(values, styles, row=first + 1 + i, height=height)
+        rows.add(values, styles, row=first + 1 + i, height=_added_height(given, w))
 
 
 def _added_marker(ws: Any, job: TemplateJob, fmt: dict[str, Any], first: int, last_col: int) -> int:
@@ -194,7 +228,7 @@ def _added_marker(ws: Any, job: TemplateJob, fmt: dict[str, Any], first: int, la
                    f"{ADDED_MARKER} (nếu có): ghi thêm nhiệm vụ phát sinh trong kỳ vào các dòng dưới đây; "
                    "nhiệm vụ phát sinh được ghi nhận là đề xuất, không tính vào kết quả cam kết.",
                    fmt["marker"])
-    ws.set_row(first, 30)
+    ws.set_row(first, _MARKER_HEIGHT)
     return first + _added_count(job)
 
 
@@ -268,10 +302,12 @@ def _conditional_formats(ws: Any, job: TemplateJob, fmt: dict[str, Any], first: 
         "type": "formula", "criteria": f'=AND({pr}=100,{st}<>"{done}",{st}<>"")', "format": fmt["warn"]})
 
 
-def _print_setup(ws: Any, job: TemplateJob, texts: Mapping[str, str], last_row: int, last_col: int) -> None:
+def _print_setup(ws: Any, job: TemplateJob, texts: Mapping[str, str], last_row: int, last_col: int,
+                 tall: int) -> None:
+    """A4 landscape, one page wide and ``tall`` pages tall (0: as many as it takes)."""
     ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(1, tall)
     ws.repeat_rows(HEADER_ROW)
     ws.print_area(0, 0, last_row, last_col)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
@@ -314,6 +350,12 @@ class _Rendered:
     fmt: dict[str, Any]
 
 
+def _tall(job: TemplateJob) -> int:
+    """Pages tall the Báo cáo sheet prints on (:func:`~.layout.fit_height`): a last page with
+    only the last rows and the signature block is folded into the others."""
+    return fit_height(_print_heights(job), _LABELS_HEIGHT, job.widths().values())
+
+
 def _render(job: TemplateJob, texts: Mapping[str, str], measured: Mapping[str, str]) -> _Rendered:
     """Everything xlsxwriter writes: sheets, formats, merged cells, rules, print setup.
 
@@ -332,12 +374,12 @@ def _render(job: TemplateJob, texts: Mapping[str, str], measured: Mapping[str, s
     fmt = _formats(book)
     for style in fmt.values():  # rows are written after close: every style must be in styles.xml
         style._get_xf_index()
-    if job.feedback:
-        write_problems(book, job, texts)
+    problems = write_problems(book, job, texts) if job.feedback else None
     guide = write_guide(book, job, texts, guide_heights(job, measured))
     ws = book.add_worksheet(REPORT.name)
+    w = job.widths()
     for c, column in enumerate(REPORT.columns):
-        ws.set_column(c, c, WIDTHS[column.key])
+        ws.set_column(c, c, w[column.key])
     _header_block(ws, job, texts, fmt, last_col)
     first = HEADER_ROW + 1
     marker = first + len(job.tasks)
@@ -347,11 +389,11 @@ def _render(job: TemplateJob, texts: Mapping[str, str], measured: Mapping[str, s
     _validations(ws, job, first, last, marker + 1)
     _conditional_formats(ws, job, fmt, first, last)
     end = _signature(ws, fmt, last + 2, last_col)
-    _print_setup(ws, job, texts, end, last_col)
+    _print_setup(ws, job, texts, end, last_col, _tall(job))
     ws.protect(job.settings.template_password, {
         "format_rows": True, "format_columns": True, "select_locked_cells": True,
         "select_unlocked_cells": True})
-    (book.get_worksheet_by_name(PROBLEMS_SHEET) if job.feedback else guide).activate()
+    (problems or guide).activate()
     meta = book.add_worksheet(META_SHEET)
     meta.very_hidden()
     book.close()
@@ -420,7 +462,7 @@ def write_template(job: TemplateJob, *, reuse: bool = True) -> Stamp:
         return _fill(_render(job, texts, texts), job, None)
     shown = {key: _placeholder(key) if value else "" for key, value in texts.items()}
     key = (job.workspace_id, job.round, job.generated, len(job.tasks), _added_count(job),
-           tuple(shown.values()), guide_heights(job, texts))
+           tuple(shown.values()), guide_heights(job, texts), job.widths()["task_code"], _tall(job))
     rendered = _RENDERED.get(key)
     if rendered is None or rendered.job.settings != job.settings:
         if len(_RENDERED) >= _RENDERED_MAX:

@@ -1,4 +1,5 @@
-"""The sheets that explain a template: ``Hướng dẫn`` and, in feedback workbooks, ``Cần sửa``."""
+"""The sheets that explain a template: ``Hướng dẫn`` and, in feedback workbooks, ``Cần sửa``
+(``Lưu ý`` when nothing is to be sent again)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from ..model import Status
 from ..safetext import XLSX_CELL_LIMIT, safe_text
 from ..schema import REPORT
-from ..vi import format_date, format_number
+from ..vi import format_number, text_date
 from ..xlsxkit import row_height
-from .layout import ADDED_MARKER, GUIDE_SHEET, PROBLEMS_SHEET, hint
+from .layout import ADDED_MARKER, GUIDE_SHEET, NOTES_SHEET, PROBLEMS_SHEET, hint
 
 if TYPE_CHECKING:
     from .book import TemplateJob
@@ -48,9 +49,9 @@ def _guide_rows(job: TemplateJob, texts: Mapping[str, str]) -> list[tuple[str, s
         ("", job.settings.title, "text"),
         ("Đơn vị", texts["guide_unit"], "text"),
         ("Thủ trưởng", texts["head_line"], "text"),
-        ("Kỳ báo cáo", f"{job.round.name}; số liệu tính đến ngày {format_date(job.round.as_of)}", "text"),
-        ("Hạn gửi lại", format_date(job.deadline), "due") if job.deadline else
-        ("Hạn gửi", format_date(job.round.due), "due"),
+        ("Kỳ báo cáo", f"{job.round.name}; số liệu tính đến ngày {text_date(job.round.as_of)}", "text"),
+        ("Hạn gửi lại", f"Chậm nhất ngày {text_date(job.deadline)}", "due") if job.deadline else
+        ("Hạn gửi", f"Chậm nhất ngày {text_date(job.round.due)}", "due"),
         ("Gửi về", f"{send_to}. Gửi lại chính tệp này (có thể nén nhiều tệp thành .zip).", "text"),
         *([("Gửi qua mạng", f"Hoặc gửi tệp tại đường dẫn riêng của đơn vị (không chuyển cho đơn vị khác): "
                             f"{texts['link']}", "text")] if texts.get("link") else []),
@@ -134,8 +135,9 @@ def write_guide(book: Any, job: TemplateJob, texts: Mapping[str, str], heights: 
 
 def write_problems(book: Any, job: TemplateJob, texts: Mapping[str, str]) -> Any:
     """First sheet of a feedback workbook: what the office is asked to do and by when,
-    every item to fix and where, then the notes for next time."""
-    ws = book.add_worksheet(PROBLEMS_SHEET)
+    every item to fix and where, then the notes for next time; named ``Lưu ý`` when it
+    only holds notes (nothing to send again)."""
+    ws = book.add_worksheet(PROBLEMS_SHEET if job.problems or job.deadline else NOTES_SHEET)
     st = _styles(book)
     ws.set_column(0, 0, 5)
     ws.set_column(1, 1, 24)
@@ -144,7 +146,7 @@ def write_problems(book: Any, job: TemplateJob, texts: Mapping[str, str]) -> Any
     ws.merge_range(0, 0, 0, 2, safe_text(title), st["title"])
     intro = safe_text(job.problems_intro) or (
         f"{texts['unit_name']}: sửa các ô tô đỏ ở sheet \"{REPORT.name}\" (rê chuột vào ô để xem ghi chú), rồi "
-        f"gửi lại tệp này trước ngày {format_date(job.deadline or job.round.due)}.")
+        f"gửi lại tệp này chậm nhất ngày {text_date(job.deadline or job.round.due)}.")
     ws.merge_range(1, 0, 1, 2, intro, st["text"])
     ws.set_row(1, row_height([(intro, 125)], font_size=12, minimum=34))
     row = 3
