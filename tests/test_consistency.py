@@ -168,8 +168,12 @@ def test_status_counts_them_with_the_units_file(made: Path) -> None:
 def test_the_consolidated_workbook_and_the_offices_feedback_list_them(made: Path) -> None:
     ws = _year_end(made)
     files = ws.report("2022-CN", generated=dt.datetime(2022, 12, 23, 8))
-    sheet = openpyxl.load_workbook(files.consolidated, read_only=True)["Lỗi dữ liệu"]
-    listed = [(r[-1], r[2], r[6], r[8]) for r in sheet.iter_rows(values_only=True) if r[-1] in CROSS]
+    consolidated = openpyxl.load_workbook(files.consolidated, read_only=True)
+    try:
+        listed = [(r[-1], r[2], r[6], r[8]) for r in consolidated["Lỗi dữ liệu"].iter_rows(values_only=True)
+                  if r[-1] in CROSS]
+    finally:
+        consolidated.close()  # a read-only workbook keeps its file open until closed
     assert listed == [
         ("date-before-previous-as-of", "Ngày hoàn thành mâu thuẫn với kỳ trước", "VP.xlsx", "L8"),
         ("status-reverted", "Đã hoàn thành, kỳ này báo cáo chưa xong", "VP.xlsx", "H9"),
