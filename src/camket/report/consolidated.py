@@ -354,13 +354,18 @@ def write_consolidated(path: Path, result: Result, master: Master, settings: Set
         _table(book, FINDINGS, _finding_rows(result, names), fmt, fast, title="LỖI VÀ CẢNH BÁO DỮ LIỆU",
                empty="Không có lỗi hoặc cảnh báo.")
         book.get_worksheet_by_name(SUMMARY).activate()
-        try:
-            book.close()
-            splice(tmp, fast)
-        finally:
-            for table in fast:
-                table.discard()
+        _close(book, tmp, fast)
     return path
+
+
+def _close(book: Any, tmp: Path, fast: list[FastRows]) -> None:
+    """Write the workbook, then splice in the large tables written as sheet XML."""
+    try:
+        book.close()
+        splice(tmp, fast)
+    finally:
+        for table in fast:
+            table.discard()
 
 
 def year_sheets(book: Any, year: YearResult, fmt: dict[Any, Any], fast: list[FastRows]) -> None:
@@ -396,12 +401,7 @@ def write_year_workbook(path: Path, year: YearResult, settings: Settings, genera
                              "comments": "Tạo bởi camket"})
         fmt = _formats(book)
         year_sheets(book, year, fmt, fast)
-        try:
-            book.close()
-            splice(tmp, fast)
-        finally:
-            for table in fast:
-                table.discard()
+        _close(book, tmp, fast)
     return path
 
 

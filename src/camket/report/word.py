@@ -71,10 +71,14 @@ def write_word(path: Path, result: Result, master: Master, settings: Settings, g
         write(context)
     _signature(doc, settings)
     _appendix(doc, result, master, settings, dated)
+    return _save(doc, path, f"Báo cáo kết quả thực hiện nhiệm vụ trọng tâm {result.round.name}", settings, generated)
+
+
+def _save(doc: Any, path: Path, title: str, settings: Settings, generated: dt.datetime) -> Path:
+    """The document's properties (title, the agency as author, Vietnamese), written whole or not at all."""
     props = doc.core_properties
-    props.title = f"Báo cáo kết quả thực hiện nhiệm vụ trọng tâm {result.round.name}"
-    props.author = settings.agency.name
-    props.last_modified_by = settings.agency.name
+    props.title = title
+    props.author = props.last_modified_by = settings.agency.name
     props.created = props.modified = generated
     props.revision = 1
     props.comments = "Tạo bởi camket"

@@ -324,10 +324,9 @@ def emulation_section(doc: Any, year: YearResult, term: str, number: int | None,
 def write_year_word(path: Path, year: YearResult, settings: Settings, generated: dt.datetime,
                     template: Path | None = None) -> Path:
     """A report of its own on the year's emulation result (header, title, section, signature)."""
-    from ..atomic import atomic_path
     from .dates import report_date
     from .docx_layout import add_page_number_header, para, rule_under, set_base_style, set_language, setup_page
-    from .word import _TEXT_WIDTH, _document, _header, _signature
+    from .word import _TEXT_WIDTH, _document, _header, _save, _signature
 
     doc = _document(template)
     report = settings.report
@@ -355,13 +354,4 @@ def write_year_word(path: Path, year: YearResult, settings: Settings, generated:
     closing = body_paragraph(doc, f"Trên đây là báo cáo kết quả thi đua năm {year.year}{ending}")
     closing.paragraph_format.space_before = Pt(6)
     _signature(doc, settings)
-    props = doc.core_properties
-    props.title = f"Kết quả thi đua năm {year.year}"
-    props.author = props.last_modified_by = settings.agency.name
-    props.created = props.modified = generated
-    props.revision = 1
-    props.comments = "Tạo bởi camket"
-    props.language = "vi-VN"
-    with atomic_path(path) as tmp:
-        doc.save(str(tmp))
-    return path
+    return _save(doc, path, f"Kết quả thi đua năm {year.year}", settings, generated)
